@@ -1,0 +1,277 @@
+package dev.lrfinder.core;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One LR range test, without any engine: it hands out the learning rate of each iteration, takes
+ * the loss that iteration measured, smooths it, records it and decides when to stop.
+ *
+ * <pre>{@code
+ * RangeTest test = RangeTest.builder().optNumIterations(100).build();
+ * while (test.status() == RangeTestStatus.RUNNING) {
+ *     double lr = test.learningRate();
+ *     double loss = trainOneBatch(lr);
+ *     test.record(loss);
+ * }
+ * LossCurve curve = test.curve();
+ * }</pre>
+ *
+ * <p>Not thread-safe: one training loop drives it.
+ */
+public final class RangeTest {
+
+    private final LrSweep sweep;
+    private final LossSmoother smoother;
+    private final DivergenceRule divergence;
+    private final List<CurvePoint> points = new ArrayList<>();
+    private RangeTestStatus status = RangeTestStatus.RUNNING;
+    private String stopReason;
+
+    private RangeTest(Builder builder) {
+        this.sweep = LrSweep.of(builder.shape, builder.startLr, builder.endLr, builder.numIterations);
+        this.smoother = new LossSmoother(builder.smoothing);
+        this.divergence = new DivergenceRule(builder.divergenceFactor);
+    }
+
+    /**
+     * Returns a builder with the peers' defaults: exponential sweep from 1e-7 to 10 in 100
+     * iterations, smoothing 0.98, divergence factor 4.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Returns the learning rate of the next iteration to record.
+     *
+     * @return the learning rate
+     * @throws IllegalStateException if the test has stopped
+     */
+    public double learningRate() {
+        requireRunning();
+        return sweep.learningRate(points.size());
+    }
+
+    /**
+     * Returns the index of the next iteration to record.
+     *
+     * @return the number of iterations recorded so far
+     */
+    public int iteration() {
+        return points.size();
+    }
+
+    /**
+     * Records the training loss of the current iteration.
+     *
+     * @param loss the loss of the batch trained at {@link #learningRate()}
+     * @return the status after this iteration
+     * @throws IllegalStateException if the test has stopped
+     */
+    public RangeTestStatus record(double loss) {
+        return record(loss, Double.NaN);
+    }
+
+    /**
+     * Records the current iteration with a validation loss, which the smoothing, the divergence
+     * rule and the suggestion rules then use in place of the training loss.
+     *
+     * @param loss the training loss of the batch trained at {@link #learningRate()}
+     * @param validationLoss the validation loss after the update, or NaN for none
+     * @return the status after this iteration
+     * @throws IllegalStateException if the test has stopped
+     */
+    public RangeTestStatus record(double loss, double validationLoss) {
+        double lr = learningRate();
+        boolean validated = !Double.isNaN(validationLoss);
+        double signal = validated ? validationLoss : loss;
+        double smoothed = smoother.add(signal);
+        int iteration = points.size();
+        points.add(new CurvePoint(iteration, lr, loss, smoothed, validationLoss));
+        Optional<String> diverged = divergence.check(signal, smoothed);
+        if (diverged.isEmpty() && !Double.isFinite(loss)) {
+            diverged = Optional.of("training loss is " + loss);
+        }
+        if (diverged.isPresent()) {
+            status = RangeTestStatus.DIVERGED;
+            stopReason = "diverged at iteration " + iteration + " (lr " + lr + "): " + diverged.get();
+        } else if (points.size() == sweep.numIterations()) {
+            status = RangeTestStatus.FINISHED;
+            stopReason = "finished " + sweep.numIterations() + " iterations";
+        }
+        return status;
+    }
+
+    /**
+     * Stops a running test early, for instance when its training loop ran out of data; it counts
+     * as finished.
+     *
+     * @param reason why it stopped
+     */
+    public void stop(String reason) {
+        if (status == RangeTestStatus.RUNNING) {
+            status = RangeTestStatus.FINISHED;
+            stopReason = reason;
+        }
+    }
+
+    /**
+     * Returns the status.
+     *
+     * @return running, finished or diverged
+     */
+    public RangeTestStatus status() {
+        return status;
+    }
+
+    /**
+     * Returns why the test stopped.
+     *
+     * @return the reason, or empty while running
+     */
+    public Optional<String> stopReason() {
+        return Optional.ofNullable(stopReason);
+    }
+
+    /**
+     * Returns the iteration at which the loss diverged.
+     *
+     * @return the iteration, or empty when it did not diverge
+     */
+    public Optional<Integer> divergedAt() {
+        return status == RangeTestStatus.DIVERGED
+                ? Optional.of(points.size() - 1)
+                : Optional.empty();
+    }
+
+    /**
+     * Returns the curve recorded so far, including the iteration that diverged.
+     *
+     * @return a snapshot of the curve
+     */
+    public LossCurve curve() {
+        return new LossCurve(points);
+    }
+
+    /**
+     * Returns the sweep.
+     *
+     * @return the sweep
+     */
+    public LrSweep sweep() {
+        return sweep;
+    }
+
+    private void requireRunning() {
+        if (status != RangeTestStatus.RUNNING) {
+            throw new IllegalStateException("the range test has stopped: " + stopReason);
+        }
+    }
+
+    /** Configures a {@link RangeTest}. */
+    public static final class Builder {
+
+        private LrSweep.Shape shape = LrSweep.Shape.EXPONENTIAL;
+        private double startLr = 1e-7;
+        private double endLr = 10;
+        private int numIterations = 100;
+        private double smoothing = LossSmoother.DEFAULT_BETA;
+        private double divergenceFactor = DivergenceRule.DEFAULT_FACTOR;
+
+        Builder() {}
+
+        /**
+         * Sets the learning rate of the first iteration (default 1e-7).
+         *
+         * @param startLr the start learning rate, &gt; 0
+         * @return this builder
+         */
+        public Builder optStartLr(double startLr) {
+            this.startLr = startLr;
+            return this;
+        }
+
+        /**
+         * Sets the learning rate of the last iteration (default 10).
+         *
+         * @param endLr the end learning rate, &gt; start
+         * @return this builder
+         */
+        public Builder optEndLr(double endLr) {
+            this.endLr = endLr;
+            return this;
+        }
+
+        /**
+         * Sets the number of iterations (default 100).
+         *
+         * @param numIterations at least {@link LrSweep#MIN_ITERATIONS}
+         * @return this builder
+         */
+        public Builder optNumIterations(int numIterations) {
+            this.numIterations = numIterations;
+            return this;
+        }
+
+        /**
+         * Sets the sweep's shape (default exponential).
+         *
+         * @param shape exponential or linear
+         * @return this builder
+         */
+        public Builder optShape(LrSweep.Shape shape) {
+            this.shape = shape;
+            return this;
+        }
+
+        /**
+         * Sets the smoothing factor of the loss (default 0.98).
+         *
+         * @param smoothing beta in [0, 1)
+         * @return this builder
+         */
+        public Builder optSmoothing(double smoothing) {
+            this.smoothing = smoothing;
+            return this;
+        }
+
+        /**
+         * Sets the divergence factor (default 4).
+         *
+         * @param divergenceFactor &gt; 1
+         * @return this builder
+         */
+        public Builder optDivergenceFactor(double divergenceFactor) {
+            this.divergenceFactor = divergenceFactor;
+            return this;
+        }
+
+        /**
+         * Checks the parameters without building, so that a listener can fail at construction.
+         *
+         * @return this builder
+         * @throws IllegalArgumentException if a parameter is out of range
+         */
+        public Builder validate() {
+            build();
+            return this;
+        }
+
+        /**
+         * Builds the test.
+         *
+         * @return a new running test
+         * @throws IllegalArgumentException if a parameter is out of range, naming it
+         */
+        public RangeTest build() {
+            if (shape == null) {
+                throw new IllegalArgumentException("shape must not be null");
+            }
+            return new RangeTest(this);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package dev.lrfinder.core;
+
+import static dev.lrfinder.core.LrSweepTest.assertMessage;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class RangeTestTest {
+
+    @Test
+    void finishesAfterItsIterationsWithEveryPointRecorded() {
+        RangeTest t = RangeTest.builder().optStartLr(1e-4).optEndLr(1).optNumIterations(20).build();
+        while (t.status() == RangeTestStatus.RUNNING) {
+            t.record(1.0 / (1 + t.iteration()));
+        }
+        assertEquals(RangeTestStatus.FINISHED, t.status());
+        assertEquals(20, t.curve().size());
+        assertEquals(1e-4, t.curve().get(0).learningRate(), 0);
+        assertEquals(1, t.curve().get(19).learningRate(), 0);
+        assertTrue(t.divergedAt().isEmpty());
+        assertThrows(IllegalStateException.class, t::learningRate);
+    }
+
+    @Test
+    void nanFromTheFirstBatchDivergesAtIterationZeroAndKeepsThePoint() {
+        RangeTest t = RangeTest.builder().build();
+        assertEquals(RangeTestStatus.DIVERGED, t.record(Double.NaN));
+        assertEquals(0, t.divergedAt().orElseThrow());
+        assertEquals(1, t.curve().size());
+        assertTrue(t.stopReason().orElseThrow().contains("iteration 0"));
+        assertTrue(SuggestionRules.defaultRule().suggest(t.curve()).isEmpty());
+    }
+
+    @Test
+    void explodingLossDivergesAndKeepsTheCurveUpToIt() {
+        RangeTest t = RangeTest.builder().optSmoothing(0).optNumIterations(100).build();
+        for (int i = 0; i < 30; i++) {
+            t.record(1);
+        }
+        assertEquals(RangeTestStatus.DIVERGED, t.record(5));
+        assertEquals(31, t.curve().size());
+        assertEquals(30, t.divergedAt().orElseThrow());
+    }
+
+    @Test
+    void validationLossDrivesSmoothingAndDivergence() {
+        RangeTest t = RangeTest.builder().optSmoothing(0).build();
+        t.record(1, 2);
+        assertEquals(2, t.curve().get(0).smoothedLoss(), 0);
+        assertEquals(RangeTestStatus.DIVERGED, t.record(1, 9)); // 9 > 4 x 2
+        assertEquals(RangeTestStatus.DIVERGED, t.status());
+        RangeTest nanTrain = RangeTest.builder().build();
+        assertEquals(RangeTestStatus.DIVERGED, nanTrain.record(Double.NaN, 1));
+    }
+
+    @Test
+    void builderRejectsBadInputNamingIt() {
+        assertMessage("startLr", "0.0", () -> RangeTest.builder().optStartLr(0).build());
+        assertMessage("endLr", "1.0E-8", () -> RangeTest.builder().optEndLr(1e-8).build());
+        assertMessage("numIterations", "3", () -> RangeTest.builder().optNumIterations(3).build());
+        assertMessage("smoothing", "1.5", () -> RangeTest.builder().optSmoothing(1.5).build());
+        assertMessage(
+                "divergenceFactor", "1.0", () -> RangeTest.builder().optDivergenceFactor(1).build());
+    }
+}
