@@ -1,0 +1,187 @@
+package dev.lrfinder.listeners;
+
+import dev.lrfinder.core.LossCurve;
+import dev.lrfinder.core.RangeTestStatus;
+import dev.lrfinder.core.Suggestion;
+import dev.lrfinder.core.SuggestionRule;
+import dev.lrfinder.core.SuggestionRules;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What a range test found: the recorded curve, how it ended, and the learning rate each rule reads
+ * off it. {@link #suggestion()} is the one the configured rule (by default {@link
+ * SuggestionRules#defaultRule()}) gives.
+ */
+public final class LrFinderResult {
+
+    private final LossCurve curve;
+    private final RangeTestStatus status;
+    private final String stopReason;
+    private final Integer divergedAt;
+    private final SuggestionRule rule;
+    private final Map<String, Optional<Suggestion>> suggestions = new LinkedHashMap<>();
+
+    /**
+     * Creates a result.
+     *
+     * @param curve the recorded curve
+     * @param status how the test ended
+     * @param stopReason why it stopped, or null while running
+     * @param divergedAt the iteration that diverged, or null
+     * @param rule the rule whose suggestion {@link #suggestion()} returns
+     */
+    public LrFinderResult(
+            LossCurve curve,
+            RangeTestStatus status,
+            String stopReason,
+            Integer divergedAt,
+            SuggestionRule rule) {
+        this.curve = curve;
+        this.status = status;
+        this.stopReason = stopReason;
+        this.divergedAt = divergedAt;
+        this.rule = rule;
+        for (SuggestionRule r : SuggestionRules.all()) {
+            suggestions.put(r.name(), r.suggest(curve));
+        }
+        suggestions.computeIfAbsent(rule.name(), k -> rule.suggest(curve));
+    }
+
+    /**
+     * Returns the suggestion of the configured rule.
+     *
+     * @return the suggestion
+     * @throws IllegalStateException if the curve gave none (too short, or diverged at once); the
+     *     message says why
+     */
+    public Suggestion suggestion() {
+        return findSuggestion()
+                .orElseThrow(
+                        () ->
+                                new IllegalStateException(
+                                        "no learning rate to suggest: the range test recorded "
+                                                + curve.size()
+                                                + " point(s) and "
+                                                + (stopReason == null ? "is running" : stopReason)));
+    }
+
+    /**
+     * Returns the suggestion of the configured rule, if the curve gave one.
+     *
+     * @return the suggestion or empty
+     */
+    public Optional<Suggestion> findSuggestion() {
+        return suggestions.get(rule.name());
+    }
+
+    /**
+     * Returns every built-in rule's suggestion, by rule name, plus the configured rule's.
+     *
+     * @return an unmodifiable map from rule name to suggestion (empty where a rule gave none)
+     */
+    public Map<String, Optional<Suggestion>> suggestions() {
+        return java.util.Collections.unmodifiableMap(suggestions);
+    }
+
+    /**
+     * Returns the rule whose suggestion {@link #suggestion()} returns.
+     *
+     * @return the rule
+     */
+    public SuggestionRule rule() {
+        return rule;
+    }
+
+    /**
+     * Returns the recorded curve, including the iteration that diverged.
+     *
+     * @return the curve
+     */
+    public LossCurve curve() {
+        return curve;
+    }
+
+    /**
+     * Returns how the test ended.
+     *
+     * @return finished, diverged, or running for a test still in progress
+     */
+    public RangeTestStatus status() {
+        return status;
+    }
+
+    /**
+     * Tells whether the loss diverged.
+     *
+     * @return true if the test stopped on divergence
+     */
+    public boolean diverged() {
+        return status == RangeTestStatus.DIVERGED;
+    }
+
+    /**
+     * Returns the iteration at which the loss diverged.
+     *
+     * @return the iteration, or empty
+     */
+    public Optional<Integer> divergedAt() {
+        return Optional.ofNullable(divergedAt);
+    }
+
+    /**
+     * Returns why the test stopped.
+     *
+     * @return the reason, or empty while running
+     */
+    public Optional<String> stopReason() {
+        return Optional.ofNullable(stopReason);
+    }
+
+    /**
+     * Writes the loss-against-learning-rate plot as PNG.
+     *
+     * @param file the PNG file
+     * @throws IOException if writing fails
+     */
+    public void writePlot(Path file) throws IOException {
+        LossCurvePlot.write(this, file);
+    }
+
+    /**
+     * Writes the curve as CSV.
+     *
+     * @param file the file
+     * @throws IOException if writing fails
+     */
+    public void writeCsv(Path file) throws IOException {
+        curve.writeCsv(file);
+    }
+
+    /**
+     * Writes the curve as JSON.
+     *
+     * @param file the file
+     * @throws IOException if writing fails
+     */
+    public void writeJson(Path file) throws IOException {
+        curve.writeJson(file);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public String toString() {
+        return "LrFinderResult{"
+                + status
+                + ", points="
+                + curve.size()
+                + ", suggestion="
+                + findSuggestion().map(Suggestion::toString).orElse("none")
+                + ", reason="
+                + stopReason
+                + '}';
+    }
+}

@@ -1,0 +1,385 @@
+package dev.lrfinder.listeners;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.training.Trainer;
+import ai.djl.training.listener.TrainingListenerAdapter;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.ParameterTracker;
+import dev.lrfinder.core.LrSweep;
+import dev.lrfinder.core.RangeTest;
+import dev.lrfinder.core.RangeTestStatus;
+import dev.lrfinder.core.SuggestionRule;
+import dev.lrfinder.core.SuggestionRules;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A {@code TrainingListener} that runs Leslie Smith's LR range test inside any {@code
+ * EasyTrain.fit} loop: it sets the optimizer's learning rate of every iteration from a sweep,
+ * records each batch's loss, and stops training by throwing {@link RangeTestStoppedException} once
+ * it has its iterations or the loss diverges.
+ *
+ * <pre>{@code
+ * LrRangeTestListener rangeTest = LrRangeTestListener.builder().optNumIterations(100).build();
+ * config.addTrainingListeners(rangeTest);
+ * try (Trainer trainer = model.newTrainer(config)) {
+ *     trainer.initialize(inputShape);
+ *     EasyTrain.fit(trainer, 10, trainingSet, null);
+ * } catch (LrRangeTestListener.RangeTestStoppedException stop) {
+ *     // finished or diverged: stop.result() has the curve
+ * }
+ * double lr = rangeTest.result().suggestion().learningRate();
+ * }</pre>
+ *
+ * <p>Two wirings set the learning rate. Explicit: build the optimizer with {@link #tracker()}.
+ * Automatic: attached to a trainer whose optimizer has any learning-rate tracker (Sgd, Nag, Adam,
+ * AdamW, RmsProp, Adagrad), the listener installs its own tracker at {@code onTrainingBegin} and
+ * puts the original back when the test stops and at {@code onTrainingEnd}. An optimizer it cannot
+ * drive (Adadelta has no learning rate) fails at {@code onTrainingBegin} with an error that
+ * explains the explicit wiring.
+ *
+ * <p>Once the test has stopped the listener steps aside: the same trainer can go on training
+ * with its own learning rate. The listener does not restore the model: training after the test continues from the weights
+ * the test reached. {@link LrFinder} restores weights and optimizer state.
+ */
+public class LrRangeTestListener extends TrainingListenerAdapter {
+
+    private static final String NAME = "LrRangeTestListener";
+
+    private final RangeTest.Builder config;
+    private final SuggestionRule rule;
+    private final DrivenTracker tracker;
+    private RangeTest test;
+    private Optimizer installedOn;
+    private ParameterTracker original;
+    private long callsBefore;
+    private boolean explicitlyWired;
+
+    /**
+     * Creates a listener from its builder.
+     *
+     * @param builder the builder
+     */
+    protected LrRangeTestListener(Builder builder) {
+        this.config = builder.test;
+        this.rule = builder.rule;
+        this.test = config.build();
+        this.tracker = new DrivenTracker((float) test.learningRate());
+    }
+
+    /**
+     * Returns a builder with the peers' defaults: an exponential sweep from 1e-7 to 10 in 100
+     * iterations, smoothing 0.98, divergence at 4 x the best smoothed loss.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Returns the tracker for explicit wiring: give it to the optimizer's builder, e.g. {@code
+     * Optimizer.sgd().setLearningRateTracker(rangeTest.tracker())}.
+     *
+     * @return the tracker whose value this listener sets every iteration
+     */
+    public ParameterTracker tracker() {
+        explicitlyWired = true;
+        return tracker;
+    }
+
+    /**
+     * Returns what the test has recorded so far: the whole result once it stopped, a partial one
+     * while it runs.
+     *
+     * @return the result
+     */
+    public LrFinderResult result() {
+        return new LrFinderResult(
+                test.curve(),
+                test.status(),
+                test.stopReason().orElse(null),
+                test.divergedAt().orElse(null),
+                rule);
+    }
+
+    /**
+     * Returns the sweep this listener follows.
+     *
+     * @return the sweep
+     */
+    public LrSweep sweep() {
+        return test.sweep();
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public void onTrainingBegin(Trainer trainer) {
+        begin(trainer);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public void onTrainingBatch(Trainer trainer, BatchData batchData) {
+        if (test.status() != RangeTestStatus.RUNNING) {
+            return; // stopped once already: later training on this trainer runs untouched
+        }
+        double lr = nextLearningRate();
+        record(lr, batchLoss(trainer, batchData), Double.NaN);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public void onTrainingEnd(Trainer trainer) {
+        uninstall();
+    }
+
+    /** Starts a new test on a trainer and installs the tracker unless it is wired explicitly. */
+    void begin(Trainer trainer) {
+        uninstall();
+        test = config.build();
+        tracker.set((float) test.learningRate());
+        callsBefore = tracker.calls();
+        Optimizer optimizer = OptimizerAccess.find(trainer).orElse(null);
+        if (optimizer == null) {
+            if (!explicitlyWired) {
+                OptimizerAccess.require(trainer, NAME);
+            }
+            return;
+        }
+        java.lang.reflect.Field f = OptimizerAccess.learningRateField(optimizer, NAME);
+        ParameterTracker current = (ParameterTracker) OptimizerAccess.read(f, optimizer);
+        if (current != tracker) {
+            original = OptimizerAccess.swapLearningRate(optimizer, tracker, NAME);
+            installedOn = optimizer;
+        }
+    }
+
+    /**
+     * Sets the tracker to the learning rate of the iteration about to be trained and returns it.
+     *
+     * @return the learning rate of the current iteration
+     * @throws RangeTestStoppedException if the test has already stopped
+     */
+    double nextLearningRate() {
+        if (test.status() != RangeTestStatus.RUNNING) {
+            throw new RangeTestStoppedException(result());
+        }
+        if (test.iteration() > 0 && tracker.calls() == callsBefore) {
+            uninstall();
+            throw new IllegalStateException(
+                    NAME
+                            + ": the optimizer never asked for a learning rate during "
+                            + test.iteration()
+                            + " iteration(s), so the range test is not driving it. "
+                            + OptimizerAccess.EXPLICIT_WIRING);
+        }
+        double lr = test.learningRate();
+        tracker.set((float) lr);
+        return lr;
+    }
+
+    /**
+     * Records one iteration; throws once the test stops, after putting the original tracker back.
+     *
+     * @param lr the learning rate of the iteration, as {@link #nextLearningRate()} returned it
+     * @param loss the training loss
+     * @param validationLoss the validation loss, or NaN
+     * @throws RangeTestStoppedException when the test finished or diverged
+     */
+    void record(double lr, double loss, double validationLoss) {
+        if (lr != test.learningRate()) {
+            throw new IllegalStateException("iteration out of step: " + lr);
+        }
+        if (test.record(loss, validationLoss) != RangeTestStatus.RUNNING) {
+            uninstall();
+            throw new RangeTestStoppedException(result());
+        }
+    }
+
+    /** Stops a running test without divergence, e.g. when the data ran out. */
+    void stop(String reason) {
+        test.stop(reason);
+        uninstall();
+    }
+
+    /** Puts the optimizer's original tracker back, if this listener installed its own. */
+    void uninstall() {
+        if (installedOn != null) {
+            OptimizerAccess.swapLearningRate(installedOn, original, NAME);
+            installedOn = null;
+            original = null;
+        }
+    }
+
+    /**
+     * Returns the mean loss of a batch over its device splits, from the labels and predictions
+     * DJL hands the listener.
+     */
+    static double batchLoss(Trainer trainer, BatchData batchData) {
+        Map<Device, NDList> labels = batchData.getLabels();
+        Map<Device, NDList> predictions = batchData.getPredictions();
+        double sum = 0;
+        int n = 0;
+        for (Map.Entry<Device, NDList> e : labels.entrySet()) {
+            NDList pred = predictions.get(e.getKey());
+            try (NDArray loss = trainer.getLoss().evaluate(e.getValue(), pred)) {
+                sum += loss.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
+            }
+            n++;
+        }
+        if (n == 0) {
+            throw new IllegalStateException(NAME + ": the batch has no labels to compute a loss");
+        }
+        return sum / n;
+    }
+
+    /**
+     * Thrown from {@code onTrainingBatch} to stop training once the range test has all its
+     * iterations or the loss diverged, as DJL's {@code EarlyStoppingListener} stops a fit. It
+     * carries the whole result, curve included.
+     */
+    public static class RangeTestStoppedException extends RuntimeException {
+
+        private static final long serialVersionUID = 1L;
+
+        private final transient LrFinderResult result;
+
+        /**
+         * Creates the exception.
+         *
+         * @param result the test's result
+         */
+        public RangeTestStoppedException(LrFinderResult result) {
+            super("LR range test " + result.stopReason().orElse("stopped"));
+            this.result = Objects.requireNonNull(result);
+        }
+
+        /**
+         * Returns the test's result.
+         *
+         * @return the result, curve included
+         */
+        public LrFinderResult result() {
+            return result;
+        }
+
+        /**
+         * Tells whether the test stopped because the loss diverged.
+         *
+         * @return true on divergence, false when it finished its iterations
+         */
+        public boolean diverged() {
+            return result.diverged();
+        }
+    }
+
+    /** Configures an {@link LrRangeTestListener}. */
+    public static class Builder {
+
+        private final RangeTest.Builder test = RangeTest.builder();
+        private SuggestionRule rule = SuggestionRules.defaultRule();
+
+        /** Creates a builder; use {@link LrRangeTestListener#builder()}. */
+        protected Builder() {}
+
+        /**
+         * Sets the learning rate of the first iteration (default 1e-7).
+         *
+         * @param startLr &gt; 0
+         * @return this builder
+         */
+        public Builder optStartLr(double startLr) {
+            test.optStartLr(startLr);
+            return this;
+        }
+
+        /**
+         * Sets the learning rate of the last iteration (default 10).
+         *
+         * @param endLr &gt; startLr
+         * @return this builder
+         */
+        public Builder optEndLr(double endLr) {
+            test.optEndLr(endLr);
+            return this;
+        }
+
+        /**
+         * Sets the number of iterations (default 100).
+         *
+         * @param numIterations at least {@link LrSweep#MIN_ITERATIONS}
+         * @return this builder
+         */
+        public Builder optNumIterations(int numIterations) {
+            test.optNumIterations(numIterations);
+            return this;
+        }
+
+        /**
+         * Sets the shape of the sweep (default exponential).
+         *
+         * @param shape exponential or linear
+         * @return this builder
+         */
+        public Builder optShape(LrSweep.Shape shape) {
+            test.optShape(shape);
+            return this;
+        }
+
+        /**
+         * Sets the loss smoothing factor (default 0.98).
+         *
+         * @param smoothing beta in [0, 1)
+         * @return this builder
+         */
+        public Builder optSmoothing(double smoothing) {
+            test.optSmoothing(smoothing);
+            return this;
+        }
+
+        /**
+         * Sets the divergence factor (default 4).
+         *
+         * @param divergenceFactor &gt; 1
+         * @return this builder
+         */
+        public Builder optDivergenceFactor(double divergenceFactor) {
+            test.optDivergenceFactor(divergenceFactor);
+            return this;
+        }
+
+        /**
+         * Sets the rule whose suggestion {@link LrFinderResult#suggestion()} returns (default
+         * {@link SuggestionRules#defaultRule()}).
+         *
+         * @param rule the rule
+         * @return this builder
+         */
+        public Builder optSuggestionRule(SuggestionRule rule) {
+            this.rule = Objects.requireNonNull(rule, "rule");
+            return this;
+        }
+
+        RangeTest.Builder testConfig() {
+            return test;
+        }
+
+        SuggestionRule rule() {
+            return rule;
+        }
+
+        /**
+         * Builds the listener.
+         *
+         * @return the listener
+         * @throws IllegalArgumentException if a parameter is out of range, naming it and its value
+         */
+        public LrRangeTestListener build() {
+            test.validate();
+            return new LrRangeTestListener(this);
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package dev.lrfinder.listeners;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Model;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.EasyTrain;
+import ai.djl.training.Trainer;
+import ai.djl.training.dataset.ArrayDataset;
+import ai.djl.training.dataset.Batch;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.ParameterTracker;
+import dev.lrfinder.core.RangeTestStatus;
+import dev.lrfinder.listeners.Fixtures.CountingTracker;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+
+class AutomaticWiringTest {
+
+    static Stream<Arguments> optimizers() {
+        return Stream.of(
+                Arguments.of("sgd", (Function<ParameterTracker, Optimizer>)
+                        t -> Optimizer.sgd().setLearningRateTracker(t).optMomentum(0.9f).build()),
+                Arguments.of("nag", (Function<ParameterTracker, Optimizer>)
+                        t -> Optimizer.nag().setLearningRateTracker(t).setMomentum(0.9f).build()),
+                Arguments.of("adam", (Function<ParameterTracker, Optimizer>)
+                        t -> Optimizer.adam().optLearningRateTracker(t).build()),
+                Arguments.of("adamw", (Function<ParameterTracker, Optimizer>)
+                        t -> Optimizer.adamW().optLearningRateTracker(t).build()),
+                Arguments.of("rmsprop", (Function<ParameterTracker, Optimizer>)
+                        t -> Optimizer.rmsprop().optLearningRateTracker(t).build()),
+                Arguments.of("adagrad", (Function<ParameterTracker, Optimizer>)
+                        t -> Optimizer.adagrad().optLearningRateTracker(t).build()));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("optimizers")
+    void drivesEachBuiltInOptimizerAndPutsItsTrackerBack(
+            String name, Function<ParameterTracker, Optimizer> build) throws Exception {
+        CountingTracker original = new CountingTracker(0.01f);
+        LrRangeTestListener rangeTest =
+                LrRangeTestListener.builder()
+                        .optStartLr(1e-5)
+                        .optEndLr(1)
+                        .optNumIterations(40)
+                        .build();
+        try (Model model = Fixtures.mlp();
+                NDManager manager = NDManager.newBaseManager("MXNet");
+                Trainer trainer = Fixtures.trainer(model, build.apply(original), rangeTest)) {
+            // 8 batches per epoch: the test spans five epochs of EasyTrain.fit
+            ArrayDataset data = Fixtures.blobs(manager, 256, 32, 1);
+            LrRangeTestListener.RangeTestStoppedException stop =
+                    assertThrows(
+                            LrRangeTestListener.RangeTestStoppedException.class,
+                            () -> EasyTrain.fit(trainer, 20, data, null));
+            assertEquals(0, original.calls, name + ": original tracker used during the test");
+            LrFinderResult r = rangeTest.result();
+            assertSame(stop.result().status(), r.status());
+            assertTrue(r.curve().size() > 10, name + " recorded " + r.curve().size());
+            assertEquals(1e-5, r.curve().get(0).learningRate(), 1e-12);
+            if (r.status() == RangeTestStatus.FINISHED) {
+                assertEquals(40, r.curve().size());
+            }
+            // the original tracker is back: the next step asks it
+            for (Batch b : trainer.iterateDataset(data)) {
+                EasyTrain.trainBatch(trainer, b);
+                trainer.step();
+                b.close();
+                break;
+            }
+            assertTrue(original.calls > 0, name + ": original tracker not restored");
+        }
+    }
+
+    @Test
+    void explicitWiringDrivesTheOptimizerWithoutReflection() throws Exception {
+        LrRangeTestListener rangeTest =
+                LrRangeTestListener.builder().optStartLr(1e-4).optEndLr(1).optNumIterations(20).build();
+        Optimizer sgd = Optimizer.sgd().setLearningRateTracker(rangeTest.tracker()).build();
+        try (Model model = Fixtures.mlp();
+                NDManager manager = NDManager.newBaseManager("MXNet");
+                Trainer trainer = Fixtures.trainer(model, sgd, rangeTest)) {
+            ArrayDataset data = Fixtures.blobs(manager, 256, 32, 2);
+            assertThrows(
+                    LrRangeTestListener.RangeTestStoppedException.class,
+                    () -> EasyTrain.fit(trainer, 5, data, null));
+            assertEquals(20, rangeTest.result().curve().size());
+            assertEquals(RangeTestStatus.FINISHED, rangeTest.result().status());
+        }
+    }
+
+    @Test
+    void adadeltaHasNoLearningRateAndTheErrorExplainsExplicitWiring() {
+        LrRangeTestListener rangeTest = LrRangeTestListener.builder().build();
+        try (Model model = Fixtures.mlp()) {
+            IllegalStateException e =
+                    assertThrows(
+                            IllegalStateException.class,
+                            () -> Fixtures.trainer(model, Optimizer.adadelta().build(), rangeTest));
+            assertTrue(e.getMessage().contains("Adadelta"), e.getMessage());
+            assertTrue(e.getMessage().contains("tracker()"), e.getMessage());
+        }
+    }
+}

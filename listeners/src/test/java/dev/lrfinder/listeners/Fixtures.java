@@ -1,0 +1,146 @@
+package dev.lrfinder.listeners;
+
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.Trainer;
+import ai.djl.training.dataset.ArrayDataset;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.ParameterTracker;
+import ai.djl.training.listener.TrainingListener;
+import ai.djl.util.Pair;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+
+/** Synthetic data and small models for listener tests on the real MXNet engine. */
+final class Fixtures {
+
+    static final int FEATURES = 8;
+    static final int CLASSES = 4;
+
+    private Fixtures() {}
+
+    /** Four Gaussian blobs in 8 dimensions, one per class. */
+    static ArrayDataset blobs(NDManager manager, int samples, int batchSize, long seed) {
+        Random r = new Random(seed);
+        float[] x = new float[samples * FEATURES];
+        float[] y = new float[samples];
+        for (int i = 0; i < samples; i++) {
+            int c = i % CLASSES;
+            y[i] = c;
+            for (int j = 0; j < FEATURES; j++) {
+                double center = (j % CLASSES == c) ? 2.0 : 0.0;
+                x[i * FEATURES + j] = (float) (center + r.nextGaussian());
+            }
+        }
+        return new ArrayDataset.Builder()
+                .setData(manager.create(x, new Shape(samples, FEATURES)))
+                .optLabels(manager.create(y, new Shape(samples)))
+                .setSampling(batchSize, true)
+                .build();
+    }
+
+    static ArrayDataset constant(NDManager manager, float value, int samples, int batchSize) {
+        float[] x = new float[samples * FEATURES];
+        java.util.Arrays.fill(x, value);
+        return new ArrayDataset.Builder()
+                .setData(manager.create(x, new Shape(samples, FEATURES)))
+                .optLabels(manager.zeros(new Shape(samples)))
+                .setSampling(batchSize, false)
+                .build();
+    }
+
+    static Model mlp() {
+        Engine.getEngine("MXNet").setRandomSeed(1234);
+        Model model = Model.newInstance("mlp", "MXNet");
+        model.setBlock(
+                new SequentialBlock()
+                        .add(Linear.builder().setUnits(32).build())
+                        .add(Activation::relu)
+                        .add(Linear.builder().setUnits(CLASSES).build()));
+        return model;
+    }
+
+    static Trainer trainer(Model model, Optimizer optimizer, TrainingListener... listeners) {
+        DefaultTrainingConfig config =
+                new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+                        .optOptimizer(optimizer)
+                        .addTrainingListeners(listeners);
+        Trainer trainer = model.newTrainer(config);
+        trainer.initialize(new Shape(1, FEATURES));
+        return trainer;
+    }
+
+    /** Every float of the model's parameters, by parameter name. */
+    static Map<String, float[]> parameters(Trainer trainer) {
+        Map<String, float[]> out = new LinkedHashMap<>();
+        for (Pair<String, Parameter> p : trainer.getModel().getBlock().getParameters()) {
+            out.put(p.getKey(), p.getValue().getArray().toFloatArray());
+        }
+        return out;
+    }
+
+    /**
+     * The optimizer's whole state read straight from its fields: every array in its state maps and
+     * every counter, as text that compares bit for bit.
+     */
+    static Map<String, String> optimizerState(Trainer trainer) {
+        Optimizer opt = OptimizerAccess.find(trainer).orElseThrow();
+        Map<String, String> out = new java.util.TreeMap<>();
+        for (Class<?> c = opt.getClass(); c != null; c = c.getSuperclass()) {
+            for (Field f : c.getDeclaredFields()) {
+                if (Modifier.isStatic(f.getModifiers())
+                        || ParameterTracker.class.isAssignableFrom(f.getType())) {
+                    continue;
+                }
+                Object v = OptimizerAccess.read(f, opt);
+                out.put(c.getSimpleName() + "." + f.getName(), describe(v));
+            }
+        }
+        return out;
+    }
+
+    private static String describe(Object v) {
+        if (v instanceof NDArray a) {
+            float[] f = a.toFloatArray();
+            StringBuilder sb = new StringBuilder();
+            for (float x : f) {
+                sb.append(Integer.toHexString(Float.floatToRawIntBits(x))).append(' ');
+            }
+            return sb.toString();
+        }
+        if (v instanceof Map<?, ?> m) {
+            Map<String, String> sorted = new java.util.TreeMap<>();
+            m.forEach((k, val) -> sorted.put(String.valueOf(k), describe(val)));
+            return sorted.toString();
+        }
+        return String.valueOf(v);
+    }
+
+    /** A fixed learning rate that counts how often the optimizer asks it. */
+    static final class CountingTracker implements ParameterTracker {
+        final float value;
+        int calls;
+
+        CountingTracker(float value) {
+            this.value = value;
+        }
+
+        @Override
+        public float getNewValue(String parameterId, int numUpdate) {
+            calls++;
+            return value;
+        }
+    }
+}
