@@ -35,6 +35,16 @@ final class OptimizerAccess {
      * @return the optimizer, or empty if the engine hides it where this cannot look
      */
     static Optional<Optimizer> find(Trainer trainer) {
+        return locate(trainer).map(Location::optimizer);
+    }
+
+    /**
+     * Finds the optimizer of a trainer and the field that holds it.
+     *
+     * @param trainer the trainer
+     * @return where the optimizer is referenced, or empty
+     */
+    static Optional<Location> locate(Trainer trainer) {
         Deque<Object[]> queue = new ArrayDeque<>();
         Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         queue.add(new Object[] {trainer, 0});
@@ -42,9 +52,6 @@ final class OptimizerAccess {
             Object[] item = queue.poll();
             Object obj = item[0];
             int depth = (Integer) item[1];
-            if (obj instanceof Optimizer optimizer) {
-                return Optional.of(optimizer);
-            }
             if (depth >= MAX_DEPTH || !seen.add(obj)) {
                 continue;
             }
@@ -54,6 +61,10 @@ final class OptimizerAccess {
                         continue;
                     }
                     Object value = read(f, obj);
+                    if (value instanceof Optimizer optimizer
+                            && f.getType().isAssignableFrom(Optimizer.class)) {
+                        return Optional.of(new Location(obj, f, optimizer));
+                    }
                     if (value != null && isWalkable(value.getClass())) {
                         queue.add(new Object[] {value, depth + 1});
                     }
@@ -61,6 +72,27 @@ final class OptimizerAccess {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Where a trainer keeps its optimizer.
+     *
+     * @param holder the object whose field references the optimizer
+     * @param field the field
+     * @param optimizer the optimizer
+     */
+    record Location(Object holder, Field field, Optimizer optimizer) {
+
+        /**
+         * Makes the trainer use another optimizer until {@link #close()} puts the original back.
+         *
+         * @param replacement the optimizer to use
+         * @return a handle that restores the original
+         */
+        AutoCloseable replaceWith(Optimizer replacement) {
+            write(field, holder, replacement);
+            return () -> write(field, holder, optimizer);
+        }
     }
 
     /**

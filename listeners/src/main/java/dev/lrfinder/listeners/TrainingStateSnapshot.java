@@ -27,20 +27,27 @@ import java.util.Map;
 public final class TrainingStateSnapshot implements AutoCloseable {
 
     private final NDManager manager;
+    private final Trainer trainer;
     private final List<Pair<NDArray, NDArray>> parameters = new ArrayList<>();
+    private final Map<String, NDArray> byId = new HashMap<>();
+    private final OptimizerAccess.Location location;
     private final Optimizer optimizer;
     private final Map<Field, Object> optimizerFields = new LinkedHashMap<>();
 
     private TrainingStateSnapshot(Trainer trainer) {
+        this.trainer = trainer;
         manager = trainer.getManager().newSubManager();
         for (Pair<String, Parameter> p : trainer.getModel().getBlock().getParameters()) {
             Parameter param = p.getValue();
             if (param.isInitialized()) {
                 NDArray live = param.getArray();
-                parameters.add(new Pair<>(live, copy(live)));
+                NDArray saved = copy(live);
+                parameters.add(new Pair<>(live, saved));
+                byId.put(param.getId(), saved);
             }
         }
-        optimizer = OptimizerAccess.find(trainer).orElse(null);
+        location = OptimizerAccess.locate(trainer).orElse(null);
+        optimizer = location == null ? null : location.optimizer();
         if (optimizer != null) {
             for (Class<?> c = optimizer.getClass(); c != null; c = c.getSuperclass()) {
                 for (Field f : c.getDeclaredFields()) {
@@ -79,10 +86,25 @@ public final class TrainingStateSnapshot implements AutoCloseable {
         return optimizer != null;
     }
 
-    /** Writes the captured parameters and optimizer state back into the live trainer. */
+    /**
+     * Writes the captured parameters and optimizer state back into the live trainer.
+     *
+     * <p>Some engines keep the authoritative copy of each weight inside their parameter server
+     * (MXNet's KVStore pulls it into the parameter arrays after every update), so writing the
+     * parameter arrays alone would be undone by the next step. The weights therefore go back
+     * through the parameter server itself: for one {@code trainer.step()} the trainer's optimizer
+     * is replaced by one whose update writes the saved weight, whatever the gradient.
+     */
     public void restore() {
         for (Pair<NDArray, NDArray> p : parameters) {
             p.getValue().copyTo(p.getKey());
+        }
+        if (location != null && hasStepped(trainer)) {
+            try (AutoCloseable undo = location.replaceWith(new WeightWriter(byId))) {
+                trainer.step();
+            } catch (Exception e) {
+                throw new IllegalStateException("could not restore the weights", e);
+            }
         }
         for (Map.Entry<Field, Object> e : optimizerFields.entrySet()) {
             Field f = e.getKey();
@@ -94,6 +116,16 @@ public final class TrainingStateSnapshot implements AutoCloseable {
                     restoreInto(map, (Map<?, ?>) e.getValue());
                 }
             }
+        }
+    }
+
+    /** Before its first step a trainer's parameter server holds the arrays written above. */
+    private static boolean hasStepped(Trainer trainer) {
+        try {
+            Field f = Trainer.class.getDeclaredField("gradientsChecked");
+            return Boolean.TRUE.equals(OptimizerAccess.read(f, trainer));
+        } catch (NoSuchFieldException e) {
+            return true;
         }
     }
 
@@ -122,6 +154,33 @@ public final class TrainingStateSnapshot implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /** An optimizer whose update overwrites the weight with the saved one. */
+    private static final class WeightWriter extends Optimizer {
+
+        private final Map<String, NDArray> saved;
+
+        WeightWriter(Map<String, NDArray> saved) {
+            super(new NoOptions());
+            this.saved = saved;
+        }
+
+        /** {@inheritDoc} */
+        @Override
+        public void update(String parameterId, NDArray weight, NDArray grad) {
+            NDArray value = saved.get(parameterId);
+            if (value != null) {
+                value.copyTo(weight);
+            }
+        }
+    }
+
+    private static final class NoOptions extends Optimizer.OptimizerBuilder<NoOptions> {
+        @Override
+        protected NoOptions self() {
+            return this;
+        }
     }
 
     /** Makes {@code live} equal to {@code saved}, writing arrays in place where both have one. */

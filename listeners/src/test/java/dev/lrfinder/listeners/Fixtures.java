@@ -72,6 +72,14 @@ final class Fixtures {
         return model;
     }
 
+    /** A linear classifier: unlike ReLU, it lets a NaN input through to the loss. */
+    static Model linear() {
+        Engine.getEngine("MXNet").setRandomSeed(1234);
+        Model model = Model.newInstance("linear", "MXNet");
+        model.setBlock(new SequentialBlock().add(Linear.builder().setUnits(CLASSES).build()));
+        return model;
+    }
+
     static Trainer trainer(Model model, Optimizer optimizer, TrainingListener... listeners) {
         DefaultTrainingConfig config =
                 new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
