@@ -50,6 +50,16 @@ final class LossCurvePlot {
             chart.addSeries("loss", new double[] {1e-7, 10}, new double[] {0, 0});
             return chart;
         }
+        // a diverging tail dwarfs the curve: show up to twice the starting loss, as the peers do
+        double top = 2 * smooth.get(0);
+        double bottom = Double.POSITIVE_INFINITY;
+        for (int i = 0; i < raw.size(); i++) {
+            bottom = Math.min(bottom, Math.min(raw.get(i), smooth.get(i)));
+        }
+        if (top > bottom) {
+            chart.getStyler().setYAxisMax(top);
+            chart.getStyler().setYAxisMin(Math.max(0, bottom - 0.05 * (top - bottom)));
+        }
         XYSeries rawSeries = chart.addSeries("raw loss", lrs, raw);
         rawSeries.setMarker(SeriesMarkers.NONE);
         rawSeries.setLineColor(new Color(160, 180, 210));

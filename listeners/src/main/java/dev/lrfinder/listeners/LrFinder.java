@@ -101,7 +101,7 @@ public final class LrFinder {
                                 + OptimizerAccess.EXPLICIT_WIRING);
             }
             if (progress != null) {
-                progress.reset("LR range test", total);
+                progress.reset("lr-find", total);
             }
             try {
                 test.begin(trainer);

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 class LrFinderTest {
 
     /** Trains a few batches so that momentum buffers, moments and update counts exist. */
-    static void warmUp(Trainer trainer, ArrayDataset data, int batches) throws Exception {
+    static void warmUp(Trainer trainer, ai.djl.training.dataset.Dataset data, int batches) throws Exception {
         int n = 0;
         for (Batch b : trainer.iterateDataset(data)) {
             try (b) {

@@ -1,0 +1,152 @@
+package dev.lrfinder.samples;
+
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.Trainer;
+import ai.djl.training.dataset.RandomAccessDataset;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.util.ProgressBar;
+import dev.lrfinder.core.LrSweep;
+import dev.lrfinder.core.Suggestion;
+import dev.lrfinder.core.SuggestionRule;
+import dev.lrfinder.core.SuggestionRules;
+import dev.lrfinder.listeners.LrFinder;
+import dev.lrfinder.listeners.LrFinderResult;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code lrfinder find}: the LR range test on real MNIST. */
+@Command(
+        name = "find",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs the LR range test on real MNIST, prints every rule's suggestion (the default"
+                    + " marked *) and writes curve.csv, curve.json and lr-find.png."
+        })
+public final class FindCommand implements Callable<Integer> {
+
+    @Option(names = "--model", defaultValue = "mlp", description = "mlp, cnn or resnet (default: ${DEFAULT-VALUE})")
+    String model;
+
+    @Option(names = "--optimizer", defaultValue = "sgd", description = "sgd (with momentum) or adam (default: ${DEFAULT-VALUE})")
+    String optimizer;
+
+    @Option(names = "--momentum", defaultValue = "0.9", description = "SGD momentum (default: ${DEFAULT-VALUE})")
+    float momentum;
+
+    @Option(names = "--batch-size", defaultValue = "128", description = "batch size (default: ${DEFAULT-VALUE})")
+    int batchSize;
+
+    @Option(names = "--iterations", defaultValue = "100", description = "iterations of the sweep (default: ${DEFAULT-VALUE})")
+    int iterations;
+
+    @Option(names = "--start-lr", defaultValue = "1e-7", description = "first learning rate (default: ${DEFAULT-VALUE})")
+    double startLr;
+
+    @Option(names = "--end-lr", defaultValue = "10", description = "last learning rate (default: ${DEFAULT-VALUE})")
+    double endLr;
+
+    @Option(names = "--linear", description = "sweep linearly instead of exponentially")
+    boolean linear;
+
+    @Option(names = "--rule", description = "steepest, valley, minimum or slide (default: the library default)")
+    String rule;
+
+    @Option(names = "--validation-batches", defaultValue = "0",
+            description = "measure the loss on this many MNIST test batches after every update (default: ${DEFAULT-VALUE}, off)")
+    int validationBatches;
+
+    @Option(names = "--limit", defaultValue = "0", description = "use only the first N training images (default: all)")
+    int limit;
+
+    @Option(names = "--seed", defaultValue = "42", description = "random seed (default: ${DEFAULT-VALUE})")
+    int seed;
+
+    @Option(names = "--mnist-dir", description = "folder with the MNIST IDX files (default: $LRFINDER_MNIST_DIR or ~/.lrfinder/mnist, else DJL's download)")
+    Path mnistDir;
+
+    @Option(names = {"-o", "--output"}, defaultValue = "lrfinder-out", description = "output folder (default: ${DEFAULT-VALUE})")
+    Path output;
+
+    @Option(names = "--no-progress", description = "do not draw a progress bar")
+    boolean noProgress;
+
+    /** {@inheritDoc} */
+    @Override
+    public Integer call() throws Exception {
+        PrintStream out = System.out;
+        Models net = Models.of(model);
+        SuggestionRule chosen = rule == null ? SuggestionRules.defaultRule() : SuggestionRules.byName(rule);
+        LrFinder.Builder finder =
+                LrFinder.builder()
+                        .optStartLr(startLr)
+                        .optEndLr(endLr)
+                        .optNumIterations(iterations)
+                        .optShape(linear ? LrSweep.Shape.LINEAR : LrSweep.Shape.EXPONENTIAL)
+                        .optSuggestionRule(chosen)
+                        .optValidationBatches(validationBatches);
+        if (!noProgress) {
+            finder.optProgress(new ProgressBar());
+        }
+        LrFinder lrFinder = finder.build();
+        MnistSource source = MnistSource.resolve(mnistDir);
+        Engine.getInstance().setRandomSeed(seed);
+        out.printf("LR range test on %s: %s, %s, batch %d, %s%n",
+                source.describe(), net.name().toLowerCase(), optimizerName(), batchSize,
+                LrSweep.of(linear ? LrSweep.Shape.LINEAR : LrSweep.Shape.EXPONENTIAL,
+                        startLr, endLr, iterations));
+
+        LrFinderResult result;
+        try (NDManager manager = NDManager.newBaseManager();
+                Model m = Model.newInstance("lrfinder-" + model)) {
+            RandomAccessDataset train = source.load(manager, true, limit, batchSize, true);
+            RandomAccessDataset validation =
+                    validationBatches > 0 ? source.load(manager, false, 0, batchSize, false) : null;
+            m.setBlock(net.block());
+            DefaultTrainingConfig config =
+                    new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+                            .optOptimizer(Optimizers.create(optimizer, 0.01f, momentum));
+            try (Trainer trainer = m.newTrainer(config)) {
+                trainer.initialize(Models.INPUT);
+                result = lrFinder.find(trainer, train, validation);
+            }
+        }
+        report(out, result);
+        Files.createDirectories(output);
+        result.writeCsv(output.resolve("curve.csv"));
+        result.writeJson(output.resolve("curve.json"));
+        result.writePlot(output.resolve("lr-find.png"));
+        out.printf("wrote %s, %s, %s%n", output.resolve("curve.csv"), output.resolve("curve.json"),
+                output.resolve("lr-find.png"));
+        return result.findSuggestion().isPresent() ? 0 : 2;
+    }
+
+    private String optimizerName() {
+        return "sgd".equalsIgnoreCase(optimizer) ? "sgd momentum " + momentum : optimizer;
+    }
+
+    static void report(PrintStream out, LrFinderResult result) {
+        out.printf("%nrange test %s after %d iterations%n", result.stopReason().orElse("running"),
+                result.curve().size());
+        out.printf("%-10s %-14s %s%n", "rule", "suggested lr", "curve point");
+        for (Map.Entry<String, Optional<Suggestion>> e : result.suggestions().entrySet()) {
+            String name = e.getKey() + (e.getKey().equals(result.rule().name()) ? " *" : "");
+            out.printf("%-10s %-14s %s%n", name,
+                    e.getValue().map(s -> String.format("%.4g", s.learningRate())).orElse("none"),
+                    e.getValue().map(s -> "#" + s.index() + String.format(" (lr %.3g, loss %.4f)",
+                            s.pointLearningRate(), s.smoothedLoss())).orElse(""));
+        }
+        out.println("* default rule");
+        out.println(result.findSuggestion()
+                .map(s -> String.format("Suggested learning rate: %.4g (%s)", s.learningRate(), s.rule()))
+                .orElse("No learning rate to suggest: " + result.stopReason().orElse("")));
+    }
+}

@@ -1,0 +1,30 @@
+package dev.lrfinder.samples;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code lrfinder} command line. */
+@Command(
+        name = "lrfinder",
+        mixinStandardHelpOptions = true,
+        version = "lrfinder 0.1.0",
+        description = "Learning-rate range test for Deep Java Library training.",
+        subcommands = {FindCommand.class, CommandLine.HelpCommand.class})
+public final class LrFinderCli implements Runnable {
+
+    /** {@inheritDoc} */
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    /**
+     * Runs the command line.
+     *
+     * @param args the arguments
+     */
+    public static void main(String[] args) {
+        System.setProperty("java.awt.headless", "true");
+        System.exit(new CommandLine(new LrFinderCli()).execute(args));
+    }
+}
