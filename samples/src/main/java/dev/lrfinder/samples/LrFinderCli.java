@@ -25,6 +25,23 @@ public final class LrFinderCli implements Runnable {
      */
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true");
-        System.exit(new CommandLine(new LrFinderCli()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * Returns the command line, set to report bad input as one line naming the parameter.
+     *
+     * @return the configured command line
+     */
+    public static CommandLine commandLine() {
+        return new CommandLine(new LrFinderCli())
+                .setExecutionExceptionHandler(
+                        (ex, cmd, parsed) -> {
+                            if (ex instanceof IllegalArgumentException) {
+                                cmd.getErr().println("lrfinder: " + ex.getMessage());
+                                return 2;
+                            }
+                            throw ex;
+                        });
     }
 }
