@@ -1,0 +1,215 @@
+package dev.lrfinder.listeners;
+
+import ai.djl.training.Trainer;
+import ai.djl.training.listener.TrainingListenerAdapter;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.ParameterTracker;
+import ai.djl.training.tracker.Tracker;
+import dev.lrfinder.core.LrSchedule;
+import java.lang.reflect.Field;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@code TrainingListener} that drives the optimizer's learning rate, and its momentum when the
+ * schedule gives one, from an {@link LrSchedule}: before every optimizer step it sets the values
+ * of the current step. It wires itself like {@link LrRangeTestListener}: explicitly, by building
+ * the optimizer with {@link #tracker()}, or automatically, by installing its tracker at {@code
+ * onTrainingBegin} and putting the original back at {@code onTrainingEnd}.
+ *
+ * <p>Momentum (SGD's and Nag's {@code momentum}, Adam's and AdamW's {@code beta1}) is fixed when
+ * DJL builds the optimizer, but read at every update, so the listener writes it before each step
+ * and writes the original back at the end. That needs the optimizer object, which the listener
+ * finds inside the trainer in both wirings; an optimizer without momentum (Adagrad, RmsProp) gets
+ * the learning rate only, with one warning.
+ *
+ * <p>Steps past the schedule's total hold its last value and log one warning. A restarted job
+ * continues the schedule with {@link #setStep(int)}.
+ */
+public class ScheduleListener extends TrainingListenerAdapter {
+
+    private static final Logger logger = LoggerFactory.getLogger(ScheduleListener.class);
+
+    private final LrSchedule schedule;
+    private final DrivenTracker tracker;
+    private final String name;
+    private int step;
+    private boolean warnedPastEnd;
+    private Optimizer optimizer;
+    private ParameterTracker originalTracker;
+    private boolean installed;
+    private Field momentumField;
+    private float originalMomentum;
+
+    /**
+     * Creates a listener for a schedule.
+     *
+     * @param schedule the schedule
+     * @param startStep the step to start from (0 for a new run)
+     */
+    protected ScheduleListener(LrSchedule schedule, int startStep) {
+        this.schedule = Objects.requireNonNull(schedule, "schedule");
+        if (startStep < 0) {
+            throw new IllegalArgumentException("startStep must be >= 0, got " + startStep);
+        }
+        this.step = startStep;
+        this.tracker = new DrivenTracker((float) schedule.learningRate(startStep));
+        this.name = getClass().getSimpleName();
+    }
+
+    /**
+     * Returns a listener that follows any schedule.
+     *
+     * @param schedule the schedule
+     * @return the listener
+     */
+    public static ScheduleListener of(LrSchedule schedule) {
+        return new ScheduleListener(schedule, 0);
+    }
+
+    /**
+     * Returns a listener that follows one of DJL's trackers (cosine, cyclical, warm-up, factor),
+     * asking it for step {@code numUpdate = step + 1} as DJL's optimizers do.
+     *
+     * @param djlTracker the tracker
+     * @param totalSteps the steps of the run
+     * @return the listener
+     */
+    public static ScheduleListener of(Tracker djlTracker, int totalSteps) {
+        Objects.requireNonNull(djlTracker, "djlTracker");
+        if (totalSteps <= 0) {
+            throw new IllegalArgumentException("totalSteps must be > 0, got " + totalSteps);
+        }
+        return of(
+                new LrSchedule() {
+                    @Override
+                    public double learningRate(int step) {
+                        return djlTracker.getNewValue(Math.min(step, totalSteps - 1) + 1);
+                    }
+
+                    @Override
+                    public int totalSteps() {
+                        return totalSteps;
+                    }
+                });
+    }
+
+    /**
+     * Returns the tracker for explicit wiring, e.g. {@code
+     * Optimizer.sgd().setLearningRateTracker(scheduler.tracker())}.
+     *
+     * @return the tracker whose value this listener sets before each step
+     */
+    public ParameterTracker tracker() {
+        return tracker;
+    }
+
+    /**
+     * Returns the schedule.
+     *
+     * @return the schedule
+     */
+    public LrSchedule schedule() {
+        return schedule;
+    }
+
+    /**
+     * Returns the step the next batch trains.
+     *
+     * @return the step, from 0
+     */
+    public int step() {
+        return step;
+    }
+
+    /**
+     * Moves the schedule to a step, e.g. to resume a job at step {@code k}.
+     *
+     * @param step the step the next batch trains, &gt;= 0
+     */
+    public void setStep(int step) {
+        if (step < 0) {
+            throw new IllegalArgumentException("step must be >= 0, got " + step);
+        }
+        this.step = step;
+    }
+
+    /**
+     * Returns the learning rate the last or next step uses.
+     *
+     * @return the learning rate
+     */
+    public float currentLearningRate() {
+        return tracker.get();
+    }
+
+    /**
+     * Returns the momentum the listener set last, or NaN when it does not schedule momentum.
+     *
+     * @return the momentum or NaN
+     */
+    public float currentMomentum() {
+        return momentumField == null ? Float.NaN : MomentumAccess.get(momentumField, optimizer);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public void onTrainingBegin(Trainer trainer) {
+        optimizer = OptimizerAccess.find(trainer).orElse(null);
+        if (optimizer != null) {
+            Field f = OptimizerAccess.learningRateField(optimizer, name);
+            if (OptimizerAccess.read(f, optimizer) != tracker) {
+                originalTracker = OptimizerAccess.swapLearningRate(optimizer, tracker, name);
+                installed = true;
+            }
+            if (!Double.isNaN(schedule.momentum(0))) {
+                momentumField = MomentumAccess.field(optimizer).orElse(null);
+                if (momentumField == null) {
+                    logger.warn("{}: {} has no momentum to schedule; scheduling the learning rate"
+                            + " only", name, optimizer.getClass().getSimpleName());
+                } else {
+                    originalMomentum = MomentumAccess.get(momentumField, optimizer);
+                }
+            }
+        } else if (!Double.isNaN(schedule.momentum(0))) {
+            logger.warn("{}: cannot reach the optimizer, so momentum is not scheduled", name);
+        }
+        apply();
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public void onTrainingBatch(Trainer trainer, BatchData batchData) {
+        apply();
+        step++;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public void onTrainingEnd(Trainer trainer) {
+        if (optimizer != null) {
+            if (installed) {
+                OptimizerAccess.swapLearningRate(optimizer, originalTracker, name);
+                installed = false;
+            }
+            if (momentumField != null) {
+                MomentumAccess.set(momentumField, optimizer, originalMomentum);
+                momentumField = null;
+            }
+        }
+    }
+
+    /** Sets the learning rate and momentum of the current step. */
+    private void apply() {
+        if (step >= schedule.totalSteps() && !warnedPastEnd) {
+            warnedPastEnd = true;
+            logger.warn("{}: step {} is past the schedule's {} steps; holding its last learning"
+                    + " rate {}", name, step, schedule.totalSteps(), schedule.learningRate(step));
+        }
+        tracker.set((float) schedule.learningRate(step));
+        if (momentumField != null) {
+            MomentumAccess.set(momentumField, optimizer, (float) schedule.momentum(step));
+        }
+    }
+}
