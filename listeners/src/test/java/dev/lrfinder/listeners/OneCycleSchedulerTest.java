@@ -1,0 +1,169 @@
+package dev.lrfinder.listeners;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.EasyTrain;
+import ai.djl.training.Trainer;
+import ai.djl.training.dataset.ArrayDataset;
+import ai.djl.training.listener.TrainingListenerAdapter;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import dev.lrfinder.core.OneCycleSchedule;
+import dev.lrfinder.core.RangeTestStatus;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The optimizer really applies the scheduled learning rate and momentum. */
+class OneCycleSchedulerTest {
+
+    /** The loss is the mean of the single weight times an input of ones: its gradient is 1. */
+    static final class MeanLoss extends Loss {
+        MeanLoss() {
+            super("mean");
+        }
+
+        @Override
+        public NDArray evaluate(NDList labels, NDList predictions) {
+            return predictions.singletonOrThrow().mean();
+        }
+    }
+
+    /** Records the single weight and the scheduler's values before every step. */
+    static final class Recorder extends TrainingListenerAdapter {
+        final ScheduleListener scheduler;
+        final List<Float> weights = new ArrayList<>();
+        final List<Float> lrs = new ArrayList<>();
+        final List<Float> momenta = new ArrayList<>();
+
+        Recorder(ScheduleListener scheduler) {
+            this.scheduler = scheduler;
+        }
+
+        @Override
+        public void onTrainingBatch(Trainer trainer, BatchData batchData) {
+            Parameter w = trainer.getModel().getBlock().getParameters().valueAt(0);
+            weights.add(w.getArray().getFloat(0, 0));
+            lrs.add(scheduler.currentLearningRate());
+            momenta.add(scheduler.currentMomentum());
+        }
+    }
+
+    private static Recorder train(Optimizer optimizer, ScheduleListener scheduler, int steps)
+            throws Exception {
+        Recorder recorder = new Recorder(scheduler);
+        try (Model model = Model.newInstance("w", "MXNet");
+                NDManager manager = NDManager.newBaseManager("MXNet")) {
+            model.setBlock(new SequentialBlock().add(Linear.builder().setUnits(1).optBias(false).build()));
+            DefaultTrainingConfig config =
+                    new DefaultTrainingConfig(new MeanLoss())
+                            .optOptimizer(optimizer)
+                            // the recorder runs after the scheduler has set this step's values
+                            .addTrainingListeners(scheduler, recorder);
+            try (Trainer trainer = model.newTrainer(config)) {
+                trainer.initialize(new Shape(1, 1));
+                ArrayDataset ones =
+                        new ArrayDataset.Builder()
+                                .setData(manager.ones(new Shape(steps * 4, 1)))
+                                .optLabels(manager.zeros(new Shape(steps * 4)))
+                                .setSampling(4, false)
+                                .build();
+                EasyTrain.fit(trainer, 1, ones, null);
+                recorder.weights.add(
+                        trainer.getModel().getBlock().getParameters().valueAt(0).getArray().getFloat(0, 0));
+            }
+        }
+        return recorder;
+    }
+
+    @Test
+    void sgdAppliesTheScheduledLearningRateAndMomentum() throws Exception {
+        int steps = 40;
+        OneCycleScheduler scheduler = OneCycleScheduler.builder().setMaxLr(0.5).setTotalSteps(steps).build();
+        OneCycleSchedule schedule = scheduler.schedule();
+        Optimizer sgd = Optimizer.sgd().setLearningRateTracker(Tracker.fixed(123f)).optMomentum(0.5f).build();
+        Recorder r = train(sgd, scheduler, steps);
+        assertEquals(steps + 1, r.weights.size());
+        // MXNet's momentum SGD with gradient 1: v = m * v - lr ; w = w + v
+        double v = 0;
+        for (int t = 0; t < steps; t++) {
+            assertEquals(schedule.learningRate(t), r.lrs.get(t), 1e-7, "lr at " + t);
+            assertEquals(schedule.momentum(t), r.momenta.get(t), 1e-7, "momentum at " + t);
+            v = (float) schedule.momentum(t) * v - (float) schedule.learningRate(t);
+            double delta = r.weights.get(t + 1) - r.weights.get(t);
+            assertEquals(v, delta, 2e-5, "update at step " + t);
+        }
+        // the learning rate rose to the peak and came back down far below the start
+        assertTrue(r.lrs.get(11) > 10 * r.lrs.get(0));
+        assertTrue(r.lrs.get(steps - 1) < r.lrs.get(0) / 1000);
+    }
+
+    @Test
+    void adamGetsTheScheduledBeta1AndTheOriginalIsRestored() throws Exception {
+        int steps = 20;
+        OneCycleScheduler scheduler = OneCycleScheduler.builder().setMaxLr(0.01).setTotalSteps(steps).build();
+        Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(0.001f)).optBeta1(0.9f).build();
+        Recorder r = train(adam, scheduler, steps);
+        for (int t = 0; t < steps; t++) {
+            assertEquals(scheduler.schedule().momentum(t), r.momenta.get(t), 1e-7);
+        }
+        java.lang.reflect.Field beta1 = MomentumAccess.field(adam).orElseThrow();
+        assertEquals(0.9f, MomentumAccess.get(beta1, adam), 0f); // put back at training end
+        assertTrue(r.momenta.get(0) > 0.94f && r.momenta.get(6) < 0.86f);
+    }
+
+    @Test
+    void stepsPastTheTotalHoldTheFinalRateAndARestartedJobResumesAtStepK() throws Exception {
+        OneCycleScheduler past = OneCycleScheduler.builder().setMaxLr(0.1).setTotalSteps(10).build();
+        Recorder r = train(Optimizer.sgd().setLearningRateTracker(Tracker.fixed(1f)).build(), past, 16);
+        for (int t = 10; t < 16; t++) {
+            assertEquals(past.schedule().finalLr(), r.lrs.get(t), 1e-12);
+        }
+        OneCycleScheduler resumed =
+                OneCycleScheduler.builder().setMaxLr(0.1).setTotalSteps(10).optStartStep(4).build();
+        Recorder r2 = train(Optimizer.sgd().setLearningRateTracker(Tracker.fixed(1f)).build(), resumed, 3);
+        assertEquals((float) resumed.schedule().learningRate(4), r2.lrs.get(0), 0f);
+        assertEquals((float) resumed.schedule().learningRate(6), r2.lrs.get(2), 0f);
+    }
+
+    @Test
+    void fromSuggestionPeaksAtTheMappedSuggestion() {
+        List<dev.lrfinder.core.CurvePoint> pts = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            double lr = 1e-5 * Math.pow(10, i / 20.0);
+            double loss = Math.pow(Math.log10(lr) + 1, 2) + 1; // lowest at lr 0.1
+            pts.add(new dev.lrfinder.core.CurvePoint(i, lr, loss, loss));
+        }
+        LrFinderResult result =
+                new LrFinderResult(new dev.lrfinder.core.LossCurve(pts), RangeTestStatus.FINISHED,
+                        "finished", null, dev.lrfinder.core.SuggestionRules.minimum());
+        OneCycleScheduler s = OneCycleScheduler.fromSuggestion(result, 500);
+        assertEquals(OneCycleScheduler.PEAK_PER_SUGGESTION * 0.01, s.schedule().maxLr(), 1e-12);
+        assertEquals(500, s.schedule().totalSteps());
+        LrFinderResult none =
+                new LrFinderResult(new dev.lrfinder.core.LossCurve(pts.subList(0, 1)),
+                        RangeTestStatus.DIVERGED, "diverged at iteration 0", 0,
+                        dev.lrfinder.core.SuggestionRules.minimum());
+        assertThrows(IllegalStateException.class, () -> OneCycleScheduler.fromSuggestion(none, 500));
+    }
+
+    @Test
+    void badParametersAreRejected() {
+        assertThrows(IllegalArgumentException.class,
+                () -> OneCycleScheduler.builder().setMaxLr(-1).setTotalSteps(10).build());
+        assertThrows(IllegalArgumentException.class,
+                () -> OneCycleScheduler.builder().setMaxLr(1).setTotalSteps(10).optStartStep(-1).build());
+    }
+}
