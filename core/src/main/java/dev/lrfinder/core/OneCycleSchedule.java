@@ -28,7 +28,10 @@ public final class OneCycleSchedule implements LrSchedule {
     private final double[] lrPoints;
     private final double[] momentumPoints;
 
+    private final Builder source;
+
     private OneCycleSchedule(Builder b) {
+        source = b.copy();
         maxLr = Checks.positive("maxLr", b.maxLr);
         if (b.totalSteps <= 0) {
             throw new IllegalArgumentException("totalSteps must be > 0, got " + b.totalSteps);
@@ -93,6 +96,16 @@ public final class OneCycleSchedule implements LrSchedule {
     @Override
     public int totalSteps() {
         return totalSteps;
+    }
+
+    /**
+     * Returns the same schedule with another peak learning rate.
+     *
+     * @param newMaxLr the peak, &gt; 0
+     * @return a new schedule
+     */
+    public OneCycleSchedule withMaxLr(double newMaxLr) {
+        return source.copy().setMaxLr(newMaxLr).build();
     }
 
     /**
@@ -170,6 +183,21 @@ public final class OneCycleSchedule implements LrSchedule {
         private boolean cycleMomentum = true;
 
         Builder() {}
+
+        Builder copy() {
+            Builder b = new Builder();
+            b.maxLr = maxLr;
+            b.totalSteps = totalSteps;
+            b.warmupFraction = warmupFraction;
+            b.divFactor = divFactor;
+            b.finalDivFactor = finalDivFactor;
+            b.annealing = annealing;
+            b.threePhase = threePhase;
+            b.maxMomentum = maxMomentum;
+            b.baseMomentum = baseMomentum;
+            b.cycleMomentum = cycleMomentum;
+            return b;
+        }
 
         /**
          * Sets the peak learning rate (required).

@@ -21,11 +21,21 @@ import dev.lrfinder.core.OneCycleSchedule;
 public class OneCycleScheduler extends ScheduleListener {
 
     /**
-     * The peak learning rate {@link #fromSuggestion} sets, as a multiple of the suggestion. One
-     * cycle tolerates a higher peak than a constant rate: its warm-up and annealing spend little
-     * time there.
+     * The peak learning rate {@link #fromSuggestion(LrFinderResult, int)} sets for SGD and Nag, as
+     * a multiple of the suggestion: with momentum cycling and annealing, one cycle trains well at
+     * peaks above the best constant rate (Smith's super-convergence). Chosen by the study in
+     * docs/SCHEDULES.md.
      */
-    public static final double PEAK_PER_SUGGESTION = 1.5;
+    public static final double PEAK_PER_SUGGESTION_SGD = 3;
+
+    /**
+     * The peak learning rate {@link #fromSuggestion(LrFinderResult, int)} sets for adaptive
+     * optimizers (Adam, AdamW, RmsProp, Adagrad, anything but SGD and Nag), as a multiple of the
+     * suggestion. Chosen by the study in docs/SCHEDULES.md.
+     */
+    public static final double PEAK_PER_SUGGESTION_ADAPTIVE = 1;
+
+    private double suggestion = Double.NaN;
 
     /**
      * Creates a scheduler.
@@ -48,8 +58,10 @@ public class OneCycleScheduler extends ScheduleListener {
 
     /**
      * Returns a one-cycle scheduler for the learning rate a range test suggested, ready to add to
-     * a {@code DefaultTrainingConfig}: peak {@link #PEAK_PER_SUGGESTION} x the suggestion, with
-     * PyTorch's other defaults.
+     * a {@code DefaultTrainingConfig}, with PyTorch's defaults but the peak. The peak depends on
+     * the optimizer the trainer was built with, which the scheduler looks up when training
+     * begins: {@link #PEAK_PER_SUGGESTION_SGD} x the suggestion for SGD and Nag, {@link
+     * #PEAK_PER_SUGGESTION_ADAPTIVE} x for the others.
      *
      * @param result a range-test result with a suggestion
      * @param totalSteps the optimizer steps of the training run
@@ -57,8 +69,56 @@ public class OneCycleScheduler extends ScheduleListener {
      * @throws IllegalStateException if the result has no suggestion
      */
     public static OneCycleScheduler fromSuggestion(LrFinderResult result, int totalSteps) {
+        OneCycleScheduler s = fromSuggestion(result, totalSteps, PEAK_PER_SUGGESTION_ADAPTIVE);
+        s.suggestion = result.suggestion().learningRate();
+        return s;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public void onTrainingBegin(ai.djl.training.Trainer trainer) {
+        if (!Double.isNaN(suggestion)) {
+            double k =
+                    OptimizerAccess.find(trainer).map(OneCycleScheduler::peakPerSuggestion)
+                            .orElse(PEAK_PER_SUGGESTION_ADAPTIVE);
+            OneCycleSchedule s = schedule();
+            replaceSchedule(s.withMaxLr(k * suggestion));
+        }
+        super.onTrainingBegin(trainer);
+    }
+
+    /**
+     * Returns the multiple of the suggestion that {@link #fromSuggestion(LrFinderResult, int)}
+     * makes the peak for an optimizer.
+     *
+     * @param optimizer the optimizer
+     * @return {@link #PEAK_PER_SUGGESTION_SGD} for SGD and Nag, else {@link
+     *     #PEAK_PER_SUGGESTION_ADAPTIVE}
+     */
+    public static double peakPerSuggestion(ai.djl.training.optimizer.Optimizer optimizer) {
+        return optimizer instanceof ai.djl.training.optimizer.Sgd
+                        || optimizer instanceof ai.djl.training.optimizer.Nag
+                ? PEAK_PER_SUGGESTION_SGD
+                : PEAK_PER_SUGGESTION_ADAPTIVE;
+    }
+
+    /**
+     * Returns a one-cycle scheduler whose peak is a given multiple of a range test's suggestion.
+     *
+     * @param result a range-test result with a suggestion
+     * @param totalSteps the optimizer steps of the training run
+     * @param peakPerSuggestion the peak learning rate as a multiple of the suggestion, &gt; 0
+     * @return the scheduler
+     * @throws IllegalStateException if the result has no suggestion
+     */
+    public static OneCycleScheduler fromSuggestion(
+            LrFinderResult result, int totalSteps, double peakPerSuggestion) {
+        if (!(peakPerSuggestion > 0)) {
+            throw new IllegalArgumentException(
+                    "peakPerSuggestion must be > 0, got " + peakPerSuggestion);
+        }
         double lr = result.suggestion().learningRate();
-        return builder().setMaxLr(PEAK_PER_SUGGESTION * lr).setTotalSteps(totalSteps).build();
+        return builder().setMaxLr(peakPerSuggestion * lr).setTotalSteps(totalSteps).build();
     }
 
     /**

@@ -31,7 +31,7 @@ public class ScheduleListener extends TrainingListenerAdapter {
 
     private static final Logger logger = LoggerFactory.getLogger(ScheduleListener.class);
 
-    private final LrSchedule schedule;
+    private LrSchedule schedule;
     private final DrivenTracker tracker;
     private final String name;
     private int step;
@@ -112,6 +112,16 @@ public class ScheduleListener extends TrainingListenerAdapter {
      */
     public LrSchedule schedule() {
         return schedule;
+    }
+
+    /**
+     * Replaces the schedule before training starts, e.g. once the optimizer is known.
+     *
+     * @param schedule the new schedule
+     */
+    protected void replaceSchedule(LrSchedule schedule) {
+        this.schedule = Objects.requireNonNull(schedule, "schedule");
+        tracker.set((float) schedule.learningRate(step));
     }
 
     /**

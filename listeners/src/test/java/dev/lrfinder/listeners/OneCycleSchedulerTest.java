@@ -150,8 +150,24 @@ class OneCycleSchedulerTest {
                 new LrFinderResult(new dev.lrfinder.core.LossCurve(pts), RangeTestStatus.FINISHED,
                         "finished", null, dev.lrfinder.core.SuggestionRules.minimum());
         OneCycleScheduler s = OneCycleScheduler.fromSuggestion(result, 500);
-        assertEquals(OneCycleScheduler.PEAK_PER_SUGGESTION * 0.01, s.schedule().maxLr(), 1e-12);
         assertEquals(500, s.schedule().totalSteps());
+        // the peak follows the optimizer the trainer was built with
+        try (Model model = Fixtures.mlp()) {
+            OneCycleScheduler forSgd = OneCycleScheduler.fromSuggestion(result, 500);
+            try (Trainer t = Fixtures.trainer(model,
+                    Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.1f)).build(), forSgd)) {
+                assertEquals(OneCycleScheduler.PEAK_PER_SUGGESTION_SGD * 0.01, forSgd.schedule().maxLr(), 1e-12);
+            }
+        }
+        try (Model model = Fixtures.mlp()) {
+            OneCycleScheduler forAdam = OneCycleScheduler.fromSuggestion(result, 500);
+            try (Trainer t = Fixtures.trainer(model,
+                    Optimizer.adam().optLearningRateTracker(Tracker.fixed(0.1f)).build(), forAdam)) {
+                assertEquals(OneCycleScheduler.PEAK_PER_SUGGESTION_ADAPTIVE * 0.01, forAdam.schedule().maxLr(), 1e-12);
+                assertEquals(0.01 / 25, forAdam.currentLearningRate(), 1e-9);
+            }
+        }
+        assertEquals(0.05, OneCycleScheduler.fromSuggestion(result, 500, 5).schedule().maxLr(), 1e-12);
         LrFinderResult none =
                 new LrFinderResult(new dev.lrfinder.core.LossCurve(pts.subList(0, 1)),
                         RangeTestStatus.DIVERGED, "diverged at iteration 0", 0,
