@@ -149,6 +149,15 @@ public final class RangeTest {
     }
 
     /**
+     * Returns the last recorded iteration.
+     *
+     * @return the point, or null before the first iteration
+     */
+    public CurvePoint lastPoint() {
+        return points.isEmpty() ? null : points.get(points.size() - 1);
+    }
+
+    /**
      * Returns the curve recorded so far, including the iteration that diverged.
      *
      * @return a snapshot of the curve

@@ -160,7 +160,7 @@ public final class LrFinder {
                 data.getPredictions().put(labels.get(0).getDevice(), predictions);
             }
         }
-        return LrRangeTestListener.batchLoss(trainer, data);
+        return BatchLoss.of(trainer, data);
     }
 
     private double validationLoss(Trainer trainer, Dataset validationSet)
@@ -270,6 +270,18 @@ public final class LrFinder {
          */
         public Builder optSuggestionRule(SuggestionRule rule) {
             listener.optSuggestionRule(rule);
+            return this;
+        }
+
+        /**
+         * Adds an observer told about every iteration, e.g. lrfinder-metrics'
+         * {@code RangeTestMetrics}.
+         *
+         * @param observer the observer
+         * @return this builder
+         */
+        public Builder addObserver(RangeTestObserver observer) {
+            listener.addObserver(observer);
             return this;
         }
 

@@ -1,8 +1,5 @@
 package dev.lrfinder.listeners;
 
-import ai.djl.Device;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.training.Trainer;
 import ai.djl.training.listener.TrainingListenerAdapter;
 import ai.djl.training.optimizer.Optimizer;
@@ -12,7 +9,6 @@ import dev.lrfinder.core.RangeTest;
 import dev.lrfinder.core.RangeTestStatus;
 import dev.lrfinder.core.SuggestionRule;
 import dev.lrfinder.core.SuggestionRules;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -49,8 +45,12 @@ public class LrRangeTestListener extends TrainingListenerAdapter {
     private static final String NAME = "LrRangeTestListener";
 
     private final RangeTest.Builder config;
+    private static final org.slf4j.Logger logger =
+            org.slf4j.LoggerFactory.getLogger(LrRangeTestListener.class);
+
     private final SuggestionRule rule;
     private final DrivenTracker tracker;
+    private final java.util.List<RangeTestObserver> observers;
     private RangeTest test;
     private Optimizer installedOn;
     private ParameterTracker original;
@@ -65,6 +65,7 @@ public class LrRangeTestListener extends TrainingListenerAdapter {
     protected LrRangeTestListener(Builder builder) {
         this.config = builder.test;
         this.rule = builder.rule;
+        this.observers = java.util.List.copyOf(builder.observers);
         this.test = config.build();
         this.tracker = new DrivenTracker((float) test.learningRate());
     }
@@ -114,6 +115,35 @@ public class LrRangeTestListener extends TrainingListenerAdapter {
         return test.sweep();
     }
 
+    /**
+     * Returns the learning rate of the current (last set) iteration.
+     *
+     * @return the learning rate the optimizer gets
+     */
+    public float currentLearningRate() {
+        return tracker.get();
+    }
+
+    /**
+     * Returns the raw loss of the last recorded iteration.
+     *
+     * @return the loss, or NaN before the first iteration
+     */
+    public double lastLoss() {
+        return lastPoint == null ? Double.NaN : lastPoint.loss();
+    }
+
+    /**
+     * Returns the last recorded iteration.
+     *
+     * @return the point, or empty before the first iteration
+     */
+    public java.util.Optional<dev.lrfinder.core.CurvePoint> lastPoint() {
+        return java.util.Optional.ofNullable(lastPoint);
+    }
+
+    private dev.lrfinder.core.CurvePoint lastPoint;
+
     /** {@inheritDoc} */
     @Override
     public void onTrainingBegin(Trainer trainer) {
@@ -127,7 +157,7 @@ public class LrRangeTestListener extends TrainingListenerAdapter {
             return; // stopped once already: later training on this trainer runs untouched
         }
         double lr = nextLearningRate();
-        record(lr, batchLoss(trainer, batchData), Double.NaN);
+        record(lr, BatchLoss.of(trainer, batchData), Double.NaN);
     }
 
     /** {@inheritDoc} */
@@ -140,7 +170,11 @@ public class LrRangeTestListener extends TrainingListenerAdapter {
     void begin(Trainer trainer) {
         uninstall();
         test = config.build();
+        lastPoint = null;
         tracker.set((float) test.learningRate());
+        for (RangeTestObserver o : observers) {
+            notify(o, () -> o.onStart(test.sweep()));
+        }
         callsBefore = tracker.calls();
         Optimizer optimizer = OptimizerAccess.find(trainer).orElse(null);
         if (optimizer == null) {
@@ -193,16 +227,27 @@ public class LrRangeTestListener extends TrainingListenerAdapter {
         if (lr != test.learningRate()) {
             throw new IllegalStateException("iteration out of step: " + lr);
         }
-        if (test.record(loss, validationLoss) != RangeTestStatus.RUNNING) {
+        RangeTestStatus status = test.record(loss, validationLoss);
+        lastPoint = test.lastPoint();
+        for (RangeTestObserver o : observers) {
+            notify(o, () -> o.onIteration(lastPoint));
+        }
+        if (status != RangeTestStatus.RUNNING) {
             uninstall();
-            throw new RangeTestStoppedException(result());
+            LrFinderResult result = result();
+            for (RangeTestObserver o : observers) {
+                notify(o, () -> o.onStop(result));
+            }
+            throw new RangeTestStoppedException(result);
         }
     }
 
-    /** Stops a running test without divergence, e.g. when the data ran out. */
-    void stop(String reason) {
-        test.stop(reason);
-        uninstall();
+    private static void notify(RangeTestObserver observer, Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            logger.warn("range-test observer {} failed: {}", observer, e.toString());
+        }
     }
 
     /** Puts the optimizer's original tracker back, if this listener installed its own. */
@@ -212,28 +257,6 @@ public class LrRangeTestListener extends TrainingListenerAdapter {
             installedOn = null;
             original = null;
         }
-    }
-
-    /**
-     * Returns the mean loss of a batch over its device splits, from the labels and predictions
-     * DJL hands the listener.
-     */
-    static double batchLoss(Trainer trainer, BatchData batchData) {
-        Map<Device, NDList> labels = batchData.getLabels();
-        Map<Device, NDList> predictions = batchData.getPredictions();
-        double sum = 0;
-        int n = 0;
-        for (Map.Entry<Device, NDList> e : labels.entrySet()) {
-            NDList pred = predictions.get(e.getKey());
-            try (NDArray loss = trainer.getLoss().evaluate(e.getValue(), pred)) {
-                sum += loss.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
-            }
-            n++;
-        }
-        if (n == 0) {
-            throw new IllegalStateException(NAME + ": the batch has no labels to compute a loss");
-        }
-        return sum / n;
     }
 
     /**
@@ -281,6 +304,7 @@ public class LrRangeTestListener extends TrainingListenerAdapter {
 
         private final RangeTest.Builder test = RangeTest.builder();
         private SuggestionRule rule = SuggestionRules.defaultRule();
+        private final java.util.List<RangeTestObserver> observers = new java.util.ArrayList<>();
 
         /** Creates a builder; use {@link LrRangeTestListener#builder()}. */
         protected Builder() {}
@@ -360,6 +384,18 @@ public class LrRangeTestListener extends TrainingListenerAdapter {
          */
         public Builder optSuggestionRule(SuggestionRule rule) {
             this.rule = Objects.requireNonNull(rule, "rule");
+            return this;
+        }
+
+        /**
+         * Adds an observer told about every iteration, e.g. lrfinder-metrics'
+         * {@code RangeTestMetrics}.
+         *
+         * @param observer the observer
+         * @return this builder
+         */
+        public Builder addObserver(RangeTestObserver observer) {
+            observers.add(Objects.requireNonNull(observer, "observer"));
             return this;
         }
 
