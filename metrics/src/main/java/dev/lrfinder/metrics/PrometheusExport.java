@@ -77,18 +77,19 @@ public final class PrometheusExport implements AutoCloseable {
     }
 
     /**
-     * Sets the Pushgateway to push to.
+     * Sets the Pushgateway to push to. The Pushgateway groups pushes by job and run: it files
+     * this export's meters under the run's job and run id (and sets every pushed meter's {@code
+     * job} label to that job), so give each job its own export.
      *
      * @param address host:port of the Pushgateway
-     * @param job the Pushgateway job
-     * @param run the run id, pushed as the grouping key {@code run}
+     * @param tags the run's tags
      */
-    public synchronized void pushTo(String address, String job, String run) {
+    public synchronized void pushTo(String address, RunTags tags) {
         pushAddress = address;
         pushGateway = PushGateway.builder()
                 .address(address)
-                .job(job)
-                .groupingKey("run", run)
+                .job(tags.job())
+                .groupingKey("run", tags.run())
                 .registry(registry.getPrometheusRegistry())
                 .connectionTimeout(Duration.ofSeconds(2))
                 .readTimeout(Duration.ofSeconds(5))

@@ -40,7 +40,7 @@ class PrometheusExportTest {
             try (ServerSocket s = new ServerSocket(0)) {
                 dead = s.getLocalPort();
             }
-            export.pushTo("127.0.0.1:" + dead, "lrfinder", "r1");
+            export.pushTo("127.0.0.1:" + dead, MetersTest.TAGS);
             long t0 = System.nanoTime();
             assertFalse(export.push());
             assertFalse(export.push());

@@ -14,6 +14,9 @@ import dev.lrfinder.core.SuggestionRule;
 import dev.lrfinder.core.SuggestionRules;
 import dev.lrfinder.listeners.LrFinder;
 import dev.lrfinder.listeners.LrFinderResult;
+import dev.lrfinder.metrics.PrometheusExport;
+import dev.lrfinder.metrics.RangeTestMetrics;
+import dev.lrfinder.metrics.RunTags;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,6 +82,20 @@ public final class FindCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "do not draw a progress bar")
     boolean noProgress;
 
+    @Option(names = "--metrics-port", defaultValue = "-1",
+            description = "serve Prometheus metrics on 127.0.0.1 at this port (0: any free port; default: off)")
+    int metricsPort;
+
+    @Option(names = "--metrics-linger", defaultValue = "0",
+            description = "keep the metrics endpoint up this many seconds after the test (default: ${DEFAULT-VALUE})")
+    int metricsLinger;
+
+    @Option(names = "--pushgateway", description = "push the metrics to this Pushgateway (host:port) when the test ends")
+    String pushgateway;
+
+    @Option(names = "--run-id", description = "the run tag of the metrics (default: random)")
+    String runId;
+
     /** {@inheritDoc} */
     @Override
     public Integer call() throws Exception {
@@ -96,7 +113,40 @@ public final class FindCommand implements Callable<Integer> {
         if (!noProgress) {
             finder.optProgress(new ProgressBar());
         }
-        LrFinder lrFinder = finder.build();
+        RunTags tags = runId == null ? RunTags.newRun(model, "lr-find") : new RunTags(runId, model, "lr-find");
+        PrometheusExport export = null;
+        if (metricsPort >= 0 || pushgateway != null) {
+            export = new PrometheusExport();
+            RangeTestMetrics meters = new RangeTestMetrics(tags);
+            meters.bindTo(export.registry());
+            finder.addObserver(meters);
+            if (metricsPort >= 0) {
+                int port = export.startEndpoint(metricsPort);
+                if (port > 0) {
+                    out.printf("metrics on http://127.0.0.1:%d/metrics (run %s)%n", port, tags.run());
+                }
+            }
+            if (pushgateway != null) {
+                export.pushTo(pushgateway, tags);
+            }
+        }
+        try {
+            return run(out, finder.build(), net, chosen);
+        } finally {
+            if (export != null) {
+                if (pushgateway != null && export.push()) {
+                    out.printf("pushed metrics to %s (job lr-find, run %s)%n", pushgateway, tags.run());
+                }
+                if (metricsLinger > 0 && export.endpointPort() > 0) {
+                    Thread.sleep(metricsLinger * 1000L);
+                }
+                export.close();
+            }
+        }
+    }
+
+    private Integer run(PrintStream out, LrFinder lrFinder, Models net, SuggestionRule chosen)
+            throws Exception {
         MnistSource source = MnistSource.resolve(mnistDir);
         Engine.getInstance().setRandomSeed(seed);
         out.printf("LR range test on %s: %s, %s, batch %d, %s%n",
