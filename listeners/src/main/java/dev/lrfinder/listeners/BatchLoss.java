@@ -28,7 +28,9 @@ public final class BatchLoss {
         for (Map.Entry<Device, NDList> e : batchData.getLabels().entrySet()) {
             NDList pred = batchData.getPredictions().get(e.getKey());
             try (NDArray loss = trainer.getLoss().evaluate(e.getValue(), pred)) {
-                sum += loss.toType(DataType.FLOAT64, false).getDouble();
+                sum += loss.getDataType() == DataType.FLOAT32
+                        ? loss.getFloat()
+                        : loss.toType(DataType.FLOAT64, false).getDouble();
             }
             n++;
         }

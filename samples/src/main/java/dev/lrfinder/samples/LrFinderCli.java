@@ -9,7 +9,12 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "lrfinder 0.1.0",
         description = "Learning-rate range test for Deep Java Library training.",
-        subcommands = {FindCommand.class, CompareSchedulesCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            FindCommand.class,
+            CompareSchedulesCommand.class,
+            BenchOverheadCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class LrFinderCli implements Runnable {
 
     /** {@inheritDoc} */
