@@ -1,0 +1,184 @@
+package dev.lrfinder.samples;
+
+import ai.djl.Model;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.Trainer;
+import ai.djl.training.tracker.Tracker;
+import dev.lrfinder.core.Suggestion;
+import dev.lrfinder.core.SuggestionRules;
+import dev.lrfinder.listeners.LrFinder;
+import dev.lrfinder.listeners.LrFinderResult;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code lrfinder bench-suggestions}: every suggestion rule against a grid-search oracle. For each
+ * setup it trains a fixed budget at every LR of a log grid (the oracle), runs the range test once
+ * per seed, trains at each rule's suggestion with the same budget and seed, and reports the gap to
+ * the oracle's best in percentage points, the spread of the suggestions across seeds and the cost
+ * of both searches in iterations.
+ */
+@Command(
+        name = "bench-suggestions",
+        mixinStandardHelpOptions = true,
+        description = "Measures each suggestion rule against a grid-search oracle.")
+public final class BenchSuggestionsCommand implements Callable<Integer> {
+
+    @Option(names = "--setups", split = ",", defaultValue = "mlp-sgd,mlp-adam,cnn-sgd,synthetic-sgd",
+            description = "setups (default: ${DEFAULT-VALUE})")
+    List<String> setups;
+
+    @Option(names = "--epochs", defaultValue = "2", description = "training budget (default: ${DEFAULT-VALUE})")
+    int epochs;
+
+    @Option(names = "--seeds", defaultValue = "3", description = "seeds (default: ${DEFAULT-VALUE})")
+    int seeds;
+
+    @Option(names = "--grid-from", defaultValue = "1e-4", description = "lowest grid LR (default: ${DEFAULT-VALUE})")
+    double gridFrom;
+
+    @Option(names = "--grid-to", defaultValue = "1", description = "highest grid LR (default: ${DEFAULT-VALUE})")
+    double gridTo;
+
+    @Option(names = "--per-decade", defaultValue = "4", description = "grid points per decade (default: ${DEFAULT-VALUE})")
+    int perDecade;
+
+    @Option(names = "--limit", defaultValue = "0", description = "training images to use (default: all)")
+    int limit;
+
+    @Option(names = "--batch-size", defaultValue = "128", description = "batch size (default: ${DEFAULT-VALUE})")
+    int batchSize;
+
+    @Option(names = "--mnist-dir", description = "folder with the MNIST IDX files")
+    Path mnistDir;
+
+    @Option(names = "--report", description = "also write the Markdown tables to this file")
+    Path report;
+
+    /** The outcome of one setup. */
+    public record SetupResult(String setup, double oracleLr, double oracleAccuracy,
+            Map<String, Double> ruleAccuracy, Map<String, double[]> ruleSuggestions,
+            long gridIterations, long rangeTestIterations) {}
+
+    /** {@inheritDoc} */
+    @Override
+    public Integer call() throws Exception {
+        PrintStream out = System.out;
+        List<SetupResult> results = new ArrayList<>();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            for (String name : setups) {
+                Setup setup = Setup.of(name, manager, MnistSource.resolve(mnistDir), limit, batchSize);
+                results.add(run(setup, grid(), epochs, seeds, out));
+            }
+        }
+        String tables = tables(results);
+        out.println();
+        out.print(tables);
+        if (report != null) {
+            Files.writeString(report, tables);
+        }
+        return 0;
+    }
+
+    double[] grid() {
+        int n = (int) Math.round(Math.log10(gridTo / gridFrom) * perDecade) + 1;
+        double[] g = new double[n];
+        for (int i = 0; i < n; i++) {
+            g[i] = gridFrom * Math.pow(10, (double) i / perDecade);
+        }
+        return g;
+    }
+
+    /**
+     * Benchmarks one setup.
+     *
+     * @param setup the setup
+     * @param grid the oracle's learning rates
+     * @param epochs the budget
+     * @param seeds the number of seeds
+     * @param out where to log progress
+     * @return the outcome
+     * @throws Exception if training fails
+     */
+    public static SetupResult run(Setup setup, double[] grid, int epochs, int seeds, PrintStream out)
+            throws Exception {
+        long stepsPerEpoch = (setup.train().size() + setup.batchSize() - 1) / setup.batchSize();
+        double bestLr = Double.NaN;
+        double bestAcc = -1;
+        for (double lr : grid) {
+            double acc = 0;
+            for (int seed = 1; seed <= seeds; seed++) {
+                acc += setup.accuracyAt(lr, epochs, seed) / seeds;
+            }
+            out.printf("%s oracle lr %.4g: %.2f %%%n", setup.name(), lr, 100 * acc);
+            if (acc > bestAcc) {
+                bestAcc = acc;
+                bestLr = lr;
+            }
+        }
+        Map<String, double[]> suggestions = new LinkedHashMap<>();
+        long rangeIterations = 0;
+        for (int seed = 1; seed <= seeds; seed++) {
+            LrFinderResult r;
+            try (Model model = Model.newInstance(setup.name());
+                    Trainer trainer = setup.trainer(model, Tracker.fixed(0.01f), seed)) {
+                r = LrFinder.builder().build().find(trainer, setup.train());
+            }
+            rangeIterations += r.curve().size();
+            for (Map.Entry<String, Optional<Suggestion>> e : r.suggestions().entrySet()) {
+                suggestions.computeIfAbsent(e.getKey(), k -> new double[seeds])[seed - 1] =
+                        e.getValue().map(Suggestion::learningRate).orElse(Double.NaN);
+            }
+        }
+        Map<String, Double> accuracy = new LinkedHashMap<>();
+        for (Map.Entry<String, double[]> e : suggestions.entrySet()) {
+            double acc = 0;
+            for (int seed = 1; seed <= seeds; seed++) {
+                double lr = e.getValue()[seed - 1];
+                acc += (Double.isNaN(lr) ? 0.1 : setup.accuracyAt(lr, epochs, seed)) / seeds;
+            }
+            accuracy.put(e.getKey(), acc);
+            out.printf("%s rule %s: %s -> %.2f %%%n", setup.name(), e.getKey(),
+                    java.util.Arrays.toString(e.getValue()), 100 * acc);
+        }
+        long gridIterations = (long) grid.length * seeds * epochs * stepsPerEpoch;
+        return new SetupResult(setup.name(), bestLr, bestAcc, accuracy, suggestions,
+                gridIterations, rangeIterations);
+    }
+
+    static String tables(List<SetupResult> results) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("| setup | oracle best LR | oracle accuracy | rule | suggestions (per seed) | spread (max/min) | accuracy at suggestion | gap (points) |\n");
+        sb.append("|---|---|---|---|---|---|---|---|\n");
+        for (SetupResult r : results) {
+            for (Map.Entry<String, Double> e : r.ruleAccuracy().entrySet()) {
+                double[] s = r.ruleSuggestions().get(e.getKey());
+                double min = java.util.Arrays.stream(s).min().orElse(Double.NaN);
+                double max = java.util.Arrays.stream(s).max().orElse(Double.NaN);
+                StringBuilder ss = new StringBuilder();
+                for (double x : s) {
+                    ss.append(ss.length() == 0 ? "" : ", ").append(String.format("%.3g", x));
+                }
+                String rule = e.getKey() + (e.getKey().equals(SuggestionRules.defaultRule().name()) ? " (default)" : "");
+                sb.append(String.format("| %s | %.3g | %.2f %% | %s | %s | %.2f | %.2f %% | %.2f |%n",
+                        r.setup(), r.oracleLr(), 100 * r.oracleAccuracy(), rule, ss, max / min,
+                        100 * e.getValue(), 100 * (r.oracleAccuracy() - e.getValue())));
+            }
+        }
+        sb.append("\n| setup | grid-search iterations | range-test iterations | ratio |\n|---|---|---|---|\n");
+        for (SetupResult r : results) {
+            sb.append(String.format("| %s | %d | %d | %.0fx |%n", r.setup(), r.gridIterations(),
+                    r.rangeTestIterations(), (double) r.gridIterations() / r.rangeTestIterations()));
+        }
+        return sb.toString();
+    }
+}
