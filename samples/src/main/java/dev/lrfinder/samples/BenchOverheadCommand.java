@@ -139,6 +139,8 @@ public final class BenchOverheadCommand implements Callable<Integer> {
                     }
                     n++;
                 }
+                // engines run asynchronously: wait for the last update before stopping the clock
+                trainer.getModel().getBlock().getParameters().valueAt(0).getArray().toFloatArray();
                 return (System.nanoTime() - t0) / 1e9 / n;
             }
         }

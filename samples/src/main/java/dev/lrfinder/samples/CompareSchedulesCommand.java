@@ -2,13 +2,10 @@ package dev.lrfinder.samples;
 
 import ai.djl.Model;
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.EasyTrain;
 import ai.djl.training.Trainer;
-import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.training.loss.Loss;
 import dev.lrfinder.listeners.LrFinder;
@@ -149,32 +146,8 @@ public final class CompareSchedulesCommand implements Callable<Integer> {
         try (Model model = Model.newInstance("train");
                 Trainer trainer = trainer(model, net, opt, seed, schedule)) {
             EasyTrain.fit(trainer, epochs, train, null);
-            return accuracy(trainer, test);
+            return Evaluation.accuracy(trainer, test);
         }
-    }
-
-    /**
-     * Returns the accuracy of a trainer's model on a dataset.
-     *
-     * @param trainer the trainer
-     * @param data the dataset
-     * @return the fraction classified correctly
-     * @throws Exception if the data cannot be read
-     */
-    public static double accuracy(Trainer trainer, RandomAccessDataset data) throws Exception {
-        long correct = 0;
-        long total = 0;
-        for (Batch batch : trainer.iterateDataset(data)) {
-            try (batch) {
-                NDList out = trainer.evaluate(batch.getData());
-                NDArray predicted = out.singletonOrThrow().argMax(1);
-                NDArray labels =
-                        batch.getLabels().singletonOrThrow().toType(predicted.getDataType(), false);
-                correct += predicted.eq(labels).sum().getLong();
-                total += labels.size();
-            }
-        }
-        return (double) correct / total;
     }
 
     static String table(List<Run> runs) {

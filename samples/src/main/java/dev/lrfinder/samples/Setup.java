@@ -156,7 +156,7 @@ public record Setup(
         try (Model model = Model.newInstance(name)) {
             try (Trainer trainer = trainer(model, Tracker.fixed((float) lr), seed)) {
                 EasyTrain.fit(trainer, epochs, train, null);
-                return CompareSchedulesCommand.accuracy(trainer, test);
+                return Evaluation.accuracy(trainer, test);
             } catch (ai.djl.TrainingDivergedException e) {
                 return 1.0 / 10; // chance level
             }

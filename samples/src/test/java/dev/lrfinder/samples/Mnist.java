@@ -2,8 +2,6 @@ package dev.lrfinder.samples;
 
 import ai.djl.Model;
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.EasyTrain;
@@ -49,17 +47,6 @@ final class Mnist {
 
     /** Accuracy of the trainer's model on a dataset. */
     static double accuracy(Trainer trainer, RandomAccessDataset data) throws Exception {
-        long correct = 0;
-        long total = 0;
-        for (Batch batch : trainer.iterateDataset(data)) {
-            try (batch) {
-                NDList out = trainer.evaluate(batch.getData());
-                NDArray predicted = out.singletonOrThrow().argMax(1);
-                NDArray labels = batch.getLabels().singletonOrThrow().toType(predicted.getDataType(), false);
-                correct += predicted.eq(labels).sum().getLong();
-                total += labels.size();
-            }
-        }
-        return (double) correct / total;
+        return Evaluation.accuracy(trainer, data);
     }
 }
