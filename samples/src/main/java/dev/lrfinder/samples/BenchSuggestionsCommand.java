@@ -64,6 +64,9 @@ public final class BenchSuggestionsCommand implements Callable<Integer> {
     @Option(names = "--report", description = "also write the Markdown tables to this file")
     Path report;
 
+    @Option(names = "--curves", description = "write each range test's curve and each oracle grid to this folder")
+    Path curves;
+
     /** The outcome of one setup. */
     public record SetupResult(String setup, double oracleLr, double oracleAccuracy,
             Map<String, Double> ruleAccuracy, Map<String, double[]> ruleSuggestions,
@@ -77,7 +80,7 @@ public final class BenchSuggestionsCommand implements Callable<Integer> {
         try (NDManager manager = NDManager.newBaseManager()) {
             for (String name : setups) {
                 Setup setup = Setup.of(name, manager, MnistSource.resolve(mnistDir), limit, batchSize);
-                results.add(run(setup, grid(), epochs, seeds, out));
+                results.add(run(setup, grid(), epochs, seeds, out, curves));
             }
         }
         String tables = tables(results);
@@ -111,13 +114,33 @@ public final class BenchSuggestionsCommand implements Callable<Integer> {
      */
     public static SetupResult run(Setup setup, double[] grid, int epochs, int seeds, PrintStream out)
             throws Exception {
+        return run(setup, grid, epochs, seeds, out, null);
+    }
+
+    /**
+     * Benchmarks one setup and keeps its curves and oracle grid.
+     *
+     * @param setup the setup
+     * @param grid the oracle's learning rates
+     * @param epochs the budget
+     * @param seeds the number of seeds
+     * @param out where to log progress
+     * @param curves a folder for the curves and the grid, or null
+     * @return the outcome
+     * @throws Exception if training fails
+     */
+    public static SetupResult run(Setup setup, double[] grid, int epochs, int seeds, PrintStream out,
+            Path curves) throws Exception {
+        StringBuilder oracle = new StringBuilder("learning_rate,seed,accuracy\n");
         long stepsPerEpoch = (setup.train().size() + setup.batchSize() - 1) / setup.batchSize();
         double bestLr = Double.NaN;
         double bestAcc = -1;
         for (double lr : grid) {
             double acc = 0;
             for (int seed = 1; seed <= seeds; seed++) {
-                acc += setup.accuracyAt(lr, epochs, seed) / seeds;
+                double a = setup.accuracyAt(lr, epochs, seed);
+                oracle.append(lr).append(',').append(seed).append(',').append(a).append('\n');
+                acc += a / seeds;
             }
             out.printf("%s oracle lr %.4g: %.2f %%%n", setup.name(), lr, 100 * acc);
             if (acc > bestAcc) {
@@ -134,6 +157,10 @@ public final class BenchSuggestionsCommand implements Callable<Integer> {
                 r = LrFinder.builder().build().find(trainer, setup.train());
             }
             rangeIterations += r.curve().size();
+            if (curves != null) {
+                Files.createDirectories(curves);
+                r.writeJson(curves.resolve(setup.name() + "-seed" + seed + ".json"));
+            }
             for (Map.Entry<String, Optional<Suggestion>> e : r.suggestions().entrySet()) {
                 suggestions.computeIfAbsent(e.getKey(), k -> new double[seeds])[seed - 1] =
                         e.getValue().map(Suggestion::learningRate).orElse(Double.NaN);
@@ -149,6 +176,9 @@ public final class BenchSuggestionsCommand implements Callable<Integer> {
             accuracy.put(e.getKey(), acc);
             out.printf("%s rule %s: %s -> %.2f %%%n", setup.name(), e.getKey(),
                     java.util.Arrays.toString(e.getValue()), 100 * acc);
+        }
+        if (curves != null) {
+            Files.writeString(curves.resolve(setup.name() + "-oracle.csv"), oracle);
         }
         long gridIterations = (long) grid.length * seeds * epochs * stepsPerEpoch;
         return new SetupResult(setup.name(), bestLr, bestAcc, accuracy, suggestions,
