@@ -15,6 +15,7 @@ public final class SuggestionRules {
     private static final SuggestionRule VALLEY = new Valley();
     private static final SuggestionRule MINIMUM = new Minimum();
     private static final SuggestionRule SLIDE = new Slide();
+    private static final SuggestionRule CONSENSUS = new Consensus();
 
     private SuggestionRules() {}
 
@@ -59,6 +60,19 @@ public final class SuggestionRules {
     }
 
     /**
+     * Returns the geometric mean of the {@link #steepest()}, {@link #valley()} and {@link
+     * #minimum()} suggestions (of those the curve gives, at least two). The three rules err in
+     * different directions: {@code minimum} sits high for adaptive optimizers, {@code valley} low
+     * for momentum SGD, {@code steepest} high for it; their geometric mean cancels part of each
+     * bias and has no parameter of its own.
+     *
+     * @return the rule named {@code consensus}
+     */
+    public static SuggestionRule consensus() {
+        return CONSENSUS;
+    }
+
+    /**
      * Returns the rule {@code LrFinder} uses unless told otherwise: {@link #minimum()}, which on
      * the MNIST curves measured here lands nearest the best learning rate of a grid search.
      *
@@ -71,16 +85,16 @@ public final class SuggestionRules {
     /**
      * Returns every built-in rule.
      *
-     * @return steepest, valley, minimum and slide
+     * @return steepest, valley, minimum, slide and consensus
      */
     public static List<SuggestionRule> all() {
-        return List.of(STEEPEST, VALLEY, MINIMUM, SLIDE);
+        return List.of(STEEPEST, VALLEY, MINIMUM, SLIDE, CONSENSUS);
     }
 
     /**
      * Returns a built-in rule by name.
      *
-     * @param name steepest, valley, minimum or slide (case-insensitive)
+     * @param name steepest, valley, minimum, slide or consensus (case-insensitive)
      * @return the rule
      * @throws IllegalArgumentException if no rule has that name
      */
@@ -93,7 +107,7 @@ public final class SuggestionRules {
                         () ->
                                 new IllegalArgumentException(
                                         "rule must be one of steepest, valley, minimum, slide,"
-                                                + " got " + name));
+                                                + " consensus, got " + name));
     }
 
     private static final class Steepest implements SuggestionRule {
@@ -175,6 +189,40 @@ public final class SuggestionRules {
             int third = (bestEnd - start) / 3;
             int pick = Math.min(n - 1, start + third + third / 2);
             return Optional.of(w.suggestion(name(), pick, w.lr(pick)));
+        }
+    }
+
+    private static final class Consensus implements SuggestionRule {
+
+        @Override
+        public String name() {
+            return "consensus";
+        }
+
+        @Override
+        public Optional<Suggestion> suggest(LossCurve curve) {
+            double logSum = 0;
+            int n = 0;
+            for (SuggestionRule rule : List.of(STEEPEST, VALLEY, MINIMUM)) {
+                Optional<Suggestion> s = rule.suggest(curve);
+                if (s.isPresent()) {
+                    logSum += Math.log(s.get().learningRate());
+                    n++;
+                }
+            }
+            if (n < 2) {
+                return Optional.empty();
+            }
+            double lr = Math.exp(logSum / n);
+            int nearest = 0;
+            for (int i = 1; i < curve.size(); i++) {
+                if (Math.abs(Math.log(curve.get(i).learningRate() / lr))
+                        < Math.abs(Math.log(curve.get(nearest).learningRate() / lr))) {
+                    nearest = i;
+                }
+            }
+            CurvePoint p = curve.get(nearest);
+            return Optional.of(new Suggestion(name(), lr, nearest, p.learningRate(), p.smoothedLoss()));
         }
     }
 

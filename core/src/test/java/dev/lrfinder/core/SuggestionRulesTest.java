@@ -106,6 +106,19 @@ class SuggestionRulesTest {
     }
 
     @Test
+    void consensusIsTheGeometricMeanOfSteepestValleyAndMinimum() {
+        LossCurve c = curve(x -> 2 - Math.tanh(2 * (x + 3)) + (x > -1 ? 50 * (x + 1) * (x + 1) : 0));
+        double s = SuggestionRules.steepest().suggest(c).orElseThrow().learningRate();
+        double v = SuggestionRules.valley().suggest(c).orElseThrow().learningRate();
+        double m = SuggestionRules.minimum().suggest(c).orElseThrow().learningRate();
+        Suggestion g = SuggestionRules.consensus().suggest(c).orElseThrow();
+        assertEquals(Math.cbrt(s * v * m), g.learningRate(), 1e-12);
+        assertEquals("consensus", g.rule());
+        double pointLr = c.get(g.index()).learningRate();
+        assertTrue(Math.abs(Math.log10(pointLr / g.learningRate())) <= 0.025 + 1e-9);
+    }
+
+    @Test
     void tooShortACurveHasNoSuggestion() {
         LossCurve c =
                 new LossCurve(
@@ -119,7 +132,7 @@ class SuggestionRulesTest {
     @Test
     void rulesAreFoundByName() {
         assertSame(SuggestionRules.valley(), SuggestionRules.byName("Valley"));
-        assertEquals(4, SuggestionRules.all().size());
+        assertEquals(5, SuggestionRules.all().size());
         assertTrue(SuggestionRules.all().contains(SuggestionRules.defaultRule()));
         IllegalArgumentException e =
                 assertThrows(IllegalArgumentException.class, () -> SuggestionRules.byName("x"));
