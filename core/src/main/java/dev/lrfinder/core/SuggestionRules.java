@@ -73,13 +73,13 @@ public final class SuggestionRules {
     }
 
     /**
-     * Returns the rule {@code LrFinder} uses unless told otherwise: {@link #minimum()}, which on
-     * the MNIST curves measured here lands nearest the best learning rate of a grid search.
+     * Returns the rule {@code LrFinder} uses unless told otherwise: {@link #consensus()}, which
+     * came closest to a grid search's best learning rate across the setups of docs/BENCHMARKS.md.
      *
      * @return the default rule
      */
     public static SuggestionRule defaultRule() {
-        return MINIMUM;
+        return CONSENSUS;
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.lrfinder.listeners;
 
 import dev.lrfinder.core.Annealing;
 import dev.lrfinder.core.OneCycleSchedule;
+import dev.lrfinder.core.SuggestionRules;
 
 /**
  * Smith's one-cycle policy as a DJL {@code TrainingListener}: the learning rate warms up from
@@ -57,11 +58,13 @@ public class OneCycleScheduler extends ScheduleListener {
     }
 
     /**
-     * Returns a one-cycle scheduler for the learning rate a range test suggested, ready to add to
-     * a {@code DefaultTrainingConfig}, with PyTorch's defaults but the peak. The peak depends on
-     * the optimizer the trainer was built with, which the scheduler looks up when training
-     * begins: {@link #PEAK_PER_SUGGESTION_SGD} x the suggestion for SGD and Nag, {@link
-     * #PEAK_PER_SUGGESTION_ADAPTIVE} x for the others.
+     * Returns a one-cycle scheduler for a range test's result, ready to add to a {@code
+     * DefaultTrainingConfig}, with PyTorch's defaults but the peak. The peak multiplies the
+     * {@code minimum} rule's suggestion (the rule the study in docs/SCHEDULES.md measured the
+     * multipliers on, whatever the result's default rule) and depends on the optimizer the trainer
+     * was built with, which the scheduler looks up when training begins: {@link
+     * #PEAK_PER_SUGGESTION_SGD} x for SGD and Nag, {@link #PEAK_PER_SUGGESTION_ADAPTIVE} x for the
+     * others.
      *
      * @param result a range-test result with a suggestion
      * @param totalSteps the optimizer steps of the training run
@@ -69,9 +72,23 @@ public class OneCycleScheduler extends ScheduleListener {
      * @throws IllegalStateException if the result has no suggestion
      */
     public static OneCycleScheduler fromSuggestion(LrFinderResult result, int totalSteps) {
-        OneCycleScheduler s = fromSuggestion(result, totalSteps, PEAK_PER_SUGGESTION_ADAPTIVE);
-        s.suggestion = result.suggestion().learningRate();
+        double lr = anchor(result);
+        OneCycleScheduler s =
+                builder().setMaxLr(PEAK_PER_SUGGESTION_ADAPTIVE * lr).setTotalSteps(totalSteps).build();
+        s.suggestion = lr;
         return s;
+    }
+
+    /**
+     * The learning rate the peak multiplies: the {@code minimum} rule's suggestion, on which the
+     * multipliers were measured, or the result's own suggestion when that rule gave none.
+     */
+    private static double anchor(LrFinderResult result) {
+        return result.suggestions()
+                .getOrDefault(SuggestionRules.minimum().name(), java.util.Optional.empty())
+                .or(result::findSuggestion)
+                .orElseGet(result::suggestion)
+                .learningRate();
     }
 
     /** {@inheritDoc} */

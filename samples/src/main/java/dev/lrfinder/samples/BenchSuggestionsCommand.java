@@ -67,6 +67,10 @@ public final class BenchSuggestionsCommand implements Callable<Integer> {
     @Option(names = "--curves", description = "write each range test's curve and each oracle grid to this folder")
     Path curves;
 
+    @Option(names = "--reuse-oracle", description = "read the oracle grid from the --curves folder when a"
+            + " previous run left it there, instead of training it again")
+    boolean reuseOracle;
+
     /** The outcome of one setup. */
     public record SetupResult(String setup, double oracleLr, double oracleAccuracy,
             Map<String, Double> ruleAccuracy, Map<String, double[]> ruleSuggestions,
@@ -80,7 +84,9 @@ public final class BenchSuggestionsCommand implements Callable<Integer> {
         try (NDManager manager = NDManager.newBaseManager()) {
             for (String name : setups) {
                 Setup setup = Setup.of(name, manager, MnistSource.resolve(mnistDir), limit, batchSize);
-                results.add(run(setup, grid(), epochs, seeds, out, curves));
+                Map<Double, double[]> oracle = reuseOracle && curves != null
+                        ? readOracle(curves.resolve(setup.name() + "-oracle.csv"), seeds) : null;
+                results.add(run(setup, grid(), epochs, seeds, out, curves, oracle));
             }
         }
         String tables = tables(results);
@@ -114,7 +120,25 @@ public final class BenchSuggestionsCommand implements Callable<Integer> {
      */
     public static SetupResult run(Setup setup, double[] grid, int epochs, int seeds, PrintStream out)
             throws Exception {
-        return run(setup, grid, epochs, seeds, out, null);
+        return run(setup, grid, epochs, seeds, out, null, null);
+    }
+
+    /** Reads an oracle grid a previous run wrote: accuracy per learning rate and seed. */
+    static Map<Double, double[]> readOracle(Path file, int seeds) throws java.io.IOException {
+        if (!Files.exists(file)) {
+            return null;
+        }
+        Map<Double, double[]> grid = new java.util.TreeMap<>();
+        List<String> lines = Files.readAllLines(file);
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split(",");
+            int seed = Integer.parseInt(f[1]);
+            if (seed <= seeds) {
+                grid.computeIfAbsent(Double.parseDouble(f[0]), k -> new double[seeds])[seed - 1] =
+                        Double.parseDouble(f[2]);
+            }
+        }
+        return grid;
     }
 
     /**
@@ -126,19 +150,20 @@ public final class BenchSuggestionsCommand implements Callable<Integer> {
      * @param seeds the number of seeds
      * @param out where to log progress
      * @param curves a folder for the curves and the grid, or null
+     * @param known oracle accuracies per learning rate and seed from an earlier run, or null
      * @return the outcome
      * @throws Exception if training fails
      */
     public static SetupResult run(Setup setup, double[] grid, int epochs, int seeds, PrintStream out,
-            Path curves) throws Exception {
+            Path curves, Map<Double, double[]> known) throws Exception {
         StringBuilder oracle = new StringBuilder("learning_rate,seed,accuracy\n");
         long stepsPerEpoch = (setup.train().size() + setup.batchSize() - 1) / setup.batchSize();
         double bestLr = Double.NaN;
         double bestAcc = -1;
-        for (double lr : grid) {
+        for (double lr : known != null ? known.keySet().stream().mapToDouble(d -> d).toArray() : grid) {
             double acc = 0;
             for (int seed = 1; seed <= seeds; seed++) {
-                double a = setup.accuracyAt(lr, epochs, seed);
+                double a = known != null ? known.get(lr)[seed - 1] : setup.accuracyAt(lr, epochs, seed);
                 oracle.append(lr).append(',').append(seed).append(',').append(a).append('\n');
                 acc += a / seeds;
             }

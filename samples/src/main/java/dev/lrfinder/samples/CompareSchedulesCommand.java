@@ -64,6 +64,11 @@ public final class CompareSchedulesCommand implements Callable<Integer> {
                     + " mapping of OneCycleScheduler.fromSuggestion)")
     List<Double> onePeaks = List.of(Double.NaN);
 
+    @Option(names = "--rule", defaultValue = "minimum",
+            description = "the rule whose suggestion the schedules start from (default: ${DEFAULT-VALUE},"
+                    + " as in docs/SCHEDULES.md)")
+    String rule;
+
     @Option(names = "--report", description = "also write the Markdown table to this file")
     Path report;
 
@@ -85,7 +90,7 @@ public final class CompareSchedulesCommand implements Callable<Integer> {
                 for (String opt : optimizers) {
                     String setup = modelName + " + " + opt;
                     for (int seed = 1; seed <= seeds; seed++) {
-                        LrFinderResult found = find(net, opt, seed, train);
+                        LrFinderResult found = find(net, opt, seed, train, rule);
                         double lr = found.suggestion().learningRate();
                         out.printf("%s seed %d: suggestion %.4g%n", setup, seed, lr);
                         for (int e : epochs) {
@@ -119,11 +124,14 @@ public final class CompareSchedulesCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static LrFinderResult find(Models net, String opt, int seed, RandomAccessDataset train)
-            throws Exception {
+    private static LrFinderResult find(Models net, String opt, int seed, RandomAccessDataset train,
+            String rule) throws Exception {
         try (Model model = Model.newInstance("find");
                 Trainer trainer = trainer(model, net, opt, seed)) {
-            return LrFinder.builder().build().find(trainer, train);
+            return LrFinder.builder()
+                    .optSuggestionRule(dev.lrfinder.core.SuggestionRules.byName(rule))
+                    .build()
+                    .find(trainer, train);
         }
     }
 
