@@ -2,14 +2,19 @@ package dev.lrfinder.listeners;
 
 import ai.djl.training.Trainer;
 import ai.djl.training.listener.TrainingListenerAdapter;
-import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.ParameterTracker;
+import dev.lrfinder.core.CurvePoint;
 import dev.lrfinder.core.LrSweep;
 import dev.lrfinder.core.RangeTest;
 import dev.lrfinder.core.RangeTestStatus;
 import dev.lrfinder.core.SuggestionRule;
 import dev.lrfinder.core.SuggestionRules;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A {@code TrainingListener} that runs Leslie Smith's LR range test inside any {@code
@@ -45,17 +50,15 @@ public class LrRangeTestListener extends TrainingListenerAdapter {
     private static final String NAME = "LrRangeTestListener";
 
     private final RangeTest.Builder config;
-    private static final org.slf4j.Logger logger =
-            org.slf4j.LoggerFactory.getLogger(LrRangeTestListener.class);
+    private static final Logger logger = LoggerFactory.getLogger(LrRangeTestListener.class);
 
     private final SuggestionRule rule;
     private final DrivenTracker tracker;
-    private final java.util.List<RangeTestObserver> observers;
+    private final List<RangeTestObserver> observers;
+    private final TrackerOverride override;
     private RangeTest test;
-    private Optimizer installedOn;
-    private ParameterTracker original;
+    private CurvePoint lastPoint;
     private long callsBefore;
-    private boolean explicitlyWired;
 
     /**
      * Creates a listener from its builder.
@@ -65,9 +68,10 @@ public class LrRangeTestListener extends TrainingListenerAdapter {
     protected LrRangeTestListener(Builder builder) {
         this.config = builder.test;
         this.rule = builder.rule;
-        this.observers = java.util.List.copyOf(builder.observers);
+        this.observers = List.copyOf(builder.observers);
         this.test = config.build();
         this.tracker = new DrivenTracker((float) test.learningRate());
+        this.override = new TrackerOverride(tracker, NAME);
     }
 
     /**
@@ -87,8 +91,7 @@ public class LrRangeTestListener extends TrainingListenerAdapter {
      * @return the tracker whose value this listener sets every iteration
      */
     public ParameterTracker tracker() {
-        explicitlyWired = true;
-        return tracker;
+        return override.explicitTracker();
     }
 
     /**
@@ -138,11 +141,9 @@ public class LrRangeTestListener extends TrainingListenerAdapter {
      *
      * @return the point, or empty before the first iteration
      */
-    public java.util.Optional<dev.lrfinder.core.CurvePoint> lastPoint() {
-        return java.util.Optional.ofNullable(lastPoint);
+    public Optional<CurvePoint> lastPoint() {
+        return Optional.ofNullable(lastPoint);
     }
-
-    private dev.lrfinder.core.CurvePoint lastPoint;
 
     /** {@inheritDoc} */
     @Override
@@ -176,19 +177,7 @@ public class LrRangeTestListener extends TrainingListenerAdapter {
             notify(o, () -> o.onStart(test.sweep()));
         }
         callsBefore = tracker.calls();
-        Optimizer optimizer = OptimizerAccess.find(trainer).orElse(null);
-        if (optimizer == null) {
-            if (!explicitlyWired) {
-                OptimizerAccess.require(trainer, NAME);
-            }
-            return;
-        }
-        java.lang.reflect.Field f = OptimizerAccess.learningRateField(optimizer, NAME);
-        ParameterTracker current = (ParameterTracker) OptimizerAccess.read(f, optimizer);
-        if (current != tracker) {
-            original = OptimizerAccess.swapLearningRate(optimizer, tracker, NAME);
-            installedOn = optimizer;
-        }
+        override.install(trainer);
     }
 
     /**
@@ -252,11 +241,7 @@ public class LrRangeTestListener extends TrainingListenerAdapter {
 
     /** Puts the optimizer's original tracker back, if this listener installed its own. */
     void uninstall() {
-        if (installedOn != null) {
-            OptimizerAccess.swapLearningRate(installedOn, original, NAME);
-            installedOn = null;
-            original = null;
-        }
+        override.restore();
     }
 
     /**
@@ -304,7 +289,7 @@ public class LrRangeTestListener extends TrainingListenerAdapter {
 
         private final RangeTest.Builder test = RangeTest.builder();
         private SuggestionRule rule = SuggestionRules.defaultRule();
-        private final java.util.List<RangeTestObserver> observers = new java.util.ArrayList<>();
+        private final List<RangeTestObserver> observers = new ArrayList<>();
 
         /** Creates a builder; use {@link LrRangeTestListener#builder()}. */
         protected Builder() {}
@@ -397,14 +382,6 @@ public class LrRangeTestListener extends TrainingListenerAdapter {
         public Builder addObserver(RangeTestObserver observer) {
             observers.add(Objects.requireNonNull(observer, "observer"));
             return this;
-        }
-
-        RangeTest.Builder testConfig() {
-            return test;
-        }
-
-        SuggestionRule rule() {
-            return rule;
         }
 
         /**

@@ -36,9 +36,8 @@ public class ScheduleListener extends TrainingListenerAdapter {
     private final String name;
     private int step;
     private boolean warnedPastEnd;
+    private final TrackerOverride override;
     private Optimizer optimizer;
-    private ParameterTracker originalTracker;
-    private boolean installed;
     private Field momentumField;
     private float originalMomentum;
 
@@ -56,6 +55,7 @@ public class ScheduleListener extends TrainingListenerAdapter {
         this.step = startStep;
         this.tracker = new DrivenTracker((float) schedule.learningRate(startStep));
         this.name = getClass().getSimpleName();
+        this.override = new TrackerOverride(tracker, name);
     }
 
     /**
@@ -102,7 +102,7 @@ public class ScheduleListener extends TrainingListenerAdapter {
      * @return the tracker whose value this listener sets before each step
      */
     public ParameterTracker tracker() {
-        return tracker;
+        return override.explicitTracker();
     }
 
     /**
@@ -166,13 +166,8 @@ public class ScheduleListener extends TrainingListenerAdapter {
     /** {@inheritDoc} */
     @Override
     public void onTrainingBegin(Trainer trainer) {
-        optimizer = OptimizerAccess.find(trainer).orElse(null);
+        optimizer = override.install(trainer);
         if (optimizer != null) {
-            Field f = OptimizerAccess.learningRateField(optimizer, name);
-            if (OptimizerAccess.read(f, optimizer) != tracker) {
-                originalTracker = OptimizerAccess.swapLearningRate(optimizer, tracker, name);
-                installed = true;
-            }
             if (!Double.isNaN(schedule.momentum(0))) {
                 momentumField = MomentumAccess.field(optimizer).orElse(null);
                 if (momentumField == null) {
@@ -198,11 +193,8 @@ public class ScheduleListener extends TrainingListenerAdapter {
     /** {@inheritDoc} */
     @Override
     public void onTrainingEnd(Trainer trainer) {
+        override.restore();
         if (optimizer != null) {
-            if (installed) {
-                OptimizerAccess.swapLearningRate(optimizer, originalTracker, name);
-                installed = false;
-            }
             if (momentumField != null) {
                 MomentumAccess.set(momentumField, optimizer, originalMomentum);
                 momentumField = null;

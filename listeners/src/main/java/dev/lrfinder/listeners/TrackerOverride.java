@@ -1,0 +1,67 @@
+package dev.lrfinder.listeners;
+
+import ai.djl.training.Trainer;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.ParameterTracker;
+import java.lang.reflect.Field;
+
+/**
+ * Puts a listener's learning-rate tracker in place of the one the trainer's optimizer was built
+ * with, and the original back afterwards. A listener whose tracker the user wired explicitly
+ * ({@link #explicitTracker()}) needs no swap, and may then run where the optimizer is out of
+ * reach.
+ */
+final class TrackerOverride {
+
+    private final ParameterTracker tracker;
+    private final String owner;
+    private boolean explicit;
+    private Optimizer installedOn;
+    private ParameterTracker original;
+
+    TrackerOverride(ParameterTracker tracker, String owner) {
+        this.tracker = tracker;
+        this.owner = owner;
+    }
+
+    /** Returns the tracker for the user to wire explicitly, and remembers that they did. */
+    ParameterTracker explicitTracker() {
+        explicit = true;
+        return tracker;
+    }
+
+    /**
+     * Installs the tracker on the trainer's optimizer unless it is already there.
+     *
+     * @param trainer the trainer
+     * @return the optimizer, or null when it is out of reach but the tracker was wired explicitly
+     * @throws IllegalStateException if the optimizer is out of reach and the tracker was not wired
+     *     explicitly, or if the optimizer has no learning rate; the message explains the explicit
+     *     wiring
+     */
+    Optimizer install(Trainer trainer) {
+        restore();
+        Optimizer optimizer = OptimizerAccess.find(trainer).orElse(null);
+        if (optimizer == null) {
+            if (!explicit) {
+                OptimizerAccess.require(trainer, owner);
+            }
+            return null;
+        }
+        Field f = OptimizerAccess.learningRateField(optimizer, owner);
+        if (OptimizerAccess.read(f, optimizer) != tracker) {
+            original = OptimizerAccess.swapLearningRate(optimizer, tracker, owner);
+            installedOn = optimizer;
+        }
+        return optimizer;
+    }
+
+    /** Puts the optimizer's original tracker back, if {@link #install} replaced it. */
+    void restore() {
+        if (installedOn != null) {
+            OptimizerAccess.swapLearningRate(installedOn, original, owner);
+            installedOn = null;
+            original = null;
+        }
+    }
+}
