@@ -12,9 +12,6 @@ import dev.lrfinder.core.SuggestionRules;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A {@code TrainingListener} that runs Leslie Smith's LR range test inside any {@code
@@ -41,24 +38,26 @@ import org.slf4j.LoggerFactory;
  * drive (Adadelta has no learning rate) fails at {@code onTrainingBegin} with an error that
  * explains the explicit wiring.
  *
- * <p>Once the test has stopped the listener steps aside: the same trainer can go on training
- * with its own learning rate. The listener does not restore the model: training after the test continues from the weights
- * the test reached. {@link LrFinder} restores weights and optimizer state.
+ * <p>It reads each batch's loss one batch late ({@link DeferredLoss}), so that reading it does not
+ * stall the engine: a divergence is seen one update after it happened. Once the test has stopped
+ * the listener steps aside: the same trainer can go on training with its own learning rate. The
+ * listener does not restore the model: training after the test continues from the weights the
+ * test reached. {@link LrFinder} restores weights and optimizer state.
  */
 public class LrRangeTestListener extends TrainingListenerAdapter {
 
     private static final String NAME = "LrRangeTestListener";
 
     private final RangeTest.Builder config;
-    private static final Logger logger = LoggerFactory.getLogger(LrRangeTestListener.class);
-
     private final SuggestionRule rule;
     private final DrivenTracker tracker;
-    private final List<RangeTestObserver> observers;
+    private final ObserverList observers;
     private final TrackerOverride override;
     private RangeTest test;
     private CurvePoint lastPoint;
     private long callsBefore;
+    private final DeferredLoss deferred = new DeferredLoss();
+    private double pendingLr = Double.NaN;
 
     /**
      * Creates a listener from its builder.
@@ -68,7 +67,7 @@ public class LrRangeTestListener extends TrainingListenerAdapter {
     protected LrRangeTestListener(Builder builder) {
         this.config = builder.test;
         this.rule = builder.rule;
-        this.observers = List.copyOf(builder.observers);
+        this.observers = new ObserverList(builder.observers);
         this.test = config.build();
         this.tracker = new DrivenTracker((float) test.learningRate());
         this.override = new TrackerOverride(tracker, NAME);
@@ -101,12 +100,8 @@ public class LrRangeTestListener extends TrainingListenerAdapter {
      * @return the result
      */
     public LrFinderResult result() {
-        return new LrFinderResult(
-                test.curve(),
-                test.status(),
-                test.stopReason().orElse(null),
-                test.divergedAt().orElse(null),
-                rule);
+        return new LrFinderResult(test.curve(), test.status(), test.stopReason().orElse(null),
+                test.divergedAt().orElse(null), rule);
     }
 
     /**
@@ -128,21 +123,12 @@ public class LrRangeTestListener extends TrainingListenerAdapter {
     }
 
     /**
-     * Returns the raw loss of the last recorded iteration.
+     * Returns the last recorded iteration, without allocating (for per-batch metrics).
      *
-     * @return the loss, or NaN before the first iteration
+     * @return the point, or null before the first iteration
      */
-    public double lastLoss() {
-        return lastPoint == null ? Double.NaN : lastPoint.loss();
-    }
-
-    /**
-     * Returns the last recorded iteration.
-     *
-     * @return the point, or empty before the first iteration
-     */
-    public Optional<CurvePoint> lastPoint() {
-        return Optional.ofNullable(lastPoint);
+    public CurvePoint lastPoint() {
+        return lastPoint;
     }
 
     /** {@inheritDoc} */
@@ -157,14 +143,40 @@ public class LrRangeTestListener extends TrainingListenerAdapter {
         if (test.status() != RangeTestStatus.RUNNING) {
             return; // stopped once already: later training on this trainer runs untouched
         }
-        double lr = nextLearningRate();
-        record(lr, BatchLoss.of(trainer, batchData), Double.NaN);
+        // queue this batch's loss and record the previous one, which has finished computing
+        double previous = deferred.swap(trainer, batchData);
+        recordPending(previous);
+        pendingLr = nextLearningRate();
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public void onEpoch(Trainer trainer) {
+        if (test.status() == RangeTestStatus.RUNNING) {
+            recordPending(deferred.flush());
+        }
     }
 
     /** {@inheritDoc} */
     @Override
     public void onTrainingEnd(Trainer trainer) {
+        deferred.close();
         uninstall();
+    }
+
+    /** Records the iteration whose loss was queued, if any; throws once the test stops. */
+    private void recordPending(double loss) {
+        if (Double.isNaN(pendingLr)) {
+            return;
+        }
+        double lr = pendingLr;
+        pendingLr = Double.NaN;
+        try {
+            record(lr, loss, Double.NaN);
+        } catch (RangeTestStoppedException stop) {
+            deferred.close();
+            throw stop;
+        }
     }
 
     /** Starts a new test on a trainer and installs the tracker unless it is wired explicitly. */
@@ -172,10 +184,10 @@ public class LrRangeTestListener extends TrainingListenerAdapter {
         uninstall();
         test = config.build();
         lastPoint = null;
+        deferred.close();
+        pendingLr = Double.NaN;
         tracker.set((float) test.learningRate());
-        for (RangeTestObserver o : observers) {
-            notify(o, () -> o.onStart(test.sweep()));
-        }
+        observers.start(test.sweep());
         callsBefore = tracker.calls();
         override.install(trainer);
     }
@@ -218,24 +230,12 @@ public class LrRangeTestListener extends TrainingListenerAdapter {
         }
         RangeTestStatus status = test.record(loss, validationLoss);
         lastPoint = test.lastPoint();
-        for (RangeTestObserver o : observers) {
-            notify(o, () -> o.onIteration(lastPoint));
-        }
+        observers.iteration(lastPoint);
         if (status != RangeTestStatus.RUNNING) {
             uninstall();
             LrFinderResult result = result();
-            for (RangeTestObserver o : observers) {
-                notify(o, () -> o.onStop(result));
-            }
+            observers.stop(result);
             throw new RangeTestStoppedException(result);
-        }
-    }
-
-    private static void notify(RangeTestObserver observer, Runnable call) {
-        try {
-            call.run();
-        } catch (RuntimeException e) {
-            logger.warn("range-test observer {} failed: {}", observer, e.toString());
         }
     }
 

@@ -97,6 +97,38 @@ class AutomaticWiringTest {
     }
 
     @Test
+    void listenerAndFinderRecordTheSameCurve() throws Exception {
+        // the listener reads each loss one batch late; it must still pair loss i with lr i
+        LrRangeTestListener rangeTest =
+                LrRangeTestListener.builder().optStartLr(1e-3).optEndLr(1).optNumIterations(20).build();
+        dev.lrfinder.core.LossCurve viaListener;
+        dev.lrfinder.core.LossCurve viaFinder;
+        try (Model model = Fixtures.mlp();
+                NDManager manager = NDManager.newBaseManager("MXNet");
+                Trainer trainer = Fixtures.trainer(model,
+                        Optimizer.sgd().setLearningRateTracker(ai.djl.training.tracker.Tracker.fixed(0.1f)).build(),
+                        rangeTest)) {
+            ArrayDataset data = Fixtures.constant(manager, 0.3f, 96, 32);
+            assertThrows(LrRangeTestListener.RangeTestStoppedException.class,
+                    () -> EasyTrain.fit(trainer, 10, data, null));
+            viaListener = rangeTest.result().curve();
+        }
+        try (Model model = Fixtures.mlp();
+                NDManager manager = NDManager.newBaseManager("MXNet");
+                Trainer trainer = Fixtures.trainer(model,
+                        Optimizer.sgd().setLearningRateTracker(ai.djl.training.tracker.Tracker.fixed(0.1f)).build())) {
+            ArrayDataset data = Fixtures.constant(manager, 0.3f, 96, 32);
+            viaFinder = LrFinder.builder().optStartLr(1e-3).optEndLr(1).optNumIterations(20).build()
+                    .find(trainer, data).curve();
+        }
+        assertEquals(20, viaListener.size());
+        for (int i = 0; i < 20; i++) {
+            assertEquals(viaFinder.get(i).learningRate(), viaListener.get(i).learningRate(), 0);
+            assertEquals(viaFinder.get(i).loss(), viaListener.get(i).loss(), 1e-6, "loss at " + i);
+        }
+    }
+
+    @Test
     void adadeltaHasNoLearningRateAndTheErrorExplainsExplicitWiring() {
         LrRangeTestListener rangeTest = LrRangeTestListener.builder().build();
         try (Model model = Fixtures.mlp()) {

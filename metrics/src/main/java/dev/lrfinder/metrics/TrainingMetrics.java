@@ -3,7 +3,7 @@ package dev.lrfinder.metrics;
 import ai.djl.training.Trainer;
 import ai.djl.training.listener.TrainingListenerAdapter;
 import dev.lrfinder.core.LossSmoother;
-import dev.lrfinder.listeners.BatchLoss;
+import dev.lrfinder.listeners.DeferredLoss;
 import dev.lrfinder.listeners.LrRangeTestListener;
 import dev.lrfinder.listeners.ScheduleListener;
 import io.micrometer.core.instrument.Counter;
@@ -40,9 +40,10 @@ import java.util.function.DoubleSupplier;
  * <tr><td>lrfinder_training_samples_per_second</td><td>gauge</td><td>examples per second over the last batch</td></tr>
  * </table>
  *
- * <p>An update writes primitive fields and increments counters: it allocates nothing. The loss is
- * the only value read from the device, once per batch; with {@link Builder#optLoss} (for instance
- * a range test's {@code lastLoss}) not even that.
+ * <p>An update writes primitive fields and increments counters: it allocates no meter. The loss is
+ * the only value read from the device, once per batch and one batch late ({@link DeferredLoss}),
+ * so that reading it does not stall the engine; with {@link Builder#optRangeTest} or {@link
+ * Builder#optLoss} it reads nothing.
  */
 public final class TrainingMetrics extends TrainingListenerAdapter implements MeterBinder {
 
@@ -59,6 +60,8 @@ public final class TrainingMetrics extends TrainingListenerAdapter implements Me
     private volatile double epochs;
     private volatile double samplesPerSecond = Double.NaN;
     private long lastBatchNanos;
+    private boolean hasLoss;
+    private final DeferredLoss deferred = new DeferredLoss();
     private Counter iterations;
     private Counter samples;
     private Timer batchTime;
@@ -109,9 +112,24 @@ public final class TrainingMetrics extends TrainingListenerAdapter implements Me
     @Override
     public void onTrainingBatch(Trainer trainer, BatchData batchData) {
         long now = System.nanoTime();
-        double l = loss != null ? loss.getAsDouble() : BatchLoss.of(trainer, batchData);
+        double l;
+        if (loss != null) {
+            l = loss.getAsDouble();
+        } else {
+            boolean previous = deferred.hasPending();
+            l = deferred.swap(trainer, batchData); // the previous batch's: no stall
+            if (!previous) {
+                l = Double.NaN;
+            }
+        }
         record(learningRate.getAsDouble(), momentum.getAsDouble(), l,
                 batchData.getBatch().getSize(), now);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public void onTrainingEnd(Trainer trainer) {
+        deferred.close();
     }
 
     /** {@inheritDoc} */
@@ -132,8 +150,11 @@ public final class TrainingMetrics extends TrainingListenerAdapter implements Me
     void record(double lr, double mom, double batchLoss, long batchSize, long nanoTime) {
         lastLr = lr;
         lastMomentum = mom;
-        lastLoss = batchLoss;
-        smoothedLoss = smoother.add(batchLoss);
+        if (!Double.isNaN(batchLoss) || hasLoss) {
+            lastLoss = batchLoss;
+            smoothedLoss = smoother.add(batchLoss);
+            hasLoss = true;
+        }
         if (iterations != null) {
             iterations.increment();
             samples.increment(batchSize);
@@ -179,7 +200,10 @@ public final class TrainingMetrics extends TrainingListenerAdapter implements Me
          */
         public Builder optRangeTest(LrRangeTestListener rangeTest) {
             learningRate = rangeTest::currentLearningRate;
-            loss = rangeTest::lastLoss;
+            loss = () -> {
+                var p = rangeTest.lastPoint();
+                return p == null ? Double.NaN : p.loss();
+            };
             return this;
         }
 
