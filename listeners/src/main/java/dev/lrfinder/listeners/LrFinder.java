@@ -160,7 +160,10 @@ public final class LrFinder {
                 data.getPredictions().put(labels.get(0).getDevice(), predictions);
             }
         }
-        return BatchLoss.of(trainer, data);
+        try (DeferredLoss loss = new DeferredLoss()) {
+            loss.swap(trainer, data);
+            return loss.flush(); // the finder decides on each loss before the next step
+        }
     }
 
     private double validationLoss(Trainer trainer, Dataset validationSet)

@@ -3,7 +3,6 @@ package dev.lrfinder.listeners;
 import dev.lrfinder.core.CurvePoint;
 import dev.lrfinder.core.LrSweep;
 import java.util.List;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,24 +18,37 @@ final class ObserverList {
     }
 
     void start(LrSweep sweep) {
-        each(o -> o.onStart(sweep));
+        for (RangeTestObserver o : observers) {
+            try {
+                o.onStart(sweep);
+            } catch (RuntimeException e) {
+                failed(o, e);
+            }
+        }
     }
 
+    /** Called every iteration: a plain loop, no lambda to allocate. */
     void iteration(CurvePoint point) {
-        each(o -> o.onIteration(point));
+        for (RangeTestObserver o : observers) {
+            try {
+                o.onIteration(point);
+            } catch (RuntimeException e) {
+                failed(o, e);
+            }
+        }
     }
 
     void stop(LrFinderResult result) {
-        each(o -> o.onStop(result));
-    }
-
-    private void each(Consumer<RangeTestObserver> call) {
         for (RangeTestObserver o : observers) {
             try {
-                call.accept(o);
+                o.onStop(result);
             } catch (RuntimeException e) {
-                logger.warn("range-test observer {} failed: {}", o, e.toString());
+                failed(o, e);
             }
         }
+    }
+
+    private static void failed(RangeTestObserver observer, RuntimeException e) {
+        logger.warn("range-test observer {} failed: {}", observer, e.toString());
     }
 }
