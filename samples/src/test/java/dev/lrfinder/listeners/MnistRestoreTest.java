@@ -30,7 +30,9 @@ class MnistRestoreTest {
         return Stream.of(
                 Arguments.of("mlp sgd", Models.MLP, sgd),
                 Arguments.of("mlp adam", Models.MLP, adam),
-                Arguments.of("cnn sgd", Models.CNN, sgd));
+                Arguments.of("cnn sgd", Models.CNN, sgd),
+                // batch norm: running statistics are parameters without gradients
+                Arguments.of("resnet adam", Models.RESNET, adam));
     }
 
     @ParameterizedTest(name = "{0}")
