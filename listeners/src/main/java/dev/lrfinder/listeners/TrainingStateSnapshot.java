@@ -95,6 +95,7 @@ public final class TrainingStateSnapshot implements AutoCloseable {
      * through the parameter server itself: for one {@code trainer.step()} the trainer's optimizer
      * is replaced by one whose update writes the saved weight, whatever the gradient.
      */
+    @SuppressWarnings("try") // the resource only puts the original optimizer back
     public void restore() {
         for (Pair<NDArray, NDArray> p : parameters) {
             p.getValue().copyTo(p.getKey());

@@ -6,7 +6,6 @@ import ai.djl.training.dataset.Dataset;
 import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.translate.TranslateException;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -107,9 +106,5 @@ public final class MnistSource {
                     e);
         }
         return mnist;
-    }
-
-    static boolean exists(Path p) {
-        return p != null && Files.isDirectory(p);
     }
 }
