@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
 /**
@@ -277,6 +276,6 @@ public final class LossCurve {
     /** {@inheritDoc} */
     @Override
     public String toString() {
-        return "LossCurve" + Collections.singletonMap("points", points.size());
+        return "LossCurve{points=" + points.size() + "}";
     }
 }

@@ -107,19 +107,6 @@ public final class RangeTest {
     }
 
     /**
-     * Stops a running test early, for instance when its training loop ran out of data; it counts
-     * as finished.
-     *
-     * @param reason why it stopped
-     */
-    public void stop(String reason) {
-        if (status == RangeTestStatus.RUNNING) {
-            status = RangeTestStatus.FINISHED;
-            stopReason = reason;
-        }
-    }
-
-    /**
      * Returns the status.
      *
      * @return running, finished or diverged
