@@ -23,7 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 
-/** Synthetic data and small models for listener tests on the real MXNet engine. */
+/** Synthetic data and small models for listener tests on the real engine the run selects (MXNet or PyTorch). */
 final class Fixtures {
 
     static final int FEATURES = 8;
@@ -61,9 +61,14 @@ final class Fixtures {
                 .build();
     }
 
+    /** Tells whether the tests run on PyTorch, whose DJL engine lacks some optimizers. */
+    static boolean pytorch() {
+        return "PyTorch".equals(Engine.getInstance().getEngineName());
+    }
+
     static Model mlp() {
-        Engine.getEngine("MXNet").setRandomSeed(1234);
-        Model model = Model.newInstance("mlp", "MXNet");
+        Engine.getInstance().setRandomSeed(1234);
+        Model model = Model.newInstance("mlp");
         model.setBlock(
                 new SequentialBlock()
                         .add(Linear.builder().setUnits(32).build())
@@ -74,8 +79,8 @@ final class Fixtures {
 
     /** A linear classifier: unlike ReLU, it lets a NaN input through to the loss. */
     static Model linear() {
-        Engine.getEngine("MXNet").setRandomSeed(1234);
-        Model model = Model.newInstance("linear", "MXNet");
+        Engine.getInstance().setRandomSeed(1234);
+        Model model = Model.newInstance("linear");
         model.setBlock(new SequentialBlock().add(Linear.builder().setUnits(CLASSES).build()));
         return model;
     }
@@ -104,7 +109,7 @@ final class Fixtures {
      * every counter, as text that compares bit for bit.
      */
     static Map<String, String> optimizerState(Trainer trainer) {
-        Optimizer opt = OptimizerAccess.find(trainer).orElseThrow();
+        Optimizer opt = DjlInternals.locate(trainer).orElseThrow().optimizer();
         Map<String, String> out = new java.util.TreeMap<>();
         for (Class<?> c = opt.getClass(); c != null; c = c.getSuperclass()) {
             for (Field f : c.getDeclaredFields()) {
@@ -112,7 +117,7 @@ final class Fixtures {
                         || ParameterTracker.class.isAssignableFrom(f.getType())) {
                     continue;
                 }
-                Object v = OptimizerAccess.read(f, opt);
+                Object v = DjlInternals.read(f, opt);
                 out.put(c.getSimpleName() + "." + f.getName(), describe(v));
             }
         }
@@ -134,6 +139,21 @@ final class Fixtures {
             return sorted.toString();
         }
         return String.valueOf(v);
+    }
+
+    /**
+     * The result of a range test fed a loss for each learning rate, without training: an
+     * exponential sweep, no smoothing.
+     */
+    static LrFinderResult result(double startLr, double endLr, int iterations,
+            java.util.function.DoubleUnaryOperator lossAt, dev.lrfinder.core.SuggestionRule rule,
+            String optimizer) {
+        dev.lrfinder.core.RangeTest test = dev.lrfinder.core.RangeTest.builder().optStartLr(startLr)
+                .optEndLr(endLr).optNumIterations(iterations).optSmoothing(0).build();
+        while (test.status() == dev.lrfinder.core.RangeTestStatus.RUNNING) {
+            test.record(lossAt.applyAsDouble(test.learningRate()));
+        }
+        return new LrFinderResult(test, rule, optimizer);
     }
 
     /** A fixed learning rate that counts how often the optimizer asks it. */
