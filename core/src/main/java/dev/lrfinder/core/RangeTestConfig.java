@@ -29,6 +29,8 @@ public final class RangeTestConfig {
         if (b.shape == null) {
             throw new IllegalArgumentException("shape must not be null, got null");
         }
+        Checks.positive("startLr", b.startLr);
+        Checks.positive("endLr", b.endLr);
         if (b.startLr < MIN_LR) {
             throw new IllegalArgumentException("startLr must be >= " + MIN_LR
                     + " (the smallest normal float, as optimizers take a float), got " + b.startLr);

@@ -24,15 +24,15 @@ import java.util.Map;
 import java.util.Random;
 
 /** Synthetic data and small models for listener tests on the real engine the run selects (MXNet or PyTorch). */
-final class Fixtures {
+public final class Fixtures {
 
-    static final int FEATURES = 8;
+    public static final int FEATURES = 8;
     static final int CLASSES = 4;
 
     private Fixtures() {}
 
     /** Four Gaussian blobs in 8 dimensions, one per class. */
-    static ArrayDataset blobs(NDManager manager, int samples, int batchSize, long seed) {
+    public static ArrayDataset blobs(NDManager manager, int samples, int batchSize, long seed) {
         Random r = new Random(seed);
         float[] x = new float[samples * FEATURES];
         float[] y = new float[samples];
@@ -66,7 +66,7 @@ final class Fixtures {
         return "PyTorch".equals(Engine.getInstance().getEngineName());
     }
 
-    static Model mlp() {
+    public static Model mlp() {
         Engine.getInstance().setRandomSeed(1234);
         Model model = Model.newInstance("mlp");
         model.setBlock(
@@ -85,7 +85,7 @@ final class Fixtures {
         return model;
     }
 
-    static Trainer trainer(Model model, Optimizer optimizer, TrainingListener... listeners) {
+    public static Trainer trainer(Model model, Optimizer optimizer, TrainingListener... listeners) {
         DefaultTrainingConfig config =
                 new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
                         .optOptimizer(optimizer)
@@ -154,6 +154,31 @@ final class Fixtures {
             test.record(lossAt.applyAsDouble(test.learningRate()));
         }
         return new LrFinderResult(test, rule, optimizer);
+    }
+
+    /**
+     * Counts the live arrays and managers under a manager, through DJL's manager tree.
+     *
+     * @return {arrays, managers}
+     */
+    public static int[] liveResources(NDManager root) {
+        return new int[] {root.getManagedArrays().size(), managers(root)};
+    }
+
+    private static int managers(NDManager manager) {
+        int n = 1;
+        try {
+            Field f = ai.djl.ndarray.BaseNDManager.class.getDeclaredField("resources");
+            f.setAccessible(true);
+            for (Object r : ((Map<?, ?>) f.get(manager)).values()) {
+                if (r instanceof NDManager sub) {
+                    n += managers(sub);
+                }
+            }
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+        return n;
     }
 
     /** A fixed learning rate that counts how often the optimizer asks it. */

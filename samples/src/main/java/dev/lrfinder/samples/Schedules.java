@@ -114,9 +114,10 @@ public enum Schedules {
                                 .optCooldownFraction(0.2).build());
             case ONE_CYCLE:
             default:
-                return Double.isNaN(onePeak)
+                OneCycleScheduler one = Double.isNaN(onePeak)
                         ? OneCycleScheduler.fromSuggestion(result, totalSteps)
                         : OneCycleScheduler.fromSuggestion(result, totalSteps, onePeak);
+                return ScheduleListener.of(one.schedule());
         }
     }
 

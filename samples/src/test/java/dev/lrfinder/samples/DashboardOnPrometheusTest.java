@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,6 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  * training on MNIST export their meters (endpoint and Pushgateway), Prometheus scrapes them, and
  * every PromQL expression of the dashboard must return data.
  */
+@Tag("prometheus")
+@Tag("mnist")
 class DashboardOnPrometheusTest {
 
     static final String DASHBOARD = "/grafana/lrfinder-dashboard.json";
