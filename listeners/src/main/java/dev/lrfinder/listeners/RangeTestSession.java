@@ -1,6 +1,7 @@
 package dev.lrfinder.listeners;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Parameter;
 import ai.djl.training.Trainer;
 import ai.djl.training.listener.TrainingListener.BatchData;
@@ -149,8 +150,9 @@ final class RangeTestSession implements AutoCloseable {
      * clears them inside the optimizer update, so the batch the test stopped at, whose step never
      * comes, would add its gradient to the next batch's (MXNet overwrites them at each backward).
      * DJL's {@code GradientCollector.zeroGradients()} subtracts a gradient from itself, which
-     * leaves a NaN or infinite gradient (the usual one after a divergence) as it is, so zeros are
-     * copied instead.
+     * leaves a NaN or infinite gradient (the usual one after a divergence) as it is, so the
+     * gradient is filled with zeros in place. Not with {@code copyTo}: on PyTorch that points the
+     * tensor at a Java buffer owned by the temporary gradient handle, freed with it (a crash).
      */
     private static void clearGradients(Trainer trainer) {
         for (Pair<String, Parameter> p : trainer.getModel().getBlock().getParameters()) {
@@ -160,9 +162,8 @@ final class RangeTestSession implements AutoCloseable {
             }
             NDArray array = param.getArray();
             if (array.hasGradient()) {
-                try (NDArray gradient = array.getGradient();
-                        NDArray zeros = gradient.zerosLike()) {
-                    zeros.copyTo(gradient);
+                try (NDArray gradient = array.getGradient()) {
+                    gradient.set(new NDIndex("..."), 0);
                 }
             }
         }
