@@ -18,7 +18,8 @@ import java.util.List;
 
 /**
  * A real Prometheus and Pushgateway (Debian's packages) on 127.0.0.1, started for a test and
- * stopped after it. Prometheus scrapes the given metrics endpoint and the Pushgateway every second.
+ * stopped after it. Prometheus scrapes the given metrics endpoint (if any) and the Pushgateway every
+ * second.
  */
 final class LocalPrometheus implements AutoCloseable {
 
@@ -31,6 +32,12 @@ final class LocalPrometheus implements AutoCloseable {
     final int prometheusPort;
     final int pushgatewayPort;
 
+    /**
+     * Starts both.
+     *
+     * @param dir a folder for the config, the logs and the TSDB
+     * @param metricsPort the port of the endpoint to scrape, or -1 for none
+     */
     LocalPrometheus(Path dir, int metricsPort) throws Exception {
         for (String bin : new String[] {PROMETHEUS, PUSHGATEWAY}) {
             if (!Files.isExecutable(Path.of(bin))) {
@@ -46,10 +53,11 @@ final class LocalPrometheus implements AutoCloseable {
                 "  scrape_interval: 1s",
                 "  evaluation_interval: 1s",
                 "scrape_configs:",
+                metricsPort < 0 ? "" : String.join("\n",
                 "  - job_name: lrfinder",
                 "    honor_labels: true",
                 "    static_configs:",
-                "      - targets: ['127.0.0.1:" + metricsPort + "']",
+                "      - targets: ['127.0.0.1:" + metricsPort + "']"),
                 "  - job_name: pushgateway",
                 "    honor_labels: true",
                 "    static_configs:",
@@ -73,6 +81,33 @@ final class LocalPrometheus implements AutoCloseable {
     JsonNode query(String promql) throws IOException, InterruptedException {
         return api("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8))
                 .get("data").get("result");
+    }
+
+    /** Runs an instant PromQL query at a given time (seconds since the epoch). */
+    JsonNode query(String promql, double time) throws IOException, InterruptedException {
+        return api("/api/v1/query?time=" + time + "&query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8))
+                .get("data").get("result");
+    }
+
+    /** Runs a range query, as a Grafana time series panel does, and returns its result array. */
+    JsonNode queryRange(String promql, double start, double end, double step)
+            throws IOException, InterruptedException {
+        return api("/api/v1/query_range?start=" + start + "&end=" + end + "&step=" + step + "&query="
+                + URLEncoder.encode(promql, StandardCharsets.UTF_8)).get("data").get("result");
+    }
+
+    /** Returns the Pushgateway's own exposition (every group's series, and its own). */
+    String pushgatewayScrape() throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://" + pushgatewayAddress() + "/metrics"))
+                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /** Returns the Pushgateway's groups ({@code /api/v1/metrics}: one entry with labels per group). */
+    JsonNode pushgatewayGroups() throws IOException, InterruptedException {
+        String body = http.send(HttpRequest.newBuilder(
+                URI.create("http://" + pushgatewayAddress() + "/api/v1/metrics"))
+                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        return JSON.readTree(body).get("data");
     }
 
     /** Returns the series that match a selector. */
