@@ -39,6 +39,17 @@ final class LocalPrometheus implements AutoCloseable {
      * @param metricsPort the port of the endpoint to scrape, or -1 for none
      */
     LocalPrometheus(Path dir, int metricsPort) throws Exception {
+        this(dir, metricsPort, "1s");
+    }
+
+    /**
+     * Starts both, with a scrape interval (and timeout) of its own.
+     *
+     * @param dir a folder for the config, the logs and the TSDB
+     * @param metricsPort the port of the endpoint to scrape, or -1 for none
+     * @param scrapeInterval e.g. {@code 1s}
+     */
+    LocalPrometheus(Path dir, int metricsPort, String scrapeInterval) throws Exception {
         for (String bin : new String[] {PROMETHEUS, PUSHGATEWAY}) {
             if (!Files.isExecutable(Path.of(bin))) {
                 throw new IllegalStateException(bin + " is missing: install the Debian packages"
@@ -50,7 +61,8 @@ final class LocalPrometheus implements AutoCloseable {
         Path config = dir.resolve("prometheus.yml");
         Files.writeString(config, String.join("\n",
                 "global:",
-                "  scrape_interval: 1s",
+                "  scrape_interval: " + scrapeInterval,
+                "  scrape_timeout: " + scrapeInterval,
                 "  evaluation_interval: 1s",
                 "scrape_configs:",
                 metricsPort < 0 ? "" : String.join("\n",
