@@ -25,6 +25,8 @@ final class LocalPrometheus implements AutoCloseable {
 
     static final String PROMETHEUS = "/usr/bin/prometheus";
     static final String PUSHGATEWAY = "/usr/bin/prometheus-pushgateway";
+    /** The Pushgateway flag that keeps its groups in memory, not in /var/lib/prometheus. */
+    static final String NO_PERSISTENCE = "--persistence.file=";
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -75,7 +77,9 @@ final class LocalPrometheus implements AutoCloseable {
                 "    static_configs:",
                 "      - targets: ['127.0.0.1:" + pushgatewayPort + "']",
                 ""));
-        start(dir.resolve("pushgateway.log"), PUSHGATEWAY,
+        // in memory only: Debian's default persistence file is shared by every Pushgateway started
+        // on the machine, so that one test's groups would show up in the next test's
+        start(dir.resolve("pushgateway.log"), PUSHGATEWAY, NO_PERSISTENCE,
                 "--web.listen-address=127.0.0.1:" + pushgatewayPort);
         start(dir.resolve("prometheus.log"), PROMETHEUS,
                 "--config.file=" + config,
@@ -83,6 +87,14 @@ final class LocalPrometheus implements AutoCloseable {
                 "--web.listen-address=127.0.0.1:" + prometheusPort);
         waitFor("http://127.0.0.1:" + pushgatewayPort + "/-/ready");
         waitFor("http://127.0.0.1:" + prometheusPort + "/-/ready");
+        // ready is not scraping: target discovery hands the first targets over after up to 5 s
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (query("up{job=\"pushgateway\"} == 1").size() == 0) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("Prometheus never scraped the Pushgateway");
+            }
+            Thread.sleep(200);
+        }
     }
 
     String pushgatewayAddress() {
