@@ -48,6 +48,7 @@ public final class PrometheusExport implements AutoCloseable {
     private boolean pushWarned;
     private long lastPushNanos;
     private boolean pushed;
+    private boolean closed;
 
     /**
      * Returns the registry to bind meters to.
@@ -233,7 +234,8 @@ public final class PrometheusExport implements AutoCloseable {
     /**
      * Stops the periodic pushes and the endpoint (no final push: call {@link #push()}) and, unless
      * the target keeps it, deletes the run's group once the linger since the last successful push
-     * has passed; this call waits for it. Nothing is deleted when no push went through.
+     * has passed; this call waits for it. Nothing is deleted when no push went through. Closing
+     * twice does nothing the second time.
      */
     @Override
     public void close() {
@@ -246,6 +248,10 @@ public final class PrometheusExport implements AutoCloseable {
             p.shutdownNow();
         }
         synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
             if (pushed && target != null && target.deleteAfter().isPresent()) {
                 long waitNanos = lastPushNanos + target.deleteAfter().get().toNanos() - System.nanoTime();
                 try {

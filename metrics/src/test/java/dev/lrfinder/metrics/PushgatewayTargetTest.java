@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,7 +16,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -92,6 +96,37 @@ class PushgatewayTargetTest {
             assertThrows(IllegalArgumentException.class,
                     () -> export.startEndpoint("127.0.0.1", 0, "prometheus", null));
         }
+    }
+
+    @Test
+    void aBearerTokenIsSentAndCloseDeletesTheGroupAfterTheLinger() throws Exception {
+        HttpServer fake = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        List<String> requests = new CopyOnWriteArrayList<>();
+        fake.createContext("/", exchange -> {
+            requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath() + " "
+                    + exchange.getRequestHeaders().getFirst("Authorization"));
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        fake.start();
+        long closed;
+        long pushed;
+        try (PrometheusExport export = new PrometheusExport()) {
+            new RangeTestMetrics(MetersTest.TAGS).bindTo(export.registry());
+            export.pushTo(PushgatewayTarget.builder("127.0.0.1:" + fake.getAddress().getPort())
+                    .optBearerToken(Secret.fromEnv("T", Map.of("T", "tok-123")))
+                    .optDeleteAfter(Duration.ofMillis(700)).build(), MetersTest.TAGS);
+            assertTrue(export.push());
+            pushed = System.nanoTime();
+            export.close();
+            closed = System.nanoTime();
+        } finally {
+            fake.stop(0);
+        }
+        assertEquals(List.of("PUT /metrics/job/lr-find/run/r1 Bearer tok-123",
+                "DELETE /metrics/job/lr-find/run/r1 Bearer tok-123"), requests);
+        assertTrue((closed - pushed) / 1e6 >= 690, "close deleted before the linger: " + (closed - pushed) / 1e6);
     }
 
     static HttpResponse<String> get(int port, String userPassword) throws Exception {

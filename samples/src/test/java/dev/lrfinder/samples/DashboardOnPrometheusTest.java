@@ -183,6 +183,10 @@ class DashboardOnPrometheusTest {
                 assertEquals(1, pushed.size(), "the range test must arrive through the Pushgateway");
                 JsonNode momentum = prom.query("lrfinder_training_momentum{run=\"e2e-find\",job=\"one-cycle\"}");
                 assertEquals(0.95, momentum.get(0).get("value").get(1).asDouble(), 1e-6);
+                // 6. closing the exports deletes their groups (while the Pushgateway still runs)
+                findExport.close();
+                trainExport.close();
+                assertEquals(0, prom.pushgatewayGroups().size(), prom.pushgatewayGroups().toString());
             }
         }
     }
