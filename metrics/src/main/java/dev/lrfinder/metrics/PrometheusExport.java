@@ -145,8 +145,8 @@ public final class PrometheusExport implements AutoCloseable {
                 .job(tags.job())
                 .groupingKey("run", tags.run())
                 .registry(registry.getPrometheusRegistry())
-                .connectionTimeout(Duration.ofSeconds(2))
-                .readTimeout(Duration.ofSeconds(5));
+                .connectionTimeout(target.connectTimeout())
+                .readTimeout(target.readTimeout());
         target.user().ifPresent(u -> b.basicAuth(u, target.password().orElseThrow().reveal()));
         target.bearerToken().ifPresent(t -> b.bearerToken(t.reveal()));
         pushGateway = b.build();

@@ -53,8 +53,12 @@ public final class PushgatewayTarget {
     private final Secret password;
     private final Secret bearerToken;
     private final Duration deleteAfter;
+    private final Duration connectTimeout;
+    private final Duration readTimeout;
 
     private PushgatewayTarget(Builder b) {
+        this.connectTimeout = b.connectTimeout;
+        this.readTimeout = b.readTimeout;
         this.address = b.hostPort;
         this.https = b.https;
         this.sslSocketFactory = b.sslSocketFactory;
@@ -88,6 +92,16 @@ public final class PushgatewayTarget {
     /** @return how long after the last push the group is deleted on close; empty: kept */
     public Optional<Duration> deleteAfter() {
         return Optional.ofNullable(deleteAfter);
+    }
+
+    /** @return how long a push may take to connect */
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    /** @return how long a push may wait for the Pushgateway's answer */
+    public Duration readTimeout() {
+        return readTimeout;
     }
 
     /** @return the basic-auth user, if any */
@@ -132,6 +146,8 @@ public final class PushgatewayTarget {
         private Secret password;
         private Secret bearerToken;
         private Duration deleteAfter = DEFAULT_LINGER;
+        private Duration connectTimeout = Duration.ofSeconds(2);
+        private Duration readTimeout = Duration.ofSeconds(5);
 
         private Builder(String address) {
             Matcher m = ADDRESS.matcher(address == null ? "" : address.strip());
@@ -229,6 +245,25 @@ public final class PushgatewayTarget {
                 throw new IllegalArgumentException("linger must be >= 0, got " + linger);
             }
             this.deleteAfter = linger;
+            return this;
+        }
+
+        /**
+         * Sets how long a push may take (default: 2 s to connect, 5 s for the answer). A push runs
+         * at the end of a job or on the background pusher, never inside a training step; a
+         * Pushgateway that holds many groups answers slowly (docs/METRICS.md, Load test).
+         *
+         * @param connect the connect timeout
+         * @param read the read timeout
+         * @return this builder
+         */
+        public Builder optTimeouts(Duration connect, Duration read) {
+            if (connect == null || read == null || connect.isNegative() || connect.isZero()
+                    || read.isNegative() || read.isZero()) {
+                throw new IllegalArgumentException("timeouts must be > 0, got " + connect + ", " + read);
+            }
+            this.connectTimeout = connect;
+            this.readTimeout = read;
             return this;
         }
 

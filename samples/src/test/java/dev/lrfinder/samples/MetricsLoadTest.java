@@ -54,7 +54,9 @@ class MetricsLoadTest {
         ExecutorService pool = Executors.newFixedThreadPool(THREADS);
         try (LocalPrometheus prom = new LocalPrometheus(dir, -1, "2s")) {
             PushgatewayTarget target = PushgatewayTarget.builder(prom.pushgatewayAddress())
-                    .optDeleteAfter(Duration.ofSeconds(3)).build();
+                    .optDeleteAfter(Duration.ofSeconds(3))
+                    // measure the latency of a full Pushgateway rather than fail at 5 s
+                    .optTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(30)).build();
             double started = System.currentTimeMillis() / 1000.0;
             List<SimulatedRun> runs = new ArrayList<>();
             Map<String, SimulatedRun> byRun = new HashMap<>();
