@@ -1,6 +1,5 @@
 package dev.lrfinder.metrics;
 
-import com.sun.net.httpserver.BasicAuthenticator;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
@@ -8,8 +7,6 @@ import io.prometheus.metrics.exporter.pushgateway.PushGateway;
 import io.prometheus.metrics.exporter.pushgateway.Scheme;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Executors;
@@ -102,7 +99,7 @@ public final class PrometheusExport implements AutoCloseable {
             HTTPServer.Builder b = HTTPServer.builder().hostname(host).port(port)
                     .registry(registry.getPrometheusRegistry());
             if (user != null) {
-                b.authenticator(new Basic(user, password));
+                b.authenticator(new OneUserBasicAuth(user, password));
             } else if (!InetAddress.getByName(host).isLoopbackAddress()) {
                 logger.warn("metrics endpoint on {}:{} has no authentication: anyone who reaches it can"
                         + " read the metrics (pass a user and a password to require them)", host, port);
@@ -200,9 +197,22 @@ public final class PrometheusExport implements AutoCloseable {
         if (status == 401 || status == 403) {
             logger.warn("{} the Pushgateway at {} was refused (HTTP {}: wrong or missing credentials);"
                     + " training goes on without pushing", what, target, status);
+        } else if (tlsFailure(e)) {
+            logger.warn("{} the Pushgateway at {} failed the TLS handshake ({}); is the CA that signed its"
+                    + " certificate trusted (PushgatewayTarget.optTrustedCa)? Training goes on", what, target,
+                    e.getMessage());
         } else {
             logger.warn("{} the Pushgateway at {} failed ({}); training goes on", what, target, e.toString());
         }
+    }
+
+    private static boolean tlsFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLException || String.valueOf(t.getMessage()).contains("PKIX")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -268,26 +278,6 @@ public final class PrometheusExport implements AutoCloseable {
                 server = null;
             }
             registry.close();
-        }
-    }
-
-    /** HTTP basic auth with one user, compared in constant time. */
-    private static final class Basic extends BasicAuthenticator {
-
-        private final byte[] user;
-        private final byte[] password;
-
-        Basic(String user, Secret password) {
-            super("lrfinder metrics");
-            this.user = user.getBytes(StandardCharsets.UTF_8);
-            this.password = password.reveal().getBytes(StandardCharsets.UTF_8);
-        }
-
-        @Override
-        public boolean checkCredentials(String u, String p) {
-            boolean userOk = MessageDigest.isEqual(user, String.valueOf(u).getBytes(StandardCharsets.UTF_8));
-            boolean passwordOk = MessageDigest.isEqual(password, String.valueOf(p).getBytes(StandardCharsets.UTF_8));
-            return userOk & passwordOk;
         }
     }
 }

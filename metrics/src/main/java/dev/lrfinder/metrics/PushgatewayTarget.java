@@ -1,25 +1,16 @@
 package dev.lrfinder.metrics;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.HttpURLConnection;
 import java.net.URL;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.HttpsURLConnection;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Where and how {@link PrometheusExport} pushes: the Pushgateway's address, HTTPS and the CA to
@@ -79,42 +70,74 @@ public final class PushgatewayTarget {
         return new Builder(address);
     }
 
-    /** @return {@code host:port} */
+    /**
+     * Returns {@code host:port}.
+     *
+     * @return {@code host:port}
+     */
     public String address() {
         return address;
     }
 
-    /** @return true to push over HTTPS */
+    /**
+     * Returns true to push over HTTPS.
+     *
+     * @return true to push over HTTPS
+     */
     public boolean https() {
         return https;
     }
 
-    /** @return how long after the last push the group is deleted on close; empty: kept */
+    /**
+     * Returns how long after the last push the group is deleted on close; empty: kept.
+     *
+     * @return how long after the last push the group is deleted on close; empty: kept
+     */
     public Optional<Duration> deleteAfter() {
         return Optional.ofNullable(deleteAfter);
     }
 
-    /** @return how long a push may take to connect */
+    /**
+     * Returns how long a push may take to connect.
+     *
+     * @return how long a push may take to connect
+     */
     public Duration connectTimeout() {
         return connectTimeout;
     }
 
-    /** @return how long a push may wait for the Pushgateway's answer */
+    /**
+     * Returns how long a push may wait for the Pushgateway's answer.
+     *
+     * @return how long a push may wait for the Pushgateway's answer
+     */
     public Duration readTimeout() {
         return readTimeout;
     }
 
-    /** @return the basic-auth user, if any */
+    /**
+     * Returns the basic-auth user, if any.
+     *
+     * @return the basic-auth user, if any
+     */
     Optional<String> user() {
         return Optional.ofNullable(user);
     }
 
-    /** @return the basic-auth password, if any */
+    /**
+     * Returns the basic-auth password, if any.
+     *
+     * @return the basic-auth password, if any
+     */
     Optional<Secret> password() {
         return Optional.ofNullable(password);
     }
 
-    /** @return the bearer token, if any */
+    /**
+     * Returns the bearer token, if any.
+     *
+     * @return the bearer token, if any
+     */
     Optional<Secret> bearerToken() {
         return Optional.ofNullable(bearerToken);
     }
@@ -178,27 +201,7 @@ public final class PushgatewayTarget {
          * @throws IllegalArgumentException if the file holds no readable certificate
          */
         public Builder optTrustedCa(Path caCertificates) {
-            try (InputStream in = Files.newInputStream(caCertificates)) {
-                Collection<? extends Certificate> certs =
-                        CertificateFactory.getInstance("X.509").generateCertificates(in);
-                if (certs.isEmpty()) {
-                    throw new IllegalArgumentException("no certificate in " + caCertificates);
-                }
-                KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-                store.load(null, null);
-                int i = 0;
-                for (Certificate c : certs) {
-                    store.setCertificateEntry("ca-" + i++, c);
-                }
-                TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-                tmf.init(store);
-                SSLContext context = SSLContext.getInstance("TLS");
-                context.init(null, tmf.getTrustManagers(), null);
-                sslSocketFactory = context.getSocketFactory();
-            } catch (IOException | GeneralSecurityException e) {
-                throw new IllegalArgumentException("cannot read CA certificates from " + caCertificates
-                        + " (" + e.getMessage() + ")", e);
-            }
+            sslSocketFactory = CaTrust.socketFactory(caCertificates);
             https = true;
             return this;
         }

@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Debian's Pushgateway started with TLS (a CA and a certificate for 127.0.0.1 made by openssl for
  * the test) and basic auth: the right credentials land, a wrong password is refused with one clear
- * warning while training goes on, and no secret ever reaches the log.
+ * warning while training goes on, an untrusted CA is refused, and no secret ever reaches the log.
  */
 @Tag("prometheus")
 class SecuredPushgatewayTest {
@@ -121,7 +121,22 @@ class SecuredPushgatewayTest {
                     && warnings.get(0).contains("127.0.0.1:" + port), warnings.get(0));
             assertFalse(groups(dir, port, USER + ":" + PASSWORD).toString().contains("secured-wrong"));
 
-            // 3. no secret in anything logged, whatever happened
+            // 3. the right password to a server whose CA is not trusted: refused by TLS, one warning
+            int beforeTls = captured.size();
+            try (PrometheusExport export = new PrometheusExport()) {
+                train(export, new RunTags("secured-untrusted", "mlp", "one-cycle"), 3);
+                export.pushTo(PushgatewayTarget.builder(address).optBasicAuth(USER, Secret.fromFile(passwordFile))
+                        .build(), new RunTags("secured-untrusted", "mlp", "one-cycle"));
+                assertFalse(export.push(), "a certificate from an untrusted CA must be refused");
+                assertFalse(export.push());
+            }
+            List<String> tlsWarnings = captured.toString(StandardCharsets.UTF_8).substring(beforeTls).lines()
+                    .filter(l -> l.contains("WARN")).toList();
+            assertEquals(1, tlsWarnings.size(), tlsWarnings.toString());
+            assertTrue(tlsWarnings.get(0).contains("TLS handshake") && tlsWarnings.get(0).contains("optTrustedCa"),
+                    tlsWarnings.get(0));
+
+            // 4. no secret in anything logged, whatever happened
             String all = captured.toString(StandardCharsets.UTF_8);
             for (String secret : new String[] {PASSWORD, WRONG,
                 Base64.getEncoder().encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8)),
