@@ -2,8 +2,9 @@ package dev.lrfinder.metrics;
 
 /**
  * Picks which points of a range-test curve to export when the export is capped at {@code max}
- * points: the learning-rate span is cut into {@code max} cells evenly in log learning rate, and
- * the first point to land in a cell is kept. The points arrive one by one, as a live test records
+ * points: the learning-rate span is cut into {@code max} cells evenly in log learning rate (in
+ * learning rate for a linear sweep, whose points are evenly spaced that way), and the first point
+ * to land in a cell is kept. The points arrive one by one, as a live test records
  * them, so the choice never needs the whole curve; at most {@code max} points are kept.
  *
  * <p>With no cap, or before the span is known (no {@link #span} call), every point is kept.
@@ -11,8 +12,9 @@ package dev.lrfinder.metrics;
 final class CurveSampler {
 
     private final int max;
-    private double logLo = Double.NaN;
-    private double logHi = Double.NaN;
+    private boolean log = true;
+    private double lo = Double.NaN;
+    private double hi = Double.NaN;
     private int lastCell = -1;
 
     /**
@@ -33,21 +35,25 @@ final class CurveSampler {
      *
      * @param fromLr the first learning rate of the sweep
      * @param toLr the last learning rate of the sweep
+     * @param logScale true for cells even in log learning rate (exponential sweep), false for
+     *     cells even in learning rate (linear sweep)
      */
-    void span(double fromLr, double toLr) {
+    void span(double fromLr, double toLr, boolean logScale) {
         lastCell = -1;
-        if (fromLr > 0 && toLr > 0 && Double.isFinite(fromLr) && Double.isFinite(toLr) && fromLr != toLr) {
-            logLo = Math.log(Math.min(fromLr, toLr));
-            logHi = Math.log(Math.max(fromLr, toLr));
-        } else {
-            logLo = Double.NaN;
-            logHi = Double.NaN;
-        }
+        log = logScale;
+        boolean valid = Double.isFinite(fromLr) && Double.isFinite(toLr) && fromLr != toLr
+                && (!logScale || fromLr > 0 && toLr > 0);
+        lo = valid ? scale(Math.min(fromLr, toLr)) : Double.NaN;
+        hi = valid ? scale(Math.max(fromLr, toLr)) : Double.NaN;
+    }
+
+    private double scale(double lr) {
+        return log ? Math.log(lr) : lr;
     }
 
     /** Forgets the span and the points kept, for a new curve whose span is not known. */
     void reset() {
-        span(Double.NaN, Double.NaN);
+        span(Double.NaN, Double.NaN, true);
     }
 
     /**
@@ -57,13 +63,13 @@ final class CurveSampler {
      * @return true to export it
      */
     boolean keep(double learningRate) {
-        if (max == 0 || Double.isNaN(logLo)) {
+        if (max == 0 || Double.isNaN(lo)) {
             return true;
         }
-        if (!(learningRate > 0)) {
+        if (log && !(learningRate > 0)) {
             return false;
         }
-        double position = (Math.log(learningRate) - logLo) / (logHi - logLo);
+        double position = (scale(learningRate) - lo) / (hi - lo);
         int cell = (int) Math.floor(Math.max(0, Math.min(1, position)) * (max - 1) + 0.5);
         if (cell <= lastCell) {
             return false;

@@ -84,7 +84,8 @@ public final class RangeTestMetrics implements MeterBinder, RangeTestObserver {
 
     /**
      * Creates the meters of a range test, exporting at most {@code maxCurvePoints} points of the
-     * curve, spread evenly in log learning rate over the sweep (3 series per point). The result,
+     * curve, spread evenly in log learning rate over the sweep (evenly in learning rate for a
+     * linear sweep), 3 series per point. The result,
      * its plot and its suggestions are unaffected: they come from the whole {@code LossCurve}.
      *
      * @param tags the run's tags
@@ -139,7 +140,7 @@ public final class RangeTestMetrics implements MeterBinder, RangeTestObserver {
     @Override
     public synchronized void onStart(LrSweep sweep) {
         reset();
-        sampler.span(sweep.startLr(), sweep.endLr());
+        sampler.span(sweep.startLr(), sweep.endLr(), sweep.shape() != LrSweep.Shape.LINEAR);
         state = 0;
     }
 
@@ -201,9 +202,16 @@ public final class RangeTestMetrics implements MeterBinder, RangeTestObserver {
      */
     public synchronized void record(LrFinderResult result) {
         reset();
-        if (!result.curve().isEmpty()) {
-            sampler.span(result.curve().get(0).learningRate(),
-                    result.curve().get(result.curve().size() - 1).learningRate());
+        int n = result.curve().size();
+        if (n > 0) {
+            // the sweep's shape from its middle point: the geometric or the arithmetic mean of its ends
+            double first = result.curve().get(0).learningRate();
+            double last = result.curve().get(n - 1).learningRate();
+            double mid = result.curve().get((n - 1) / 2).learningRate();
+            double at = (n - 1) / 2 / (double) Math.max(1, n - 1);
+            double geometric = first * Math.pow(last / first, at);
+            double arithmetic = first + (last - first) * at;
+            sampler.span(first, last, Math.abs(Math.log(mid / geometric)) <= Math.abs(Math.log(mid / arithmetic)));
         }
         state = 0;
         result.curve().points().forEach(this::onIteration);

@@ -122,6 +122,32 @@ class RangeTestReuseTest {
     }
 
     @Test
+    void aCappedLinearSweepKeepsPointsEvenlyInLr() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        RangeTestMetrics metrics = new RangeTestMetrics(MetersTest.TAGS, 20);
+        metrics.bindTo(registry);
+        RangeTest test = RangeTest.builder().optStartLr(0.01).optEndLr(1).optNumIterations(200)
+                .optShape(dev.lrfinder.core.LrSweep.Shape.LINEAR).build();
+        metrics.onStart(test.sweep());
+        for (int i = 0; test.status() == RangeTestStatus.RUNNING; i++) {
+            test.record(2.3 * Math.exp(-0.003 * i));
+            metrics.onIteration(test.lastPoint());
+        }
+        List<Gauge> lr = curveGauges(registry, "lrfinder.range.test.curve.learning.rate");
+        assertTrue(lr.size() >= 19 && lr.size() <= 20, "kept " + lr.size());
+        for (int i = 1; i < lr.size(); i++) {
+            assertEquals(0.99 / 19, lr.get(i).value() - lr.get(i - 1).value(), 0.5 * 0.99 / 19, "uneven at " + i);
+        }
+        // record() finds the linear shape from the curve itself
+        RangeTestMetrics replay = new RangeTestMetrics(MetersTest.TAGS.withJob("replay"), 20);
+        PrometheusMeterRegistry r2 = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        replay.bindTo(r2);
+        replay.record(new LrFinderResult(test.curve(), test.status(), test.stopReason().orElse(null),
+                test.divergedAt().orElse(null), SuggestionRules.defaultRule()));
+        assertEquals(lr.size(), r2.find("lrfinder.range.test.curve.learning.rate").gauges().size());
+    }
+
+    @Test
     void aCapBelowTwoIsRefused() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new RangeTestMetrics(MetersTest.TAGS, 1));
