@@ -132,6 +132,7 @@ public final class PrometheusExport implements AutoCloseable {
      *
      * @param pushTarget the Pushgateway, its security and the group's lifecycle
      * @param tags the run's tags
+     * @throws IllegalArgumentException if the client cannot be built for the target (named)
      */
     public synchronized void pushTo(PushgatewayTarget pushTarget, RunTags tags) {
         target = Objects.requireNonNull(pushTarget, "pushTarget");
@@ -146,7 +147,12 @@ public final class PrometheusExport implements AutoCloseable {
                 .readTimeout(target.readTimeout());
         target.user().ifPresent(u -> b.basicAuth(u, target.password().orElseThrow().reveal()));
         target.bearerToken().ifPresent(t -> b.bearerToken(t.reveal()));
-        pushGateway = b.build();
+        try {
+            pushGateway = b.build();
+        } catch (RuntimeException e) { // e.g. the client's PrometheusPropertiesException
+            throw new IllegalArgumentException("cannot push to the Pushgateway at " + target + " ("
+                    + e.getMessage() + ")", e);
+        }
     }
 
     /**
