@@ -52,6 +52,11 @@ public final class OneCycleSchedule implements LrSchedule {
         threePhase = b.threePhase;
         maxMomentum = Checks.inUnitInterval("maxMomentum", b.maxMomentum);
         baseMomentum = Checks.inUnitInterval("baseMomentum", b.baseMomentum);
+        if (b.cycleMomentum && baseMomentum > maxMomentum) {
+            throw new IllegalArgumentException("momentum bounds are in reverse order: max "
+                    + maxMomentum + " must be >= base " + baseMomentum
+                    + " (optMomentum(max, base): momentum is lowest at the peak learning rate)");
+        }
         cycleMomentum = b.cycleMomentum;
 
         double initial = maxLr / divFactor;
@@ -234,7 +239,13 @@ public final class OneCycleSchedule implements LrSchedule {
                         "totalSteps must be > 0, got epochs " + epochs + " x stepsPerEpoch "
                                 + stepsPerEpoch);
             }
-            this.totalSteps = Math.multiplyExact(epochs, stepsPerEpoch);
+            long steps = (long) epochs * stepsPerEpoch;
+            if (steps > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("totalSteps must be <= " + Integer.MAX_VALUE
+                        + ", got epochs " + epochs + " x stepsPerEpoch " + stepsPerEpoch + " = "
+                        + steps);
+            }
+            this.totalSteps = (int) steps;
             return this;
         }
 

@@ -22,6 +22,7 @@ import java.util.Optional;
  */
 public final class RangeTest {
 
+    private final RangeTestConfig config;
     private final LrSweep sweep;
     private final LossSmoother smoother;
     private final DivergenceRule divergence;
@@ -29,10 +30,21 @@ public final class RangeTest {
     private RangeTestStatus status = RangeTestStatus.RUNNING;
     private String stopReason;
 
-    private RangeTest(Builder builder) {
-        this.sweep = LrSweep.of(builder.shape, builder.startLr, builder.endLr, builder.numIterations);
-        this.smoother = new LossSmoother(builder.smoothing);
-        this.divergence = new DivergenceRule(builder.divergenceFactor);
+    private RangeTest(RangeTestConfig config) {
+        this.config = config;
+        this.sweep = config.sweep();
+        this.smoother = new LossSmoother(config.smoothing());
+        this.divergence = new DivergenceRule(config.divergenceFactor());
+    }
+
+    /**
+     * Returns a new running test with the given settings.
+     *
+     * @param config the settings
+     * @return the test
+     */
+    public static RangeTest of(RangeTestConfig config) {
+        return new RangeTest(java.util.Objects.requireNonNull(config, "config"));
     }
 
     /**
@@ -154,6 +166,15 @@ public final class RangeTest {
     }
 
     /**
+     * Returns the settings.
+     *
+     * @return the configuration the test was built with
+     */
+    public RangeTestConfig config() {
+        return config;
+    }
+
+    /**
      * Returns the sweep.
      *
      * @return the sweep
@@ -168,92 +189,14 @@ public final class RangeTest {
         }
     }
 
-    /** Configures a {@link RangeTest}. */
-    public static final class Builder {
-
-        private LrSweep.Shape shape = LrSweep.Shape.EXPONENTIAL;
-        private double startLr = 1e-7;
-        private double endLr = 10;
-        private int numIterations = 100;
-        private double smoothing = LossSmoother.DEFAULT_BETA;
-        private double divergenceFactor = DivergenceRule.DEFAULT_FACTOR;
+    /** Configures a {@link RangeTest}; the options are those of {@link RangeTestConfig}. */
+    public static final class Builder extends RangeTestConfig.BaseBuilder<Builder> {
 
         Builder() {}
 
-        /**
-         * Sets the learning rate of the first iteration (default 1e-7).
-         *
-         * @param startLr the start learning rate, &gt; 0
-         * @return this builder
-         */
-        public Builder optStartLr(double startLr) {
-            this.startLr = startLr;
-            return this;
-        }
-
-        /**
-         * Sets the learning rate of the last iteration (default 10).
-         *
-         * @param endLr the end learning rate, &gt; start
-         * @return this builder
-         */
-        public Builder optEndLr(double endLr) {
-            this.endLr = endLr;
-            return this;
-        }
-
-        /**
-         * Sets the number of iterations (default 100).
-         *
-         * @param numIterations at least {@link LrSweep#MIN_ITERATIONS}
-         * @return this builder
-         */
-        public Builder optNumIterations(int numIterations) {
-            this.numIterations = numIterations;
-            return this;
-        }
-
-        /**
-         * Sets the sweep's shape (default exponential).
-         *
-         * @param shape exponential or linear
-         * @return this builder
-         */
-        public Builder optShape(LrSweep.Shape shape) {
-            this.shape = shape;
-            return this;
-        }
-
-        /**
-         * Sets the smoothing factor of the loss (default 0.98).
-         *
-         * @param smoothing beta in [0, 1)
-         * @return this builder
-         */
-        public Builder optSmoothing(double smoothing) {
-            this.smoothing = smoothing;
-            return this;
-        }
-
-        /**
-         * Sets the divergence factor (default 4).
-         *
-         * @param divergenceFactor &gt; 1
-         * @return this builder
-         */
-        public Builder optDivergenceFactor(double divergenceFactor) {
-            this.divergenceFactor = divergenceFactor;
-            return this;
-        }
-
-        /**
-         * Checks the parameters without building, so that a listener can fail at construction.
-         *
-         * @return this builder
-         * @throws IllegalArgumentException if a parameter is out of range
-         */
-        public Builder validate() {
-            build();
+        /** {@inheritDoc} */
+        @Override
+        protected Builder self() {
             return this;
         }
 
@@ -261,13 +204,10 @@ public final class RangeTest {
          * Builds the test.
          *
          * @return a new running test
-         * @throws IllegalArgumentException if a parameter is out of range, naming it
+         * @throws IllegalArgumentException if a parameter is out of range, naming it and its value
          */
         public RangeTest build() {
-            if (shape == null) {
-                throw new IllegalArgumentException("shape must not be null");
-            }
-            return new RangeTest(this);
+            return new RangeTest(buildConfig());
         }
     }
 }

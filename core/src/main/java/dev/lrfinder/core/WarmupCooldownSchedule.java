@@ -5,6 +5,11 @@ package dev.lrfinder.core;
  * rate rises from {@code lr / warmupDivFactor} to {@code lr} over the first {@code warmupFraction}
  * of the steps, holds, then falls to {@code finalLr} over the last {@code cooldownFraction} of the
  * steps. DJL's {@code WarmUpTracker} covers the warm-up alone; DJL has no cool-down.
+ *
+ * <pre>{@code
+ * LrSchedule s = WarmupCooldownSchedule.builder().setLr(0.05).setTotalSteps(1000)
+ *         .optWarmupFraction(0.1).optCooldownFraction(0.2).build();
+ * }</pre>
  */
 public final class WarmupCooldownSchedule implements LrSchedule {
 
@@ -16,26 +21,14 @@ public final class WarmupCooldownSchedule implements LrSchedule {
     private final double finalLr;
     private final Annealing annealing;
 
-    /**
-     * Creates the schedule.
-     *
-     * @param lr the learning rate between warm-up and cool-down, &gt; 0
-     * @param totalSteps the number of steps, &gt; 0
-     * @param warmupFraction the fraction of steps spent warming up, in [0, 1)
-     * @param cooldownFraction the fraction of steps spent cooling down, in [0, 1), with the warm-up
-     *     at most 1
-     * @param warmupDivFactor the warm-up starts at {@code lr / warmupDivFactor}, &gt; 0
-     * @param finalLr the learning rate of the last step, &gt;= 0
-     * @param annealing how the rate moves during warm-up and cool-down
-     */
-    public WarmupCooldownSchedule(
-            double lr,
-            int totalSteps,
-            double warmupFraction,
-            double cooldownFraction,
-            double warmupDivFactor,
-            double finalLr,
-            Annealing annealing) {
+    private WarmupCooldownSchedule(Builder b) {
+        double lr = b.lr;
+        int totalSteps = b.totalSteps;
+        double warmupFraction = b.warmupFraction;
+        double cooldownFraction = b.cooldownFraction;
+        double warmupDivFactor = b.warmupDivFactor;
+        double finalLr = b.finalLr;
+        Annealing annealing = b.annealing;
         this.lr = Checks.positive("lr", lr);
         if (totalSteps <= 0) {
             throw new IllegalArgumentException("totalSteps must be > 0, got " + totalSteps);
@@ -59,6 +52,15 @@ public final class WarmupCooldownSchedule implements LrSchedule {
         this.annealing = java.util.Objects.requireNonNull(annealing, "annealing");
     }
 
+    /**
+     * Returns a builder; {@code setLr} and {@code setTotalSteps} are required.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
     /** {@inheritDoc} */
     @Override
     public double learningRate(int step) {
@@ -80,5 +82,106 @@ public final class WarmupCooldownSchedule implements LrSchedule {
     @Override
     public int totalSteps() {
         return totalSteps;
+    }
+
+    /** Configures a {@link WarmupCooldownSchedule}. */
+    public static final class Builder {
+
+        private double lr = Double.NaN;
+        private int totalSteps;
+        private double warmupFraction;
+        private double cooldownFraction;
+        private double warmupDivFactor = 1;
+        private double finalLr;
+        private Annealing annealing = Annealing.LINEAR;
+
+        Builder() {}
+
+        /**
+         * Sets the learning rate between warm-up and cool-down (required).
+         *
+         * @param lr &gt; 0
+         * @return this builder
+         */
+        public Builder setLr(double lr) {
+            this.lr = lr;
+            return this;
+        }
+
+        /**
+         * Sets the number of steps (required).
+         *
+         * @param totalSteps &gt; 0
+         * @return this builder
+         */
+        public Builder setTotalSteps(int totalSteps) {
+            this.totalSteps = totalSteps;
+            return this;
+        }
+
+        /**
+         * Sets the fraction of steps spent warming up (default 0: no warm-up).
+         *
+         * @param warmupFraction in [0, 1)
+         * @return this builder
+         */
+        public Builder optWarmupFraction(double warmupFraction) {
+            this.warmupFraction = warmupFraction;
+            return this;
+        }
+
+        /**
+         * Sets the fraction of steps spent cooling down (default 0: no cool-down).
+         *
+         * @param cooldownFraction in [0, 1), with the warm-up at most 1 together
+         * @return this builder
+         */
+        public Builder optCooldownFraction(double cooldownFraction) {
+            this.cooldownFraction = cooldownFraction;
+            return this;
+        }
+
+        /**
+         * Makes the warm-up start at {@code lr / warmupDivFactor} (default 1).
+         *
+         * @param warmupDivFactor &gt; 0
+         * @return this builder
+         */
+        public Builder optWarmupDivFactor(double warmupDivFactor) {
+            this.warmupDivFactor = warmupDivFactor;
+            return this;
+        }
+
+        /**
+         * Sets the learning rate of the last step (default 0).
+         *
+         * @param finalLr &gt;= 0
+         * @return this builder
+         */
+        public Builder optFinalLr(double finalLr) {
+            this.finalLr = finalLr;
+            return this;
+        }
+
+        /**
+         * Sets how the rate moves during warm-up and cool-down (default linear).
+         *
+         * @param annealing linear or cosine
+         * @return this builder
+         */
+        public Builder optAnnealing(Annealing annealing) {
+            this.annealing = annealing;
+            return this;
+        }
+
+        /**
+         * Builds the schedule.
+         *
+         * @return the schedule
+         * @throws IllegalArgumentException if a parameter is out of range, naming it and its value
+         */
+        public WarmupCooldownSchedule build() {
+            return new WarmupCooldownSchedule(this);
+        }
     }
 }

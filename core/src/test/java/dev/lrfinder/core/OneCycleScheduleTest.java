@@ -105,6 +105,10 @@ class OneCycleScheduleTest {
                 () -> OneCycleSchedule.builder().setMaxLr(1).setTotalSteps(10).optMomentum(1, 0.85).build());
         assertMessage("baseMomentum", "-0.1",
                 () -> OneCycleSchedule.builder().setMaxLr(1).setTotalSteps(10).optMomentum(0.9, -0.1).build());
+        assertMessage("momentum", "0.95",
+                () -> OneCycleSchedule.builder().setMaxLr(1).setTotalSteps(10).optMomentum(0.85, 0.95).build());
+        assertMessage("totalSteps", "4294967296",
+                () -> OneCycleSchedule.builder().setTotalSteps(65536, 65536));
     }
 
     @Provide
@@ -168,7 +172,8 @@ class OneCycleScheduleTest {
 
     @Test
     void warmupCooldownIsATrapezoid() {
-        WarmupCooldownSchedule s = new WarmupCooldownSchedule(0.1, 100, 0.1, 0.2, 10, 0, Annealing.LINEAR);
+        WarmupCooldownSchedule s = WarmupCooldownSchedule.builder().setLr(0.1).setTotalSteps(100)
+                .optWarmupFraction(0.1).optCooldownFraction(0.2).optWarmupDivFactor(10).build();
         assertEquals(0.01, s.learningRate(0), 1e-15);
         assertEquals(0.01 + 0.09 * 5 / 10, s.learningRate(5), 1e-15);
         assertEquals(0.1, s.learningRate(10), 0);
@@ -177,7 +182,8 @@ class OneCycleScheduleTest {
         assertEquals(0, s.learningRate(99), 0);
         assertEquals(0, s.learningRate(500), 0);
         assertMessage("warmupFraction + cooldownFraction", "1.2",
-                () -> new WarmupCooldownSchedule(0.1, 10, 0.6, 0.6, 10, 0, Annealing.LINEAR));
-        assertMessage("lr", "0.0", () -> new WarmupCooldownSchedule(0, 10, 0, 0, 10, 0, Annealing.LINEAR));
+                () -> WarmupCooldownSchedule.builder().setLr(0.1).setTotalSteps(10)
+                        .optWarmupFraction(0.6).optCooldownFraction(0.6).build());
+        assertMessage("lr", "0.0", () -> WarmupCooldownSchedule.builder().setLr(0).setTotalSteps(10).build());
     }
 }

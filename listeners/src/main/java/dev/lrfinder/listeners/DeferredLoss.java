@@ -41,6 +41,22 @@ public final class DeferredLoss implements AutoCloseable {
     }
 
     /**
+     * Queues losses already computed (one per device split), taking ownership of them, and returns
+     * the loss queued before.
+     *
+     * @param losses the losses of this batch; detached here, closed once read
+     * @return the previous batch's loss (mean over device splits), or NaN for the first batch
+     */
+    double swap(List<NDArray> losses) {
+        double previous = flush();
+        for (NDArray loss : losses) {
+            loss.detach();
+            pending.add(loss);
+        }
+        return previous;
+    }
+
+    /**
      * Tells whether a loss is queued, i.e. whether the next {@link #swap} returns one.
      *
      * @return true if a loss is queued
@@ -58,16 +74,25 @@ public final class DeferredLoss implements AutoCloseable {
         if (pending.isEmpty()) {
             return Double.NaN;
         }
-        double sum = 0;
-        for (NDArray loss : pending) {
-            sum += loss.getDataType() == DataType.FLOAT32
-                    ? loss.getFloat()
-                    : loss.toType(DataType.FLOAT64, false).getDouble();
-            loss.close();
-        }
-        double mean = sum / pending.size();
+        double mean = mean(pending);
         pending.clear();
         return mean;
+    }
+
+    /** Reads losses at once (mean over device splits) and closes them. */
+    static double mean(List<NDArray> losses) {
+        double sum = 0;
+        for (NDArray loss : losses) {
+            sum += read(loss);
+            loss.close();
+        }
+        return sum / losses.size();
+    }
+
+    private static double read(NDArray loss) {
+        return loss.getDataType() == DataType.FLOAT32
+                ? loss.getFloat()
+                : loss.toType(DataType.FLOAT64, false).getDouble();
     }
 
     /** Frees a loss still queued. */

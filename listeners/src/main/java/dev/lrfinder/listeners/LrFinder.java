@@ -2,18 +2,25 @@ package dev.lrfinder.listeners;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.Dataset;
-import ai.djl.training.listener.TrainingListener.BatchData;
 import ai.djl.translate.TranslateException;
+import ai.djl.util.Pair;
 import ai.djl.util.Progress;
-import dev.lrfinder.core.LrSweep;
-import dev.lrfinder.core.SuggestionRule;
+import dev.lrfinder.core.CurvePoint;
+import dev.lrfinder.core.RangeTestConfig;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
 
 /**
  * Runs an LR range test in one call, like fast.ai's {@code learn.lr_find()}, and returns the
@@ -39,15 +46,23 @@ import java.util.concurrent.ConcurrentHashMap;
  * costs one forward pass over the validation set (or {@link Builder#optValidationBatches} batches
  * of it) per iteration: with 100 iterations and 10 validation batches the test does 1,000 extra
  * forward passes.
+ *
+ * <p>Like {@link LrRangeTestListener}, the finder reads each batch's loss one batch late, so that
+ * it never waits for the engine; after a divergence it has therefore trained one batch more, which
+ * the restore undoes. The data iterators it opens are closed when it returns.
  */
 public final class LrFinder {
 
-    private final LrRangeTestListener.Builder config;
+    private static final String NAME = "LrFinder";
+
+    private final RangeTestConfig config;
+    private final List<RangeTestObserver> observers;
     private final int validationBatches;
     private final Progress progress;
 
-    private LrFinder(Builder builder) {
-        this.config = builder.listener;
+    private LrFinder(RangeTestConfig config, Builder builder) {
+        this.config = config;
+        this.observers = List.copyOf(builder.observers);
         this.validationBatches = builder.validationBatches;
         this.progress = builder.progress;
     }
@@ -63,6 +78,15 @@ public final class LrFinder {
     }
 
     /**
+     * Returns the range-test settings.
+     *
+     * @return the configuration, fixed when the finder was built
+     */
+    public RangeTestConfig config() {
+        return config;
+    }
+
+    /**
      * Runs the range test on a training set.
      *
      * @param trainer an initialized trainer
@@ -71,6 +95,8 @@ public final class LrFinder {
      * @throws IOException if the dataset cannot be read
      * @throws TranslateException if a batch cannot be prepared
      * @throws IllegalArgumentException if the dataset has no batch
+     * @throws IllegalStateException if the trainer is not initialized, or its optimizer is out of
+     *     reach
      */
     public LrFinderResult find(Trainer trainer, Dataset trainingSet)
             throws IOException, TranslateException {
@@ -87,95 +113,116 @@ public final class LrFinder {
      * @throws IOException if a dataset cannot be read
      * @throws TranslateException if a batch cannot be prepared
      * @throws IllegalArgumentException if a dataset has no batch
+     * @throws IllegalStateException if the trainer is not initialized, or its optimizer is out of
+     *     reach
      */
     public LrFinderResult find(Trainer trainer, Dataset trainingSet, Dataset validationSet)
             throws IOException, TranslateException {
-        LrRangeTestListener test = config.build();
-        int total = test.sweep().numIterations();
-        try (TrainingStateSnapshot snapshot = TrainingStateSnapshot.capture(trainer)) {
-            if (!snapshot.coversOptimizer()) {
-                throw new IllegalStateException(
-                        "LrFinder cannot reach the trainer's optimizer, so it could neither set"
-                                + " its learning rate nor restore its state. Attach an"
-                                + " LrRangeTestListener to the training config instead. "
-                                + OptimizerAccess.EXPLICIT_WIRING);
-            }
+        requireInitialized(trainer);
+        DjlInternals.Location location = DjlInternals.locate(trainer).orElseThrow(
+                () -> new IllegalStateException("LrFinder cannot reach the trainer's optimizer, so"
+                        + " it could neither set its learning rate nor restore its state. Attach"
+                        + " an LrRangeTestListener to the training config instead. "
+                        + DjlInternals.EXPLICIT_WIRING));
+        try (TrainingStateSnapshot snapshot = new TrainingStateSnapshot(trainer, location);
+                RangeTestSession session = new RangeTestSession(config, observers, NAME);
+                NDManager dataManager = trainer.getManager().newSubManager()) {
             if (progress != null) {
-                progress.reset("lr-find", total);
+                progress.reset("lr-find", config.sweep().numIterations());
             }
             try {
-                test.begin(trainer);
-                run(trainer, test, trainingSet, validationSet);
-            } catch (LrRangeTestListener.RangeTestStoppedException stopped) {
-                return stopped.result();
+                session.begin(trainer, location);
+                run(trainer, session, trainingSet, validationSet, dataManager);
             } finally {
-                test.uninstall();
+                session.close();
                 snapshot.restore();
                 if (progress != null) {
                     progress.end();
                 }
             }
-            return test.result();
+            return session.result();
         }
     }
 
-    private void run(
-            Trainer trainer, LrRangeTestListener test, Dataset trainingSet, Dataset validationSet)
-            throws IOException, TranslateException {
-        Iterator<Batch> batches = trainer.iterateDataset(trainingSet).iterator();
+    /** DJL initializes a block lazily on its first forward, which would escape the snapshot. */
+    private static void requireInitialized(Trainer trainer) {
+        for (Pair<String, Parameter> p : trainer.getModel().getBlock().getParameters()) {
+            if (!p.getValue().isInitialized()) {
+                throw new IllegalStateException("LrFinder needs an initialized trainer: call"
+                        + " trainer.initialize(inputShape) before find(...); parameter "
+                        + p.getKey() + " is not initialized, so its value could not be restored");
+            }
+        }
+    }
+
+    private void run(Trainer trainer, RangeTestSession session, Dataset trainingSet,
+            Dataset validationSet, NDManager dataManager) throws IOException, TranslateException {
+        Iterator<Batch> batches = batches(trainer, trainingSet, dataManager);
         if (!batches.hasNext()) {
             throw new IllegalArgumentException("trainingSet has no batch: the dataset is empty");
         }
-        for (int i = 0; ; i++) {
+        for (int i = 1; session.wantsIteration(); i++) {
             if (!batches.hasNext()) {
-                batches = trainer.iterateDataset(trainingSet).iterator(); // cycle over the data
+                batches = batches(trainer, trainingSet, dataManager); // cycle over the data
             }
-            double lr = test.nextLearningRate();
-            double loss;
+            double lr = session.nextLearningRate();
+            List<NDArray> losses;
             try (Batch batch = batches.next()) {
-                loss = trainBatch(trainer, batch);
+                losses = trainBatch(trainer, batch);
+                trainer.step();
             }
-            trainer.step();
-            double validationLoss =
-                    validationSet == null ? Double.NaN : validationLoss(trainer, validationSet);
+            if (validationSet == null) {
+                session.record(losses); // records the previous batch's loss
+            } else {
+                double loss = DeferredLoss.mean(losses);
+                session.record(loss, validationLoss(trainer, validationSet, dataManager));
+            }
             if (progress != null) {
-                progress.update(i + 1, String.format("lr %.3g, loss %.4f", lr, loss));
+                CurvePoint last = session.lastPoint();
+                progress.update(i, String.format("lr %.3g, loss %.4f", lr,
+                        last == null ? Double.NaN : last.loss()));
             }
-            test.record(lr, loss, validationLoss);
         }
+        session.flush();
     }
 
-    /** Forward and backward over a batch split across the trainer's devices; returns the loss. */
-    private static double trainBatch(Trainer trainer, Batch batch) {
+    private static Iterator<Batch> batches(Trainer trainer, Dataset dataset, NDManager manager)
+            throws IOException, TranslateException {
+        Optional<ExecutorService> executor = trainer.getExecutorService();
+        Iterable<Batch> data = executor.isPresent()
+                ? dataset.getData(manager, executor.get())
+                : dataset.getData(manager);
+        return data.iterator();
+    }
+
+    /** Forward and backward over a batch split across the trainer's devices; returns the losses. */
+    private static List<NDArray> trainBatch(Trainer trainer, Batch batch) {
         Batch[] splits = batch.split(trainer.getDevices(), false);
-        BatchData data =
-                new BatchData(batch, new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
+        List<NDArray> losses = new ArrayList<>(splits.length);
         try (GradientCollector collector = trainer.newGradientCollector()) {
             for (Batch split : splits) {
                 NDList labels = split.getLabels();
                 NDList predictions = trainer.forward(split.getData(), labels);
-                NDArray lossValue = trainer.getLoss().evaluate(labels, predictions);
-                collector.backward(lossValue);
-                data.getLabels().put(labels.get(0).getDevice(), labels);
-                data.getPredictions().put(labels.get(0).getDevice(), predictions);
+                NDArray loss = trainer.getLoss().evaluate(labels, predictions);
+                collector.backward(loss);
+                loss.detach(); // read one batch later, after the batch's arrays are freed
+                losses.add(loss);
             }
         }
-        try (DeferredLoss loss = new DeferredLoss()) {
-            loss.swap(trainer, data);
-            return loss.flush(); // the finder decides on each loss before the next step
-        }
+        return losses;
     }
 
-    private double validationLoss(Trainer trainer, Dataset validationSet)
+    private double validationLoss(Trainer trainer, Dataset validationSet, NDManager manager)
             throws IOException, TranslateException {
         double sum = 0;
         int n = 0;
-        for (Batch batch : trainer.iterateDataset(validationSet)) {
-            try (batch) {
+        Iterator<Batch> batches = batches(trainer, validationSet, manager);
+        while (batches.hasNext()) {
+            try (Batch batch = batches.next()) {
                 for (Batch split : batch.split(trainer.getDevices(), false)) {
                     NDList predictions = trainer.evaluate(split.getData());
                     try (NDArray loss = trainer.getLoss().evaluate(split.getLabels(), predictions)) {
-                        sum += loss.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
+                        sum += loss.toType(DataType.FLOAT64, false).getDouble();
                     }
                     n++;
                 }
@@ -190,89 +237,21 @@ public final class LrFinder {
         return sum / n;
     }
 
-    /** Configures an {@link LrFinder}. */
-    public static final class Builder {
+    /**
+     * Configures an {@link LrFinder}; the range-test options are those of {@link
+     * RangeTestConfig.BaseBuilder}.
+     */
+    public static final class Builder extends RangeTestConfig.BaseBuilder<Builder> {
 
-        private final LrRangeTestListener.Builder listener = LrRangeTestListener.builder();
+        private final List<RangeTestObserver> observers = new ArrayList<>();
         private int validationBatches;
         private Progress progress;
 
         Builder() {}
 
-        /**
-         * Sets the learning rate of the first iteration (default 1e-7).
-         *
-         * @param startLr &gt; 0
-         * @return this builder
-         */
-        public Builder optStartLr(double startLr) {
-            listener.optStartLr(startLr);
-            return this;
-        }
-
-        /**
-         * Sets the learning rate of the last iteration (default 10).
-         *
-         * @param endLr &gt; startLr
-         * @return this builder
-         */
-        public Builder optEndLr(double endLr) {
-            listener.optEndLr(endLr);
-            return this;
-        }
-
-        /**
-         * Sets the number of iterations (default 100).
-         *
-         * @param numIterations at least {@link LrSweep#MIN_ITERATIONS}
-         * @return this builder
-         */
-        public Builder optNumIterations(int numIterations) {
-            listener.optNumIterations(numIterations);
-            return this;
-        }
-
-        /**
-         * Sets the shape of the sweep (default exponential).
-         *
-         * @param shape exponential or linear
-         * @return this builder
-         */
-        public Builder optShape(LrSweep.Shape shape) {
-            listener.optShape(shape);
-            return this;
-        }
-
-        /**
-         * Sets the loss smoothing factor (default 0.98).
-         *
-         * @param smoothing beta in [0, 1)
-         * @return this builder
-         */
-        public Builder optSmoothing(double smoothing) {
-            listener.optSmoothing(smoothing);
-            return this;
-        }
-
-        /**
-         * Sets the divergence factor (default 4).
-         *
-         * @param divergenceFactor &gt; 1
-         * @return this builder
-         */
-        public Builder optDivergenceFactor(double divergenceFactor) {
-            listener.optDivergenceFactor(divergenceFactor);
-            return this;
-        }
-
-        /**
-         * Sets the rule whose suggestion the result returns.
-         *
-         * @param rule the rule
-         * @return this builder
-         */
-        public Builder optSuggestionRule(SuggestionRule rule) {
-            listener.optSuggestionRule(rule);
+        /** {@inheritDoc} */
+        @Override
+        protected Builder self() {
             return this;
         }
 
@@ -284,7 +263,7 @@ public final class LrFinder {
          * @return this builder
          */
         public Builder addObserver(RangeTestObserver observer) {
-            listener.addObserver(observer);
+            observers.add(Objects.requireNonNull(observer, "observer"));
             return this;
         }
 
@@ -295,10 +274,6 @@ public final class LrFinder {
          * @return this builder
          */
         public Builder optValidationBatches(int validationBatches) {
-            if (validationBatches < 0) {
-                throw new IllegalArgumentException(
-                        "validationBatches must be >= 0, got " + validationBatches);
-            }
             this.validationBatches = validationBatches;
             return this;
         }
@@ -321,8 +296,11 @@ public final class LrFinder {
          * @throws IllegalArgumentException if a parameter is out of range, naming it and its value
          */
         public LrFinder build() {
-            listener.build();
-            return new LrFinder(this);
+            if (validationBatches < 0) {
+                throw new IllegalArgumentException(
+                        "validationBatches must be >= 0, got " + validationBatches);
+            }
+            return new LrFinder(buildConfig(), this);
         }
     }
 }

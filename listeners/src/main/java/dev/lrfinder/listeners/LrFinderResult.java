@@ -1,6 +1,7 @@
 package dev.lrfinder.listeners;
 
 import dev.lrfinder.core.LossCurve;
+import dev.lrfinder.core.RangeTest;
 import dev.lrfinder.core.RangeTestStatus;
 import dev.lrfinder.core.Suggestion;
 import dev.lrfinder.core.SuggestionRule;
@@ -9,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -23,32 +25,37 @@ public final class LrFinderResult {
     private final String stopReason;
     private final Integer divergedAt;
     private final SuggestionRule rule;
+    private final String optimizer;
     private final Map<String, Optional<Suggestion>> suggestions = new LinkedHashMap<>();
 
-    /**
-     * Creates a result.
-     *
-     * @param curve the recorded curve
-     * @param status how the test ended
-     * @param stopReason why it stopped, or null while running
-     * @param divergedAt the iteration that diverged, or null
-     * @param rule the rule whose suggestion {@link #suggestion()} returns
-     */
-    public LrFinderResult(
-            LossCurve curve,
-            RangeTestStatus status,
-            String stopReason,
-            Integer divergedAt,
-            SuggestionRule rule) {
-        this.curve = curve;
-        this.status = status;
-        this.stopReason = stopReason;
-        this.divergedAt = divergedAt;
-        this.rule = rule;
+    LrFinderResult(RangeTest test, SuggestionRule rule, String optimizer) {
+        this.curve = test.curve();
+        this.status = test.status();
+        this.stopReason = test.stopReason().orElse(null);
+        this.divergedAt = test.divergedAt().orElse(null);
+        this.rule = Objects.requireNonNull(rule, "rule");
+        this.optimizer = optimizer;
         for (SuggestionRule r : SuggestionRules.all()) {
-            suggestions.put(r.name(), r.suggest(curve));
+            suggestions.put(r.name(), suggest(r));
         }
-        suggestions.computeIfAbsent(rule.name(), k -> rule.suggest(curve));
+        suggestions.computeIfAbsent(rule.name(), k -> suggest(rule));
+    }
+
+    /**
+     * Returns the result of a range test driven by hand (see {@link RangeTest}'s usage block), or
+     * of a curve read back from a file into a test.
+     *
+     * @param test the test, stopped or still running
+     * @param rule the rule whose suggestion {@link #suggestion()} returns
+     * @return the result
+     */
+    public static LrFinderResult of(RangeTest test, SuggestionRule rule) {
+        return new LrFinderResult(test, rule, null);
+    }
+
+    /** A test still running has a partial curve, which no rule may read. */
+    private Optional<Suggestion> suggest(SuggestionRule r) {
+        return status == RangeTestStatus.RUNNING ? Optional.empty() : r.suggest(curve);
     }
 
     /**
@@ -66,7 +73,11 @@ public final class LrFinderResult {
                                         "no learning rate to suggest: the range test recorded "
                                                 + curve.size()
                                                 + " point(s) and "
-                                                + (stopReason == null ? "is running" : stopReason)));
+                                                + (stopReason == null
+                                                        ? "is still running (a fit that ended"
+                                                                + " before the test did leaves a"
+                                                                + " partial curve)"
+                                                        : stopReason)));
     }
 
     /**
@@ -97,6 +108,15 @@ public final class LrFinderResult {
     }
 
     /**
+     * Returns the simple class name of the optimizer the test drove, when the test could see it.
+     *
+     * @return e.g. {@code Sgd} or {@code Adam}, or empty
+     */
+    public Optional<String> optimizer() {
+        return Optional.ofNullable(optimizer);
+    }
+
+    /**
      * Returns the recorded curve, including the iteration that diverged.
      *
      * @return the curve
@@ -108,7 +128,8 @@ public final class LrFinderResult {
     /**
      * Returns how the test ended.
      *
-     * @return finished, diverged, or running for a test still in progress
+     * @return finished, diverged, or running for a test still in progress (which has no
+     *     suggestion)
      */
     public RangeTestStatus status() {
         return status;

@@ -1,8 +1,14 @@
 package dev.lrfinder.listeners;
 
+import ai.djl.training.Trainer;
+import ai.djl.training.listener.TrainingListenerAdapter;
+import ai.djl.training.optimizer.Nag;
+import ai.djl.training.optimizer.Sgd;
+import ai.djl.training.tracker.ParameterTracker;
 import dev.lrfinder.core.Annealing;
 import dev.lrfinder.core.OneCycleSchedule;
 import dev.lrfinder.core.SuggestionRules;
+import java.util.Optional;
 
 /**
  * Smith's one-cycle policy as a DJL {@code TrainingListener}: the learning rate warms up from
@@ -17,35 +23,31 @@ import dev.lrfinder.core.SuggestionRules;
  *
  * <p>It wires itself to the optimizer as {@link ScheduleListener} describes: the learning rate
  * through the optimizer's tracker and the momentum through SGD's {@code momentum} or Adam's {@code
- * beta1}.
+ * beta1}. Its schedule is fixed when it is built: {@link #schedule()} is what training gets.
  */
-public class OneCycleScheduler extends ScheduleListener {
+public final class OneCycleScheduler extends TrainingListenerAdapter {
 
     /**
      * The peak learning rate {@link #fromSuggestion(LrFinderResult, int)} sets for SGD and Nag, as
-     * a multiple of the suggestion: with momentum cycling and annealing, one cycle trains well at
-     * peaks above the best constant rate (Smith's super-convergence). Chosen by the study in
-     * docs/SCHEDULES.md.
+     * a multiple of the {@code minimum} rule's suggestion: with momentum cycling and annealing, one
+     * cycle trains well at peaks above the best constant rate (Smith's super-convergence). Chosen
+     * by the study in docs/SCHEDULES.md.
      */
     public static final double PEAK_PER_SUGGESTION_SGD = 3;
 
     /**
      * The peak learning rate {@link #fromSuggestion(LrFinderResult, int)} sets for adaptive
      * optimizers (Adam, AdamW, RmsProp, Adagrad, anything but SGD and Nag), as a multiple of the
-     * suggestion. Chosen by the study in docs/SCHEDULES.md.
+     * {@code minimum} rule's suggestion. Chosen by the study in docs/SCHEDULES.md.
      */
     public static final double PEAK_PER_SUGGESTION_ADAPTIVE = 1;
 
-    private double suggestion = Double.NaN;
+    private final OneCycleSchedule schedule;
+    private final ScheduleListener driver;
 
-    /**
-     * Creates a scheduler.
-     *
-     * @param schedule the one-cycle schedule
-     * @param startStep the step to start from
-     */
-    protected OneCycleScheduler(OneCycleSchedule schedule, int startStep) {
-        super(schedule, startStep);
+    private OneCycleScheduler(OneCycleSchedule schedule, int startStep) {
+        this.schedule = schedule;
+        this.driver = new ScheduleListener(schedule, startStep, "OneCycleScheduler");
     }
 
     /**
@@ -59,12 +61,10 @@ public class OneCycleScheduler extends ScheduleListener {
 
     /**
      * Returns a one-cycle scheduler for a range test's result, ready to add to a {@code
-     * DefaultTrainingConfig}, with PyTorch's defaults but the peak. The peak multiplies the
-     * {@code minimum} rule's suggestion (the rule the study in docs/SCHEDULES.md measured the
-     * multipliers on, whatever the result's default rule) and depends on the optimizer the trainer
-     * was built with, which the scheduler looks up when training begins: {@link
-     * #PEAK_PER_SUGGESTION_SGD} x for SGD and Nag, {@link #PEAK_PER_SUGGESTION_ADAPTIVE} x for the
-     * others.
+     * DefaultTrainingConfig}, with PyTorch's defaults but the peak: {@link #PEAK_PER_SUGGESTION_SGD}
+     * x the {@code minimum} rule's suggestion when the test drove SGD or Nag, {@link
+     * #PEAK_PER_SUGGESTION_ADAPTIVE} x for any other optimizer (including one the test could not
+     * see), the multiples docs/SCHEDULES.md measured.
      *
      * @param result a range-test result with a suggestion
      * @param totalSteps the optimizer steps of the training run
@@ -72,55 +72,13 @@ public class OneCycleScheduler extends ScheduleListener {
      * @throws IllegalStateException if the result has no suggestion
      */
     public static OneCycleScheduler fromSuggestion(LrFinderResult result, int totalSteps) {
-        double lr = anchor(result);
-        OneCycleScheduler s =
-                builder().setMaxLr(PEAK_PER_SUGGESTION_ADAPTIVE * lr).setTotalSteps(totalSteps).build();
-        s.suggestion = lr;
-        return s;
+        return fromSuggestion(result, totalSteps, peakPerSuggestion(result));
     }
 
     /**
-     * The learning rate the peak multiplies: the {@code minimum} rule's suggestion, on which the
-     * multipliers were measured, or the result's own suggestion when that rule gave none.
-     */
-    private static double anchor(LrFinderResult result) {
-        return result.suggestions()
-                .getOrDefault(SuggestionRules.minimum().name(), java.util.Optional.empty())
-                .or(result::findSuggestion)
-                .orElseGet(result::suggestion)
-                .learningRate();
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public void onTrainingBegin(ai.djl.training.Trainer trainer) {
-        if (!Double.isNaN(suggestion)) {
-            double k =
-                    OptimizerAccess.find(trainer).map(OneCycleScheduler::peakPerSuggestion)
-                            .orElse(PEAK_PER_SUGGESTION_ADAPTIVE);
-            OneCycleSchedule s = schedule();
-            replaceSchedule(s.withMaxLr(k * suggestion));
-        }
-        super.onTrainingBegin(trainer);
-    }
-
-    /**
-     * Returns the multiple of the suggestion that {@link #fromSuggestion(LrFinderResult, int)}
-     * makes the peak for an optimizer.
-     *
-     * @param optimizer the optimizer
-     * @return {@link #PEAK_PER_SUGGESTION_SGD} for SGD and Nag, else {@link
-     *     #PEAK_PER_SUGGESTION_ADAPTIVE}
-     */
-    public static double peakPerSuggestion(ai.djl.training.optimizer.Optimizer optimizer) {
-        return optimizer instanceof ai.djl.training.optimizer.Sgd
-                        || optimizer instanceof ai.djl.training.optimizer.Nag
-                ? PEAK_PER_SUGGESTION_SGD
-                : PEAK_PER_SUGGESTION_ADAPTIVE;
-    }
-
-    /**
-     * Returns a one-cycle scheduler whose peak is a given multiple of a range test's suggestion.
+     * Returns a one-cycle scheduler whose peak is a given multiple of the same suggestion {@link
+     * #fromSuggestion(LrFinderResult, int)} anchors on: the {@code minimum} rule's, or the result's
+     * own when that rule gave none.
      *
      * @param result a range-test result with a suggestion
      * @param totalSteps the optimizer steps of the training run
@@ -130,22 +88,110 @@ public class OneCycleScheduler extends ScheduleListener {
      */
     public static OneCycleScheduler fromSuggestion(
             LrFinderResult result, int totalSteps, double peakPerSuggestion) {
-        if (!(peakPerSuggestion > 0)) {
+        if (!(peakPerSuggestion > 0) || Double.isInfinite(peakPerSuggestion)) {
             throw new IllegalArgumentException(
-                    "peakPerSuggestion must be > 0, got " + peakPerSuggestion);
+                    "peakPerSuggestion must be a finite number > 0, got " + peakPerSuggestion);
         }
-        double lr = result.suggestion().learningRate();
-        return builder().setMaxLr(peakPerSuggestion * lr).setTotalSteps(totalSteps).build();
+        return builder().setMaxLr(peakPerSuggestion * anchor(result)).setTotalSteps(totalSteps)
+                .build();
+    }
+
+    /** The learning rate the peak multiplies: the minimum rule's, else the result's own. */
+    private static double anchor(LrFinderResult result) {
+        return result.suggestions()
+                .getOrDefault(SuggestionRules.minimum().name(), Optional.empty())
+                .or(result::findSuggestion)
+                .orElseGet(result::suggestion)
+                .learningRate();
+    }
+
+    /**
+     * Returns the multiple of the suggestion that {@link #fromSuggestion(LrFinderResult, int)}
+     * makes the peak for the optimizer the result's test drove.
+     *
+     * @param result a range-test result
+     * @return {@link #PEAK_PER_SUGGESTION_SGD} for SGD and Nag, else {@link
+     *     #PEAK_PER_SUGGESTION_ADAPTIVE}
+     */
+    public static double peakPerSuggestion(LrFinderResult result) {
+        String optimizer = result.optimizer().orElse("");
+        return optimizer.equals(Sgd.class.getSimpleName())
+                        || optimizer.equals(Nag.class.getSimpleName())
+                ? PEAK_PER_SUGGESTION_SGD
+                : PEAK_PER_SUGGESTION_ADAPTIVE;
     }
 
     /**
      * Returns the schedule.
      *
-     * @return the one-cycle schedule
+     * @return the one-cycle schedule training gets
      */
-    @Override
     public OneCycleSchedule schedule() {
-        return (OneCycleSchedule) super.schedule();
+        return schedule;
+    }
+
+    /**
+     * Returns the tracker for explicit wiring, e.g. {@code
+     * Optimizer.sgd().setLearningRateTracker(scheduler.tracker())}.
+     *
+     * @return the tracker whose value this listener sets before each step
+     */
+    public ParameterTracker tracker() {
+        return driver.tracker();
+    }
+
+    /**
+     * Returns the step the next batch trains.
+     *
+     * @return the step, from 0
+     */
+    public int step() {
+        return driver.step();
+    }
+
+    /**
+     * Moves the schedule to a step, e.g. to resume a job at step {@code k}.
+     *
+     * @param step the step the next batch trains, &gt;= 0
+     */
+    public void setStep(int step) {
+        driver.setStep(step);
+    }
+
+    /**
+     * Returns the learning rate the last or next step uses.
+     *
+     * @return the learning rate
+     */
+    public float currentLearningRate() {
+        return driver.currentLearningRate();
+    }
+
+    /**
+     * Returns the momentum the scheduler set last, or NaN when it does not schedule momentum.
+     *
+     * @return the momentum or NaN
+     */
+    public float currentMomentum() {
+        return driver.currentMomentum();
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public void onTrainingBegin(Trainer trainer) {
+        driver.onTrainingBegin(trainer);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public void onTrainingBatch(Trainer trainer, BatchData batchData) {
+        driver.onTrainingBatch(trainer, batchData);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public void onTrainingEnd(Trainer trainer) {
+        driver.onTrainingEnd(trainer);
     }
 
     /** Configures a {@link OneCycleScheduler}. */
@@ -271,7 +317,7 @@ public class OneCycleScheduler extends ScheduleListener {
         /**
          * Starts at step {@code k}, e.g. for a restarted job (default 0).
          *
-         * @param startStep &gt;= 0
+         * @param startStep in [0, totalSteps)
          * @return this builder
          */
         public Builder optStartStep(int startStep) {

@@ -21,17 +21,17 @@ import org.slf4j.LoggerFactory;
  * <p>Momentum (SGD's and Nag's {@code momentum}, Adam's and AdamW's {@code beta1}) is fixed when
  * DJL builds the optimizer, but read at every update, so the listener writes it before each step
  * and writes the original back at the end. That needs the optimizer object, which the listener
- * finds inside the trainer in both wirings; an optimizer without momentum (Adagrad, RmsProp) gets
- * the learning rate only, with one warning.
+ * finds inside the trainer in both wirings; an optimizer without momentum (Adagrad, RmsProp, whose
+ * {@code momentum} is another quantity) gets the learning rate only, with one warning.
  *
  * <p>Steps past the schedule's total hold its last value and log one warning. A restarted job
  * continues the schedule with {@link #setStep(int)}.
  */
-public class ScheduleListener extends TrainingListenerAdapter {
+public final class ScheduleListener extends TrainingListenerAdapter {
 
     private static final Logger logger = LoggerFactory.getLogger(ScheduleListener.class);
 
-    private LrSchedule schedule;
+    private final LrSchedule schedule;
     private final DrivenTracker tracker;
     private final String name;
     private int step;
@@ -45,16 +45,18 @@ public class ScheduleListener extends TrainingListenerAdapter {
      * Creates a listener for a schedule.
      *
      * @param schedule the schedule
-     * @param startStep the step to start from (0 for a new run)
+     * @param startStep the step to start from (0 for a new run), below the schedule's total
+     * @param name the name its messages give
      */
-    protected ScheduleListener(LrSchedule schedule, int startStep) {
+    ScheduleListener(LrSchedule schedule, int startStep, String name) {
         this.schedule = Objects.requireNonNull(schedule, "schedule");
-        if (startStep < 0) {
-            throw new IllegalArgumentException("startStep must be >= 0, got " + startStep);
+        if (startStep < 0 || startStep >= schedule.totalSteps()) {
+            throw new IllegalArgumentException("startStep must be in [0, totalSteps "
+                    + schedule.totalSteps() + "), got " + startStep);
         }
         this.step = startStep;
         this.tracker = new DrivenTracker((float) schedule.learningRate(startStep));
-        this.name = getClass().getSimpleName();
+        this.name = name;
         this.override = new TrackerOverride(tracker, name);
     }
 
@@ -65,7 +67,7 @@ public class ScheduleListener extends TrainingListenerAdapter {
      * @return the listener
      */
     public static ScheduleListener of(LrSchedule schedule) {
-        return new ScheduleListener(schedule, 0);
+        return new ScheduleListener(schedule, 0, "ScheduleListener");
     }
 
     /**
@@ -115,16 +117,6 @@ public class ScheduleListener extends TrainingListenerAdapter {
     }
 
     /**
-     * Replaces the schedule before training starts, e.g. once the optimizer is known.
-     *
-     * @param schedule the new schedule
-     */
-    protected void replaceSchedule(LrSchedule schedule) {
-        this.schedule = Objects.requireNonNull(schedule, "schedule");
-        tracker.set((float) schedule.learningRate(step));
-    }
-
-    /**
      * Returns the step the next batch trains.
      *
      * @return the step, from 0
@@ -160,21 +152,21 @@ public class ScheduleListener extends TrainingListenerAdapter {
      * @return the momentum or NaN
      */
     public float currentMomentum() {
-        return momentumField == null ? Float.NaN : MomentumAccess.get(momentumField, optimizer);
+        return momentumField == null ? Float.NaN : DjlInternals.getFloat(momentumField, optimizer);
     }
 
     /** {@inheritDoc} */
     @Override
     public void onTrainingBegin(Trainer trainer) {
-        optimizer = override.install(trainer);
+        optimizer = override.install(trainer, DjlInternals.locate(trainer).orElse(null));
         if (optimizer != null) {
             if (!Double.isNaN(schedule.momentum(0))) {
-                momentumField = MomentumAccess.field(optimizer).orElse(null);
+                momentumField = DjlInternals.momentumField(optimizer).orElse(null);
                 if (momentumField == null) {
                     logger.warn("{}: {} has no momentum to schedule; scheduling the learning rate"
                             + " only", name, optimizer.getClass().getSimpleName());
                 } else {
-                    originalMomentum = MomentumAccess.get(momentumField, optimizer);
+                    originalMomentum = DjlInternals.getFloat(momentumField, optimizer);
                 }
             }
         } else if (!Double.isNaN(schedule.momentum(0))) {
@@ -196,7 +188,7 @@ public class ScheduleListener extends TrainingListenerAdapter {
         override.restore();
         if (optimizer != null) {
             if (momentumField != null) {
-                MomentumAccess.set(momentumField, optimizer, originalMomentum);
+                DjlInternals.setFloat(momentumField, optimizer, originalMomentum);
                 momentumField = null;
             }
         }
@@ -211,7 +203,7 @@ public class ScheduleListener extends TrainingListenerAdapter {
         }
         tracker.set((float) schedule.learningRate(step));
         if (momentumField != null) {
-            MomentumAccess.set(momentumField, optimizer, (float) schedule.momentum(step));
+            DjlInternals.setFloat(momentumField, optimizer, (float) schedule.momentum(step));
         }
     }
 }

@@ -3,7 +3,6 @@ package dev.lrfinder.listeners;
 import ai.djl.training.Trainer;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.ParameterTracker;
-import java.lang.reflect.Field;
 
 /**
  * Puts a listener's learning-rate tracker in place of the one the trainer's optimizer was built
@@ -34,23 +33,23 @@ final class TrackerOverride {
      * Installs the tracker on the trainer's optimizer unless it is already there.
      *
      * @param trainer the trainer
+     * @param location where the trainer keeps its optimizer, or null when out of reach
      * @return the optimizer, or null when it is out of reach but the tracker was wired explicitly
      * @throws IllegalStateException if the optimizer is out of reach and the tracker was not wired
      *     explicitly, or if the optimizer has no learning rate; the message explains the explicit
      *     wiring
      */
-    Optimizer install(Trainer trainer) {
+    Optimizer install(Trainer trainer, DjlInternals.Location location) {
         restore();
-        Optimizer optimizer = OptimizerAccess.find(trainer).orElse(null);
-        if (optimizer == null) {
+        if (location == null) {
             if (!explicit) {
-                OptimizerAccess.require(trainer, owner);
+                DjlInternals.requireOptimizer(trainer, owner);
             }
             return null;
         }
-        Field f = OptimizerAccess.learningRateField(optimizer, owner);
-        if (OptimizerAccess.read(f, optimizer) != tracker) {
-            original = OptimizerAccess.swapLearningRate(optimizer, tracker, owner);
+        Optimizer optimizer = location.optimizer();
+        if (DjlInternals.learningRate(optimizer, owner) != tracker) {
+            original = DjlInternals.swapLearningRate(optimizer, tracker, owner);
             installedOn = optimizer;
         }
         return optimizer;
@@ -59,7 +58,7 @@ final class TrackerOverride {
     /** Puts the optimizer's original tracker back, if {@link #install} replaced it. */
     void restore() {
         if (installedOn != null) {
-            OptimizerAccess.swapLearningRate(installedOn, original, owner);
+            DjlInternals.swapLearningRate(installedOn, original, owner);
             installedOn = null;
             original = null;
         }

@@ -15,6 +15,7 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.ParameterTracker;
 import dev.lrfinder.core.RangeTestStatus;
 import dev.lrfinder.listeners.Fixtures.CountingTracker;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -52,10 +53,16 @@ class AutomaticWiringTest {
                         .optNumIterations(40)
                         .build();
         try (Model model = Fixtures.mlp();
-                NDManager manager = NDManager.newBaseManager("MXNet");
+                NDManager manager = NDManager.newBaseManager();
                 Trainer trainer = Fixtures.trainer(model, build.apply(original), rangeTest)) {
             // 8 batches per epoch: the test spans five epochs of EasyTrain.fit
             ArrayDataset data = Fixtures.blobs(manager, 256, 32, 1);
+            if (Fixtures.pytorch() && Set.of("nag", "rmsprop", "adagrad").contains(name)) {
+                // DJL 0.36's PyTorch engine implements only Sgd, Adam and AdamW updates
+                assertThrows(UnsupportedOperationException.class,
+                        () -> EasyTrain.fit(trainer, 20, data, null));
+                return;
+            }
             LrRangeTestListener.RangeTestStoppedException stop =
                     assertThrows(
                             LrRangeTestListener.RangeTestStoppedException.class,
@@ -85,7 +92,7 @@ class AutomaticWiringTest {
                 LrRangeTestListener.builder().optStartLr(1e-4).optEndLr(1).optNumIterations(20).build();
         Optimizer sgd = Optimizer.sgd().setLearningRateTracker(rangeTest.tracker()).build();
         try (Model model = Fixtures.mlp();
-                NDManager manager = NDManager.newBaseManager("MXNet");
+                NDManager manager = NDManager.newBaseManager();
                 Trainer trainer = Fixtures.trainer(model, sgd, rangeTest)) {
             ArrayDataset data = Fixtures.blobs(manager, 256, 32, 2);
             assertThrows(
@@ -104,7 +111,7 @@ class AutomaticWiringTest {
         dev.lrfinder.core.LossCurve viaListener;
         dev.lrfinder.core.LossCurve viaFinder;
         try (Model model = Fixtures.mlp();
-                NDManager manager = NDManager.newBaseManager("MXNet");
+                NDManager manager = NDManager.newBaseManager();
                 Trainer trainer = Fixtures.trainer(model,
                         Optimizer.sgd().setLearningRateTracker(ai.djl.training.tracker.Tracker.fixed(0.1f)).build(),
                         rangeTest)) {
@@ -114,7 +121,7 @@ class AutomaticWiringTest {
             viaListener = rangeTest.result().curve();
         }
         try (Model model = Fixtures.mlp();
-                NDManager manager = NDManager.newBaseManager("MXNet");
+                NDManager manager = NDManager.newBaseManager();
                 Trainer trainer = Fixtures.trainer(model,
                         Optimizer.sgd().setLearningRateTracker(ai.djl.training.tracker.Tracker.fixed(0.1f)).build())) {
             ArrayDataset data = Fixtures.constant(manager, 0.3f, 96, 32);

@@ -23,16 +23,16 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 
-/** Synthetic data and small models for listener tests on the real MXNet engine. */
-final class Fixtures {
+/** Synthetic data and small models for listener tests on the real engine the run selects (MXNet or PyTorch). */
+public final class Fixtures {
 
-    static final int FEATURES = 8;
+    public static final int FEATURES = 8;
     static final int CLASSES = 4;
 
     private Fixtures() {}
 
     /** Four Gaussian blobs in 8 dimensions, one per class. */
-    static ArrayDataset blobs(NDManager manager, int samples, int batchSize, long seed) {
+    public static ArrayDataset blobs(NDManager manager, int samples, int batchSize, long seed) {
         Random r = new Random(seed);
         float[] x = new float[samples * FEATURES];
         float[] y = new float[samples];
@@ -61,9 +61,14 @@ final class Fixtures {
                 .build();
     }
 
-    static Model mlp() {
-        Engine.getEngine("MXNet").setRandomSeed(1234);
-        Model model = Model.newInstance("mlp", "MXNet");
+    /** Tells whether the tests run on PyTorch, whose DJL engine lacks some optimizers. */
+    static boolean pytorch() {
+        return "PyTorch".equals(Engine.getInstance().getEngineName());
+    }
+
+    public static Model mlp() {
+        Engine.getInstance().setRandomSeed(1234);
+        Model model = Model.newInstance("mlp");
         model.setBlock(
                 new SequentialBlock()
                         .add(Linear.builder().setUnits(32).build())
@@ -74,13 +79,13 @@ final class Fixtures {
 
     /** A linear classifier: unlike ReLU, it lets a NaN input through to the loss. */
     static Model linear() {
-        Engine.getEngine("MXNet").setRandomSeed(1234);
-        Model model = Model.newInstance("linear", "MXNet");
+        Engine.getInstance().setRandomSeed(1234);
+        Model model = Model.newInstance("linear");
         model.setBlock(new SequentialBlock().add(Linear.builder().setUnits(CLASSES).build()));
         return model;
     }
 
-    static Trainer trainer(Model model, Optimizer optimizer, TrainingListener... listeners) {
+    public static Trainer trainer(Model model, Optimizer optimizer, TrainingListener... listeners) {
         DefaultTrainingConfig config =
                 new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
                         .optOptimizer(optimizer)
@@ -104,7 +109,7 @@ final class Fixtures {
      * every counter, as text that compares bit for bit.
      */
     static Map<String, String> optimizerState(Trainer trainer) {
-        Optimizer opt = OptimizerAccess.find(trainer).orElseThrow();
+        Optimizer opt = DjlInternals.locate(trainer).orElseThrow().optimizer();
         Map<String, String> out = new java.util.TreeMap<>();
         for (Class<?> c = opt.getClass(); c != null; c = c.getSuperclass()) {
             for (Field f : c.getDeclaredFields()) {
@@ -112,7 +117,7 @@ final class Fixtures {
                         || ParameterTracker.class.isAssignableFrom(f.getType())) {
                     continue;
                 }
-                Object v = OptimizerAccess.read(f, opt);
+                Object v = DjlInternals.read(f, opt);
                 out.put(c.getSimpleName() + "." + f.getName(), describe(v));
             }
         }
@@ -134,6 +139,46 @@ final class Fixtures {
             return sorted.toString();
         }
         return String.valueOf(v);
+    }
+
+    /**
+     * The result of a range test fed a loss for each learning rate, without training: an
+     * exponential sweep, no smoothing.
+     */
+    static LrFinderResult result(double startLr, double endLr, int iterations,
+            java.util.function.DoubleUnaryOperator lossAt, dev.lrfinder.core.SuggestionRule rule,
+            String optimizer) {
+        dev.lrfinder.core.RangeTest test = dev.lrfinder.core.RangeTest.builder().optStartLr(startLr)
+                .optEndLr(endLr).optNumIterations(iterations).optSmoothing(0).build();
+        while (test.status() == dev.lrfinder.core.RangeTestStatus.RUNNING) {
+            test.record(lossAt.applyAsDouble(test.learningRate()));
+        }
+        return new LrFinderResult(test, rule, optimizer);
+    }
+
+    /**
+     * Counts the live arrays and managers under a manager, through DJL's manager tree.
+     *
+     * @return {arrays, managers}
+     */
+    public static int[] liveResources(NDManager root) {
+        return new int[] {root.getManagedArrays().size(), managers(root)};
+    }
+
+    private static int managers(NDManager manager) {
+        int n = 1;
+        try {
+            Field f = ai.djl.ndarray.BaseNDManager.class.getDeclaredField("resources");
+            f.setAccessible(true);
+            for (Object r : ((Map<?, ?>) f.get(manager)).values()) {
+                if (r instanceof NDManager sub) {
+                    n += managers(sub);
+                }
+            }
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+        return n;
     }
 
     /** A fixed learning rate that counts how often the optimizer asks it. */

@@ -2,7 +2,6 @@ package dev.lrfinder.listeners;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -44,7 +43,7 @@ class LrFinderTest {
 
     void assertRestoredBitForBit(Supplier<Optimizer> optimizer, int warmUpBatches) throws Exception {
         try (Model model = Fixtures.mlp();
-                NDManager manager = NDManager.newBaseManager("MXNet");
+                NDManager manager = NDManager.newBaseManager();
                 Trainer trainer = Fixtures.trainer(model, optimizer.get())) {
             ArrayDataset data = Fixtures.blobs(manager, 256, 32, 3);
             warmUp(trainer, data, warmUpBatches);
@@ -108,7 +107,7 @@ class LrFinderTest {
 
     private static float[] trainTwice(boolean runFinder) throws Exception {
         try (Model model = Fixtures.mlp();
-                NDManager manager = NDManager.newBaseManager("MXNet");
+                NDManager manager = NDManager.newBaseManager();
                 Trainer trainer =
                         Fixtures.trainer(
                                 model,
@@ -130,7 +129,7 @@ class LrFinderTest {
     void cyclesOverASmallDatasetAndPutsTheTrackerBack() throws Exception {
         Fixtures.CountingTracker original = new Fixtures.CountingTracker(0.1f);
         try (Model model = Fixtures.mlp();
-                NDManager manager = NDManager.newBaseManager("MXNet");
+                NDManager manager = NDManager.newBaseManager();
                 Trainer trainer =
                         Fixtures.trainer(model, Optimizer.sgd().setLearningRateTracker(original).build())) {
             ArrayDataset threeBatches = Fixtures.blobs(manager, 96, 32, 5);
@@ -153,7 +152,7 @@ class LrFinderTest {
     @Test
     void emptyDatasetIsAClearError() throws Exception {
         try (Model model = Fixtures.mlp();
-                NDManager manager = NDManager.newBaseManager("MXNet");
+                NDManager manager = NDManager.newBaseManager();
                 Trainer trainer =
                         Fixtures.trainer(model, Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.1f)).build())) {
             ai.djl.training.dataset.RandomAccessDataset empty = Fixtures.blobs(manager, 256, 32, 6).subDataset(new ArrayList<>());
@@ -168,7 +167,7 @@ class LrFinderTest {
     @Test
     void nanFromTheFirstBatchDivergesAtZeroWithNoSuggestion() throws Exception {
         try (Model model = Fixtures.linear();
-                NDManager manager = NDManager.newBaseManager("MXNet");
+                NDManager manager = NDManager.newBaseManager();
                 Trainer trainer =
                         Fixtures.trainer(model, Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.1f)).build())) {
             ArrayDataset nan = Fixtures.constant(manager, Float.NaN, 64, 32);
@@ -187,7 +186,7 @@ class LrFinderTest {
     @Test
     void hugeLearningRatesDivergeAndTheCurveIsKept(@TempDir Path dir) throws Exception {
         try (Model model = Fixtures.mlp();
-                NDManager manager = NDManager.newBaseManager("MXNet");
+                NDManager manager = NDManager.newBaseManager();
                 Trainer trainer =
                         Fixtures.trainer(model, Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.1f)).build())) {
             ArrayDataset data = Fixtures.blobs(manager, 512, 32, 7);
@@ -219,7 +218,7 @@ class LrFinderTest {
     @Test
     void validationLossIsRecordedAndDrivesTheSmoothedCurve() throws Exception {
         try (Model model = Fixtures.mlp();
-                NDManager manager = NDManager.newBaseManager("MXNet");
+                NDManager manager = NDManager.newBaseManager();
                 Trainer trainer =
                         Fixtures.trainer(model, Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.1f)).build())) {
             LrFinderResult r =
@@ -243,13 +242,22 @@ class LrFinderTest {
     void badParametersAreRejectedAtBuild() {
         assertThrows(IllegalArgumentException.class, () -> LrFinder.builder().optStartLr(-1).build());
         assertThrows(IllegalArgumentException.class, () -> LrFinder.builder().optNumIterations(2).build());
-        IllegalArgumentException e =
-                assertThrows(IllegalArgumentException.class, () -> LrFinder.builder().optValidationBatches(-3));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> LrFinder.builder().optValidationBatches(-3).build());
         assertTrue(e.getMessage().contains("validationBatches") && e.getMessage().contains("-3"));
         assertThrows(
                 IllegalArgumentException.class,
                 () -> LrRangeTestListener.builder().optDivergenceFactor(0.9).build());
-        assertFalse(LrFinder.builder().build() == null);
+    }
+
+    @Test
+    void aBuiltFinderKeepsItsValuesWhenTheBuilderChangesLater() {
+        LrFinder.Builder builder = LrFinder.builder().optNumIterations(50).optEndLr(1);
+        LrFinder finder = builder.build();
+        builder.optNumIterations(2).optEndLr(-5); // invalid now, but the finder is already built
+        assertEquals(50, finder.config().sweep().numIterations());
+        assertEquals(1, finder.config().sweep().endLr(), 0);
+        assertEquals(1e-7, LrFinder.builder().build().config().sweep().startLr(), 0);
     }
 
     /** A progress that runs a check at every update. */

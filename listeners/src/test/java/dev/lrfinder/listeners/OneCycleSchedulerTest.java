@@ -21,7 +21,7 @@ import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import dev.lrfinder.core.OneCycleSchedule;
-import dev.lrfinder.core.RangeTestStatus;
+import dev.lrfinder.core.SuggestionRules;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -43,12 +43,12 @@ class OneCycleSchedulerTest {
 
     /** Records the single weight and the scheduler's values before every step. */
     static final class Recorder extends TrainingListenerAdapter {
-        final ScheduleListener scheduler;
+        final OneCycleScheduler scheduler;
         final List<Float> weights = new ArrayList<>();
         final List<Float> lrs = new ArrayList<>();
         final List<Float> momenta = new ArrayList<>();
 
-        Recorder(ScheduleListener scheduler) {
+        Recorder(OneCycleScheduler scheduler) {
             this.scheduler = scheduler;
         }
 
@@ -61,11 +61,11 @@ class OneCycleSchedulerTest {
         }
     }
 
-    private static Recorder train(Optimizer optimizer, ScheduleListener scheduler, int steps)
+    private static Recorder train(Optimizer optimizer, OneCycleScheduler scheduler, int steps)
             throws Exception {
         Recorder recorder = new Recorder(scheduler);
-        try (Model model = Model.newInstance("w", "MXNet");
-                NDManager manager = NDManager.newBaseManager("MXNet")) {
+        try (Model model = Model.newInstance("w");
+                NDManager manager = NDManager.newBaseManager()) {
             model.setBlock(new SequentialBlock().add(Linear.builder().setUnits(1).optBias(false).build()));
             DefaultTrainingConfig config =
                     new DefaultTrainingConfig(new MeanLoss())
@@ -96,7 +96,9 @@ class OneCycleSchedulerTest {
         Optimizer sgd = Optimizer.sgd().setLearningRateTracker(Tracker.fixed(123f)).optMomentum(0.5f).build();
         Recorder r = train(sgd, scheduler, steps);
         assertEquals(steps + 1, r.weights.size());
-        // MXNet's momentum SGD with gradient 1: v = m * v - lr ; w = w + v
+        // Momentum SGD with gradient 1: v = m * v - lr, w = w + v. The update with momentum is
+        // MXNet's on both engines (DJL's PyTorch JNI follows MXNet's formula, not torch.optim's
+        // b = m * b + g, w -= lr * b, which differs once the rate changes between steps).
         double v = 0;
         for (int t = 0; t < steps; t++) {
             assertEquals(schedule.learningRate(t), r.lrs.get(t), 1e-7, "lr at " + t);
@@ -119,8 +121,8 @@ class OneCycleSchedulerTest {
         for (int t = 0; t < steps; t++) {
             assertEquals(scheduler.schedule().momentum(t), r.momenta.get(t), 1e-7);
         }
-        java.lang.reflect.Field beta1 = MomentumAccess.field(adam).orElseThrow();
-        assertEquals(0.9f, MomentumAccess.get(beta1, adam), 0f); // put back at training end
+        java.lang.reflect.Field beta1 = DjlInternals.momentumField(adam).orElseThrow();
+        assertEquals(0.9f, DjlInternals.getFloat(beta1, adam), 0f); // put back at training end
         assertTrue(r.momenta.get(0) > 0.94f && r.momenta.get(6) < 0.86f);
     }
 
@@ -139,39 +141,35 @@ class OneCycleSchedulerTest {
     }
 
     @Test
-    void fromSuggestionPeaksAtTheMappedSuggestion() {
-        List<dev.lrfinder.core.CurvePoint> pts = new ArrayList<>();
-        for (int i = 0; i < 100; i++) {
-            double lr = 1e-5 * Math.pow(10, i / 20.0);
-            double loss = Math.pow(Math.log10(lr) + 1, 2) + 1; // lowest at lr 0.1
-            pts.add(new dev.lrfinder.core.CurvePoint(i, lr, loss, loss));
-        }
-        LrFinderResult result =
-                new LrFinderResult(new dev.lrfinder.core.LossCurve(pts), RangeTestStatus.FINISHED,
-                        "finished", null, dev.lrfinder.core.SuggestionRules.minimum());
-        OneCycleScheduler s = OneCycleScheduler.fromSuggestion(result, 500);
-        assertEquals(500, s.schedule().totalSteps());
-        // the peak follows the optimizer the trainer was built with
+    void fromSuggestionPeaksAtTheMappedSuggestionForTheOptimizerTheTestDrove() {
+        // lowest loss at lr 0.1, so the minimum rule suggests 0.01
+        java.util.function.DoubleUnaryOperator bowl = lr -> Math.pow(Math.log10(lr) + 1, 2) + 1;
+        double end = 1e-5 * Math.pow(10, 99 / 20.0);
+        LrFinderResult sgd = Fixtures.result(1e-5, end, 100, bowl, SuggestionRules.minimum(), "Sgd");
+        LrFinderResult adam = Fixtures.result(1e-5, end, 100, bowl, SuggestionRules.defaultRule(), "Adam");
+        LrFinderResult unknown = Fixtures.result(1e-5, end, 100, bowl, SuggestionRules.valley(), null);
+        assertEquals(0.01, sgd.suggestion().learningRate(), 1e-12);
+        // the peak is fixed at construction: what schedule() reports is what training gets
+        OneCycleScheduler forSgd = OneCycleScheduler.fromSuggestion(sgd, 500);
+        assertEquals(500, forSgd.schedule().totalSteps());
+        assertEquals(OneCycleScheduler.PEAK_PER_SUGGESTION_SGD * 0.01, forSgd.schedule().maxLr(), 1e-12);
+        assertEquals(OneCycleScheduler.PEAK_PER_SUGGESTION_ADAPTIVE * 0.01,
+                OneCycleScheduler.fromSuggestion(adam, 500).schedule().maxLr(), 1e-12);
+        assertEquals(OneCycleScheduler.PEAK_PER_SUGGESTION_ADAPTIVE * 0.01,
+                OneCycleScheduler.fromSuggestion(unknown, 500).schedule().maxLr(), 1e-12);
+        // both overloads anchor on the same (minimum) rule, whatever the result's own rule
+        assertEquals(0.05, OneCycleScheduler.fromSuggestion(adam, 500, 5).schedule().maxLr(), 1e-12);
+        assertEquals(0.05, OneCycleScheduler.fromSuggestion(unknown, 500, 5).schedule().maxLr(), 1e-12);
         try (Model model = Fixtures.mlp()) {
-            OneCycleScheduler forSgd = OneCycleScheduler.fromSuggestion(result, 500);
+            OneCycleScheduler s = OneCycleScheduler.fromSuggestion(sgd, 500);
             try (Trainer t = Fixtures.trainer(model,
-                    Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.1f)).build(), forSgd)) {
-                assertEquals(OneCycleScheduler.PEAK_PER_SUGGESTION_SGD * 0.01, forSgd.schedule().maxLr(), 1e-12);
+                    Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.1f)).build(), s)) {
+                assertEquals(0.03 / 25, s.currentLearningRate(), 1e-9);
             }
         }
-        try (Model model = Fixtures.mlp()) {
-            OneCycleScheduler forAdam = OneCycleScheduler.fromSuggestion(result, 500);
-            try (Trainer t = Fixtures.trainer(model,
-                    Optimizer.adam().optLearningRateTracker(Tracker.fixed(0.1f)).build(), forAdam)) {
-                assertEquals(OneCycleScheduler.PEAK_PER_SUGGESTION_ADAPTIVE * 0.01, forAdam.schedule().maxLr(), 1e-12);
-                assertEquals(0.01 / 25, forAdam.currentLearningRate(), 1e-9);
-            }
-        }
-        assertEquals(0.05, OneCycleScheduler.fromSuggestion(result, 500, 5).schedule().maxLr(), 1e-12);
-        LrFinderResult none =
-                new LrFinderResult(new dev.lrfinder.core.LossCurve(pts.subList(0, 1)),
-                        RangeTestStatus.DIVERGED, "diverged at iteration 0", 0,
-                        dev.lrfinder.core.SuggestionRules.minimum());
+        dev.lrfinder.core.RangeTest diverged = dev.lrfinder.core.RangeTest.builder().build();
+        diverged.record(Double.NaN);
+        LrFinderResult none = LrFinderResult.of(diverged, SuggestionRules.minimum());
         assertThrows(IllegalStateException.class, () -> OneCycleScheduler.fromSuggestion(none, 500));
     }
 
@@ -181,5 +179,26 @@ class OneCycleSchedulerTest {
                 () -> OneCycleScheduler.builder().setMaxLr(-1).setTotalSteps(10).build());
         assertThrows(IllegalArgumentException.class,
                 () -> OneCycleScheduler.builder().setMaxLr(1).setTotalSteps(10).optStartStep(-1).build());
+        IllegalArgumentException past = assertThrows(IllegalArgumentException.class,
+                () -> OneCycleScheduler.builder().setMaxLr(1).setTotalSteps(10).optStartStep(10).build());
+        assertTrue(past.getMessage().startsWith("startStep ") && past.getMessage().contains("10"),
+                past.getMessage());
+    }
+
+    @Test
+    void rmsPropGetsTheLearningRateOnlyItsMomentumIsLeftAlone() throws Exception {
+        Optimizer rms = Optimizer.rmsprop().optLearningRateTracker(Tracker.fixed(0.001f))
+                .optMomentum(0.3f).build();
+        assertTrue(DjlInternals.momentumField(rms).isEmpty());
+        OneCycleScheduler scheduler = OneCycleScheduler.builder().setMaxLr(0.01).setTotalSteps(10).build();
+        if (Fixtures.pytorch()) { // DJL's PyTorch engine has no RmsProp update
+            assertThrows(UnsupportedOperationException.class, () -> train(rms, scheduler, 5));
+            return;
+        }
+        Recorder r = train(rms, scheduler, 5);
+        assertTrue(Float.isNaN(scheduler.currentMomentum()));
+        java.lang.reflect.Field f = rms.getClass().getDeclaredField("momentum");
+        assertEquals(0.3f, DjlInternals.getFloat(f, rms), 0f);
+        assertEquals((float) scheduler.schedule().learningRate(4), r.lrs.get(4), 0f);
     }
 }

@@ -37,9 +37,7 @@ class MetersTest {
             metrics.onIteration(test.lastPoint());
             i++;
         }
-        LrFinderResult result = new LrFinderResult(test.curve(), test.status(),
-                test.stopReason().orElse(null), test.divergedAt().orElse(null),
-                SuggestionRules.defaultRule());
+        LrFinderResult result = LrFinderResult.of(test, SuggestionRules.defaultRule());
         metrics.onStop(result);
         return result;
     }

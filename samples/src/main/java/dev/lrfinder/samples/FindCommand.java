@@ -36,6 +36,10 @@ import picocli.CommandLine.Option;
         })
 public final class FindCommand implements Callable<Integer> {
 
+    @Option(names = "--engine", defaultValue = "mxnet",
+            description = "DJL engine: mxnet or pytorch (default: ${DEFAULT-VALUE})")
+    String engine;
+
     @Option(names = "--model", defaultValue = "mlp", description = "mlp, cnn or resnet (default: ${DEFAULT-VALUE})")
     String model;
 
@@ -60,7 +64,7 @@ public final class FindCommand implements Callable<Integer> {
     @Option(names = "--linear", description = "sweep linearly instead of exponentially")
     boolean linear;
 
-    @Option(names = "--rule", description = "steepest, valley, minimum or slide (default: the library default)")
+    @Option(names = "--rule", description = "steepest, valley, minimum, slide or consensus (default: the library default)")
     String rule;
 
     @Option(names = "--validation-batches", defaultValue = "0",
@@ -100,16 +104,30 @@ public final class FindCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
-        Models net = Models.of(model);
-        SuggestionRule chosen = rule == null ? SuggestionRules.defaultRule() : SuggestionRules.byName(rule);
-        LrFinder.Builder finder =
-                LrFinder.builder()
-                        .optStartLr(startLr)
-                        .optEndLr(endLr)
-                        .optNumIterations(iterations)
-                        .optShape(linear ? LrSweep.Shape.LINEAR : LrSweep.Shape.EXPONENTIAL)
-                        .optSuggestionRule(chosen)
-                        .optValidationBatches(validationBatches);
+        // every check before any training, naming the option as the user typed it
+        String engineName = Engines.name(engine);
+        Models net = CliChecks.translated(() -> Models.of(model));
+        CliChecks.translated(() -> Optimizers.create(optimizer, 0.01f, 0.9f));
+        SuggestionRule chosen = rule == null ? SuggestionRules.defaultRule()
+                : CliChecks.translated(() -> SuggestionRules.byName(rule));
+        CliChecks.positive("--batch-size", batchSize);
+        CliChecks.atLeast("--limit", limit, 0);
+        CliChecks.atLeast("--validation-batches", validationBatches, 0);
+        CliChecks.unitInterval("--momentum", momentum);
+        CliChecks.between("--metrics-port", metricsPort, -1, 65535);
+        CliChecks.atLeast("--metrics-linger", metricsLinger, 0);
+        if (pushgateway != null) {
+            CliChecks.hostPort("--pushgateway", pushgateway);
+        }
+        CliChecks.writableFolder("-o/--output", output);
+        LrFinder.Builder finder = CliChecks.translated(() -> LrFinder.builder()
+                .optStartLr(startLr)
+                .optEndLr(endLr)
+                .optNumIterations(iterations)
+                .optShape(linear ? LrSweep.Shape.LINEAR : LrSweep.Shape.EXPONENTIAL)
+                .optSuggestionRule(chosen)
+                .optValidationBatches(validationBatches));
+        CliChecks.translated(finder::build);
         if (!noProgress) {
             finder.optProgress(new ProgressBar());
         }
@@ -131,7 +149,7 @@ public final class FindCommand implements Callable<Integer> {
             }
         }
         try {
-            return run(out, finder.build(), net, chosen);
+            return run(out, finder.build(), net, chosen, engineName);
         } finally {
             if (export != null) {
                 if (pushgateway != null && export.push()) {
@@ -145,18 +163,17 @@ public final class FindCommand implements Callable<Integer> {
         }
     }
 
-    private Integer run(PrintStream out, LrFinder lrFinder, Models net, SuggestionRule chosen)
-            throws Exception {
+    private Integer run(PrintStream out, LrFinder lrFinder, Models net, SuggestionRule chosen,
+            String engineName) throws Exception {
         MnistSource source = MnistSource.resolve(mnistDir);
-        Engine.getInstance().setRandomSeed(seed);
-        out.printf("LR range test on %s: %s, %s, batch %d, %s%n",
+        Engine.getEngine(engineName).setRandomSeed(seed);
+        out.printf("LR range test on %s: %s, %s, batch %d, %s, %s engine%n",
                 source.describe(), net.name().toLowerCase(), optimizerName(), batchSize,
-                LrSweep.of(linear ? LrSweep.Shape.LINEAR : LrSweep.Shape.EXPONENTIAL,
-                        startLr, endLr, iterations));
+                lrFinder.config().sweep(), engineName);
 
         LrFinderResult result;
-        try (NDManager manager = NDManager.newBaseManager();
-                Model m = Model.newInstance("lrfinder-" + model)) {
+        try (NDManager manager = NDManager.newBaseManager(engineName);
+                Model m = Model.newInstance("lrfinder-" + model, engineName)) {
             RandomAccessDataset train = source.load(manager, true, limit, batchSize, true);
             RandomAccessDataset validation =
                     validationBatches > 0 ? source.load(manager, false, 0, batchSize, false) : null;

@@ -43,11 +43,11 @@ public final class LrFinderCli implements Runnable {
         return new CommandLine(new LrFinderCli())
                 .setExecutionExceptionHandler(
                         (ex, cmd, parsed) -> {
-                            if (ex instanceof IllegalArgumentException) {
-                                cmd.getErr().println("lrfinder: " + ex.getMessage());
-                                return 2;
-                            }
-                            throw ex;
+                            // one line, never a stack trace: bad input (2) or a failure (1)
+                            boolean badInput = ex instanceof IllegalArgumentException;
+                            String message = ex.getMessage() == null ? ex.toString() : ex.getMessage();
+                            cmd.getErr().println("lrfinder: " + (badInput ? "" : "failed: ") + message);
+                            return badInput ? 2 : 1;
                         });
     }
 }

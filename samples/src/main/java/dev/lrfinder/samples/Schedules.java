@@ -110,12 +110,14 @@ public enum Schedules {
                 return ScheduleListener.of(c, totalSteps);
             case COOLDOWN:
                 return ScheduleListener.of(
-                        new WarmupCooldownSchedule(lr, totalSteps, 0, 0.2, 1, 0, Annealing.LINEAR));
+                        WarmupCooldownSchedule.builder().setLr(lr).setTotalSteps(totalSteps)
+                                .optCooldownFraction(0.2).build());
             case ONE_CYCLE:
             default:
-                return Double.isNaN(onePeak)
+                OneCycleScheduler one = Double.isNaN(onePeak)
                         ? OneCycleScheduler.fromSuggestion(result, totalSteps)
                         : OneCycleScheduler.fromSuggestion(result, totalSteps, onePeak);
+                return ScheduleListener.of(one.schedule());
         }
     }
 

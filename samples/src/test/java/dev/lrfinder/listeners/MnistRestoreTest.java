@@ -20,6 +20,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Parameters and optimizer state are bit-identical before and after a find on real MNIST. */
+@Tag("mnist")
 class MnistRestoreTest {
 
     static Stream<Arguments> setups() {

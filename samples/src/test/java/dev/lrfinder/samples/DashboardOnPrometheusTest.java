@@ -37,6 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  * training on MNIST export their meters (endpoint and Pushgateway), Prometheus scrapes them, and
  * every PromQL expression of the dashboard must return data.
  */
+@Tag("prometheus")
+@Tag("mnist")
 class DashboardOnPrometheusTest {
 
     static final String DASHBOARD = "/grafana/lrfinder-dashboard.json";

@@ -9,7 +9,10 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 class FindCommandTest {
@@ -26,12 +29,15 @@ class FindCommandTest {
         }
     }
 
-    @Test
-    void findPrintsEveryRuleMarksTheDefaultAndWritesTheFiles(@TempDir Path dir) throws Exception {
-        String out =
-                run("find", "--limit", "4000", "--iterations", "60", "--no-progress", "-o",
-                        dir.toString());
+    @Tag("mnist")
+    @ParameterizedTest(name = "--engine {0}")
+    @ValueSource(strings = {"mxnet", "pytorch"})
+    void findPrintsEveryRuleMarksTheDefaultAndWritesTheFiles(String engine, @TempDir Path dir)
+            throws Exception {
+        String out = run("find", "--engine", engine, "--limit", "4000", "--iterations", "60",
+                "--no-progress", "-o", dir.toString());
         assertTrue(out.startsWith("0\n"), out);
+        assertTrue(out.contains(Engines.name(engine) + " engine"), out);
         for (String rule : new String[] {"steepest", "valley", "minimum", "slide", "consensus"}) {
             assertTrue(out.contains("\n" + rule), rule + " missing:\n" + out);
         }
@@ -45,11 +51,40 @@ class FindCommandTest {
     }
 
     @Test
-    void badInputIsReportedWithTheParameter(@TempDir Path dir) {
-        String out = runErr("find", "--start-lr", "0", "-o", dir.toString());
-        assertEquals("lrfinder: startLr must be a finite number > 0, got 0.0", out.trim());
-        String model = runErr("find", "--model", "vgg", "-o", dir.toString());
-        assertTrue(model.contains("model must be mlp, cnn or resnet, got vgg"), model);
+    void everyBadOptionGivesOneLineNamingItAndNoStackTrace(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("taken.txt"), "keep me");
+        String out = dir.resolve("out").toString();
+        String[][] cases = {
+            {"--start-lr", "0", "--start-lr must be a finite number > 0, got 0.0"},
+            {"--start-lr", "1e-50", "--start-lr must be >= "},
+            {"--end-lr", "1e300", "--end-lr must be <= "},
+            {"--iterations", "3", "--iterations must be >= 10, got 3"},
+            {"--batch-size", "0", "--batch-size must be >= 1, got 0"},
+            {"--limit", "-5", "--limit must be >= 0, got -5"},
+            {"--validation-batches", "-1", "--validation-batches must be >= 0, got -1"},
+            {"--momentum", "1.5", "--momentum must be in [0, 1), got 1.5"},
+            {"--metrics-port", "70000", "--metrics-port must be in [-1, 65535], got 70000"},
+            {"--pushgateway", "nohost:notaport", "--pushgateway must be host:port"},
+            {"--model", "vgg", "--model must be mlp, cnn or resnet, got vgg"},
+            {"--optimizer", "lion", "--optimizer must be sgd or adam, got lion"},
+            {"--rule", "best", "--rule must be one of"},
+            {"--engine", "tensorflow", "--engine must be mxnet or pytorch, got tensorflow"},
+        };
+        for (String[] c : cases) {
+            String err = runErr("find", c[0], c[1], "-o", out);
+            assertOneLine(err, "lrfinder: " + c[2]);
+        }
+        assertOneLine(runErr("find", "-o", file.toString()), "lrfinder: -o/--output must be a folder");
+        assertOneLine(runErr("find", "-o", file.resolve("sub").toString()),
+                "lrfinder: -o/--output must be a folder that can be created");
+        assertEquals("keep me", Files.readString(file));
+    }
+
+    private static void assertOneLine(String err, String start) {
+        String[] lines = err.strip().split("\n");
+        assertEquals(1, lines.length, "one line expected:\n" + err);
+        assertTrue(lines[0].startsWith(start), "expected " + start + "...\ngot " + err);
+        assertTrue(!err.contains("\tat ") && !err.contains("Exception"), err);
     }
 
     private static String runErr(String... args) {
@@ -58,7 +93,7 @@ class FindCommandTest {
         System.setErr(new PrintStream(buf, true, StandardCharsets.UTF_8));
         try {
             int code = LrFinderCli.commandLine().execute(args);
-            assertTrue(code != 0);
+            assertTrue(code != 0, "exit code " + code);
             return buf.toString(StandardCharsets.UTF_8);
         } finally {
             System.setErr(old);

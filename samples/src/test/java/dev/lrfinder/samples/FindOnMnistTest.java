@@ -13,9 +13,11 @@ import dev.lrfinder.listeners.LrFinder;
 import dev.lrfinder.listeners.LrFinderResult;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The finder on real MNIST: MLP 784-256-128-10, SGD momentum 0.9, batch 128. */
+@Tag("mnist")
 class FindOnMnistTest {
 
     static Optimizer sgd() {

@@ -4,29 +4,25 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.lrfinder.core.CurvePoint;
-import dev.lrfinder.core.LossCurve;
+import dev.lrfinder.core.RangeTest;
 import dev.lrfinder.core.LrSchedule;
 import dev.lrfinder.core.RangeTestStatus;
 import dev.lrfinder.core.SuggestionRules;
 import dev.lrfinder.listeners.LrFinderResult;
 import dev.lrfinder.listeners.OneCycleScheduler;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Each study schedule, built from a suggestion of 0.01 over 100 steps, has the intended shape. */
 class SchedulesTest {
 
     static LrFinderResult suggesting(double lr) {
-        List<CurvePoint> pts = new ArrayList<>();
-        for (int i = 0; i < 100; i++) {
-            double x = -5 + i / 20.0;
-            double loss = Math.pow(x - Math.log10(lr * 10), 2) + 1; // minimum at 10 x lr
-            pts.add(new CurvePoint(i, Math.pow(10, x), loss, loss));
+        // 100 points from 1e-5, 20 per decade; the loss is lowest at 10 x lr
+        RangeTest test = RangeTest.builder().optStartLr(1e-5).optEndLr(1e-5 * Math.pow(10, 99 / 20.0))
+                .optSmoothing(0).build();
+        while (test.status() == RangeTestStatus.RUNNING) {
+            test.record(Math.pow(Math.log10(test.learningRate()) - Math.log10(lr * 10), 2) + 1);
         }
-        LrFinderResult r = new LrFinderResult(new LossCurve(pts), RangeTestStatus.FINISHED, "ok",
-                null, SuggestionRules.minimum());
+        LrFinderResult r = LrFinderResult.of(test, SuggestionRules.minimum());
         assertEquals(lr, r.suggestion().learningRate(), lr * 1e-9);
         return r;
     }
@@ -70,7 +66,7 @@ class SchedulesTest {
         assertEquals(0.01, cool.learningRate(79), 1e-9);
         assertEquals(0, cool.learningRate(99), 0);
 
-        // before training begins, fromSuggestion peaks at the adaptive mapping
+        // a result that does not name its optimizer peaks at the adaptive mapping
         LrSchedule one = of(Schedules.ONE_CYCLE);
         assertEquals(OneCycleScheduler.PEAK_PER_SUGGESTION_ADAPTIVE * 0.01, one.learningRate(29), 1e-9);
         LrSchedule three = Schedules.ONE_CYCLE.listener(suggesting(0.01), 100, 3).schedule();

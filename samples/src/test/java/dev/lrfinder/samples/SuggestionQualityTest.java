@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import dev.lrfinder.core.SuggestionRules;
 import java.io.PrintStream;
 import java.io.OutputStream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
  * epoch), a 7-point grid, one seed. The default rule's suggestion must train to within one point of
  * the grid's best.
  */
+@Tag("mnist")
 class SuggestionQualityTest {
 
     @Test

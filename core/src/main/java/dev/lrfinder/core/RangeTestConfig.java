@@ -1,0 +1,272 @@
+package dev.lrfinder.core;
+
+/**
+ * The settings of one LR range test, immutable and validated once: the sweep (start and end
+ * learning rate, iterations, shape), the smoothing, the divergence factor and the rule whose
+ * suggestion a result returns. {@link RangeTest}, and the listeners module's {@code LrFinder} and
+ * {@code LrRangeTestListener}, all take their settings through {@link BaseBuilder}, so the options and
+ * their documentation exist once.
+ *
+ * <pre>{@code
+ * RangeTestConfig config = RangeTestConfig.builder().optNumIterations(200).build();
+ * RangeTest test = RangeTest.of(config);
+ * }</pre>
+ */
+public final class RangeTestConfig {
+
+    /** The smallest learning rate a sweep may start at: below it a float learning rate is 0. */
+    public static final double MIN_LR = Float.MIN_NORMAL;
+
+    /** The largest learning rate a sweep may end at: above it a float learning rate is infinite. */
+    public static final double MAX_LR = Float.MAX_VALUE;
+
+    private final LrSweep sweep;
+    private final double smoothing;
+    private final double divergenceFactor;
+    private final SuggestionRule rule;
+
+    private RangeTestConfig(BaseBuilder<?> b) {
+        if (b.shape == null) {
+            throw new IllegalArgumentException("shape must not be null, got null");
+        }
+        Checks.positive("startLr", b.startLr);
+        Checks.positive("endLr", b.endLr);
+        if (b.startLr < MIN_LR) {
+            throw new IllegalArgumentException("startLr must be >= " + MIN_LR
+                    + " (the smallest normal float, as optimizers take a float), got " + b.startLr);
+        }
+        if (b.endLr > MAX_LR) {
+            throw new IllegalArgumentException("endLr must be <= " + MAX_LR
+                    + " (the largest float, as optimizers take a float), got " + b.endLr);
+        }
+        this.sweep = LrSweep.of(b.shape, b.startLr, b.endLr, b.numIterations);
+        this.smoothing = Checks.inUnitInterval("smoothing", b.smoothing);
+        if (!(b.divergenceFactor > 1) || Double.isInfinite(b.divergenceFactor)) {
+            throw new IllegalArgumentException(
+                    "divergenceFactor must be a finite number > 1, got " + b.divergenceFactor);
+        }
+        this.divergenceFactor = b.divergenceFactor;
+        if (b.rule == null) {
+            throw new IllegalArgumentException("rule must not be null, got null");
+        }
+        this.rule = b.rule;
+    }
+
+    /**
+     * Returns a builder with the peers' defaults: an exponential sweep from 1e-7 to 10 in 100
+     * iterations, smoothing 0.98, divergence at 4 x the best smoothed loss, the default rule.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Returns the defaults.
+     *
+     * @return the configuration {@link #builder()} builds unchanged
+     */
+    public static RangeTestConfig defaults() {
+        return builder().build();
+    }
+
+    /**
+     * Returns the sweep.
+     *
+     * @return the learning rate of every iteration
+     */
+    public LrSweep sweep() {
+        return sweep;
+    }
+
+    /**
+     * Returns the smoothing factor of the loss.
+     *
+     * @return beta in [0, 1)
+     */
+    public double smoothing() {
+        return smoothing;
+    }
+
+    /**
+     * Returns the divergence factor.
+     *
+     * @return the factor over the best smoothed loss at which the test stops, &gt; 1
+     */
+    public double divergenceFactor() {
+        return divergenceFactor;
+    }
+
+    /**
+     * Returns the rule whose suggestion a result returns.
+     *
+     * @return the rule
+     */
+    public SuggestionRule rule() {
+        return rule;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public String toString() {
+        return "RangeTestConfig{" + sweep + ", smoothing=" + smoothing + ", divergenceFactor="
+                + divergenceFactor + ", rule=" + rule.name() + '}';
+    }
+
+    /** Builds a {@link RangeTestConfig} on its own. */
+    public static final class Builder extends BaseBuilder<Builder> {
+
+        Builder() {}
+
+        /** {@inheritDoc} */
+        @Override
+        protected Builder self() {
+            return this;
+        }
+
+        /**
+         * Builds the configuration.
+         *
+         * @return the configuration
+         * @throws IllegalArgumentException if an option is out of range, naming it and its value
+         */
+        public RangeTestConfig build() {
+            return buildConfig();
+        }
+    }
+
+    /**
+     * The range-test options, shared by every builder that runs a range test. Values are copied
+     * into a {@link RangeTestConfig} and checked when it is built.
+     *
+     * @param <T> the concrete builder
+     */
+    public abstract static class BaseBuilder<T extends BaseBuilder<T>> {
+
+        private LrSweep.Shape shape = LrSweep.Shape.EXPONENTIAL;
+        private double startLr = 1e-7;
+        private double endLr = 10;
+        private int numIterations = 100;
+        private double smoothing = LossSmoother.DEFAULT_BETA;
+        private double divergenceFactor = DivergenceRule.DEFAULT_FACTOR;
+        private SuggestionRule rule = SuggestionRules.defaultRule();
+
+        /** Creates a builder with the defaults. */
+        protected BaseBuilder() {}
+
+        /**
+         * Returns this builder as its concrete type.
+         *
+         * @return this
+         */
+        protected abstract T self();
+
+        /**
+         * Sets the learning rate of the first iteration (default 1e-7).
+         *
+         * @param startLr in [{@link #MIN_LR}, endLr)
+         * @return this builder
+         */
+        public T optStartLr(double startLr) {
+            this.startLr = startLr;
+            return self();
+        }
+
+        /**
+         * Sets the learning rate of the last iteration (default 10).
+         *
+         * @param endLr in (startLr, {@link #MAX_LR}]
+         * @return this builder
+         */
+        public T optEndLr(double endLr) {
+            this.endLr = endLr;
+            return self();
+        }
+
+        /**
+         * Sets the number of iterations (default 100).
+         *
+         * @param numIterations at least {@link LrSweep#MIN_ITERATIONS}
+         * @return this builder
+         */
+        public T optNumIterations(int numIterations) {
+            this.numIterations = numIterations;
+            return self();
+        }
+
+        /**
+         * Sets the shape of the sweep (default exponential).
+         *
+         * @param shape exponential or linear
+         * @return this builder
+         */
+        public T optShape(LrSweep.Shape shape) {
+            this.shape = shape;
+            return self();
+        }
+
+        /**
+         * Sets the smoothing factor of the loss (default 0.98, fast.ai's and Lightning's).
+         *
+         * @param smoothing beta in [0, 1)
+         * @return this builder
+         */
+        public T optSmoothing(double smoothing) {
+            this.smoothing = smoothing;
+            return self();
+        }
+
+        /**
+         * Sets the divergence factor (default 4): the test stops once the smoothed loss exceeds
+         * this multiple of the best smoothed loss so far.
+         *
+         * @param divergenceFactor &gt; 1
+         * @return this builder
+         */
+        public T optDivergenceFactor(double divergenceFactor) {
+            this.divergenceFactor = divergenceFactor;
+            return self();
+        }
+
+        /**
+         * Sets the rule whose suggestion the result returns (default {@link
+         * SuggestionRules#defaultRule()}).
+         *
+         * @param rule the rule
+         * @return this builder
+         */
+        public T optSuggestionRule(SuggestionRule rule) {
+            this.rule = rule;
+            return self();
+        }
+
+        /**
+         * Copies every range-test option of another configuration into this builder.
+         *
+         * @param config the configuration to copy
+         * @return this builder
+         */
+        public T optConfig(RangeTestConfig config) {
+            LrSweep s = config.sweep();
+            this.shape = s.shape();
+            this.startLr = s.startLr();
+            this.endLr = s.endLr();
+            this.numIterations = s.numIterations();
+            this.smoothing = config.smoothing();
+            this.divergenceFactor = config.divergenceFactor();
+            this.rule = config.rule();
+            return self();
+        }
+
+        /**
+         * Builds the immutable configuration from the options set so far.
+         *
+         * @return the configuration
+         * @throws IllegalArgumentException if an option is out of range, naming it and its value
+         */
+        protected RangeTestConfig buildConfig() {
+            return new RangeTestConfig(this);
+        }
+    }
+}
