@@ -32,8 +32,7 @@ class RangeTestReuseTest {
             metrics.onIteration(test.lastPoint());
             i++;
         }
-        LrFinderResult result = new LrFinderResult(test.curve(), test.status(),
-                test.stopReason().orElse(null), test.divergedAt().orElse(null), SuggestionRules.defaultRule());
+        LrFinderResult result = LrFinderResult.of(test, SuggestionRules.defaultRule());
         metrics.onStop(result);
         return result;
     }
@@ -142,8 +141,7 @@ class RangeTestReuseTest {
         RangeTestMetrics replay = new RangeTestMetrics(MetersTest.TAGS.withJob("replay"), 20);
         PrometheusMeterRegistry r2 = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         replay.bindTo(r2);
-        replay.record(new LrFinderResult(test.curve(), test.status(), test.stopReason().orElse(null),
-                test.divergedAt().orElse(null), SuggestionRules.defaultRule()));
+        replay.record(LrFinderResult.of(test, SuggestionRules.defaultRule()));
         assertEquals(lr.size(), r2.find("lrfinder.range.test.curve.learning.rate").gauges().size());
     }
 

@@ -96,7 +96,6 @@ class DashboardOnPrometheusTest {
     }
 
     @Test
-    @Tag("prometheus")
     void everyDashboardQueryReturnsDataFromARealRun(@TempDir Path dir) throws Exception {
         JsonNode dashboard;
         try (InputStream in = PrometheusExport.class.getResourceAsStream(DASHBOARD)) {

@@ -75,8 +75,7 @@ final class SimulatedRun implements AutoCloseable {
             test.record(loss);
             rangeMeters.onIteration(test.lastPoint());
         }
-        result = new LrFinderResult(test.curve(), test.status(), test.stopReason().orElse(null),
-                test.divergedAt().orElse(null), SuggestionRules.defaultRule());
+        result = LrFinderResult.of(test, SuggestionRules.defaultRule());
         rangeMeters.onStop(result);
         return rangeExport.push();
     }
