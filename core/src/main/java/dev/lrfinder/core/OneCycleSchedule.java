@@ -28,10 +28,7 @@ public final class OneCycleSchedule implements LrSchedule {
     private final double[] lrPoints;
     private final double[] momentumPoints;
 
-    private final Builder source;
-
-    private OneCycleSchedule(Builder b) {
-        source = b.copy();
+    OneCycleSchedule(OneCycleOptions<?> b) {
         maxLr = Checks.positive("maxLr", b.maxLr);
         if (b.totalSteps <= 0) {
             throw new IllegalArgumentException("totalSteps must be > 0, got " + b.totalSteps);
@@ -104,16 +101,6 @@ public final class OneCycleSchedule implements LrSchedule {
     }
 
     /**
-     * Returns the same schedule with another peak learning rate.
-     *
-     * @param newMaxLr the peak, &gt; 0
-     * @return a new schedule
-     */
-    public OneCycleSchedule withMaxLr(double newMaxLr) {
-        return source.copy().setMaxLr(newMaxLr).build();
-    }
-
-    /**
      * Returns the learning rate of step 0.
      *
      * @return {@code maxLr / divFactor}
@@ -173,161 +160,14 @@ public final class OneCycleSchedule implements LrSchedule {
                 annealing.name().toLowerCase(), threePhase ? ", three phases" : "");
     }
 
-    /** Configures a {@link OneCycleSchedule}; defaults are PyTorch's {@code OneCycleLR}'s. */
-    public static final class Builder {
-
-        private double maxLr = Double.NaN;
-        private int totalSteps;
-        private double warmupFraction = 0.3;
-        private double divFactor = 25;
-        private double finalDivFactor = 1e4;
-        private Annealing annealing = Annealing.COSINE;
-        private boolean threePhase;
-        private double maxMomentum = 0.95;
-        private double baseMomentum = 0.85;
-        private boolean cycleMomentum = true;
+    /** Builds a {@link OneCycleSchedule}. */
+    public static final class Builder extends OneCycleOptions<Builder> {
 
         Builder() {}
 
-        Builder copy() {
-            Builder b = new Builder();
-            b.maxLr = maxLr;
-            b.totalSteps = totalSteps;
-            b.warmupFraction = warmupFraction;
-            b.divFactor = divFactor;
-            b.finalDivFactor = finalDivFactor;
-            b.annealing = annealing;
-            b.threePhase = threePhase;
-            b.maxMomentum = maxMomentum;
-            b.baseMomentum = baseMomentum;
-            b.cycleMomentum = cycleMomentum;
-            return b;
-        }
-
-        /**
-         * Sets the peak learning rate (required).
-         *
-         * @param maxLr &gt; 0
-         * @return this builder
-         */
-        public Builder setMaxLr(double maxLr) {
-            this.maxLr = maxLr;
-            return this;
-        }
-
-        /**
-         * Sets the number of optimizer steps of the whole run (required).
-         *
-         * @param totalSteps &gt; 0
-         * @return this builder
-         */
-        public Builder setTotalSteps(int totalSteps) {
-            this.totalSteps = totalSteps;
-            return this;
-        }
-
-        /**
-         * Sets the number of steps as epochs times steps per epoch.
-         *
-         * @param epochs &gt; 0
-         * @param stepsPerEpoch &gt; 0
-         * @return this builder
-         */
-        public Builder setTotalSteps(int epochs, int stepsPerEpoch) {
-            if (epochs <= 0 || stepsPerEpoch <= 0) {
-                throw new IllegalArgumentException(
-                        "totalSteps must be > 0, got epochs " + epochs + " x stepsPerEpoch "
-                                + stepsPerEpoch);
-            }
-            long steps = (long) epochs * stepsPerEpoch;
-            if (steps > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException("totalSteps must be <= " + Integer.MAX_VALUE
-                        + ", got epochs " + epochs + " x stepsPerEpoch " + stepsPerEpoch + " = "
-                        + steps);
-            }
-            this.totalSteps = (int) steps;
-            return this;
-        }
-
-        /**
-         * Sets the fraction of the steps spent warming up (default 0.3, PyTorch's pct_start).
-         *
-         * @param warmupFraction in (0, 1)
-         * @return this builder
-         */
-        public Builder optWarmupFraction(double warmupFraction) {
-            this.warmupFraction = warmupFraction;
-            return this;
-        }
-
-        /**
-         * Sets the initial divisor: the schedule starts at {@code maxLr / divFactor} (default 25).
-         *
-         * @param divFactor &gt; 0
-         * @return this builder
-         */
-        public Builder optDivFactor(double divFactor) {
-            this.divFactor = divFactor;
-            return this;
-        }
-
-        /**
-         * Sets the final divisor: the schedule ends at {@code initial / finalDivFactor} (default
-         * 1e4).
-         *
-         * @param finalDivFactor &gt; 0
-         * @return this builder
-         */
-        public Builder optFinalDivFactor(double finalDivFactor) {
-            this.finalDivFactor = finalDivFactor;
-            return this;
-        }
-
-        /**
-         * Sets how values move within a phase (default cosine).
-         *
-         * @param annealing cosine or linear
-         * @return this builder
-         */
-        public Builder optAnnealing(Annealing annealing) {
-            this.annealing = java.util.Objects.requireNonNull(annealing, "annealing");
-            return this;
-        }
-
-        /**
-         * Uses three phases: up, back down to the start, then down to the final value (default
-         * false).
-         *
-         * @param threePhase whether to use three phases
-         * @return this builder
-         */
-        public Builder optThreePhase(boolean threePhase) {
-            this.threePhase = threePhase;
-            return this;
-        }
-
-        /**
-         * Sets the momentum range (default 0.95 and 0.85): momentum starts and ends at {@code max}
-         * and is lowest where the learning rate peaks.
-         *
-         * @param max the momentum at the ends, in [0, 1)
-         * @param base the momentum at the peak learning rate, in [0, 1)
-         * @return this builder
-         */
-        public Builder optMomentum(double max, double base) {
-            this.maxMomentum = max;
-            this.baseMomentum = base;
-            return this;
-        }
-
-        /**
-         * Turns momentum cycling on or off (default on).
-         *
-         * @param cycleMomentum whether the schedule gives a momentum
-         * @return this builder
-         */
-        public Builder optCycleMomentum(boolean cycleMomentum) {
-            this.cycleMomentum = cycleMomentum;
+        /** {@inheritDoc} */
+        @Override
+        protected Builder self() {
             return this;
         }
 
@@ -338,7 +178,7 @@ public final class OneCycleSchedule implements LrSchedule {
          * @throws IllegalArgumentException if a parameter is out of range, naming it and its value
          */
         public OneCycleSchedule build() {
-            return new OneCycleSchedule(this);
+            return buildSchedule();
         }
     }
 }

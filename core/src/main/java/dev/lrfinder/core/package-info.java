@@ -1,7 +1,12 @@
 /**
  * The LR range test without any deep-learning engine: learning-rate sweeps, loss smoothing, the
- * divergence rule, the recorded {@link dev.lrfinder.core.LossCurve} and the rules that read a
- * suggested learning rate off it.
+ * divergence rule, the recorded {@link dev.lrfinder.core.LossCurve}, the rules that read a
+ * suggested learning rate off it, and the learning-rate schedules (one-cycle, warm-up and
+ * cool-down).
+ *
+ * <p>Entry points: {@link dev.lrfinder.core.RangeTestConfig} (the settings of a test, shared by
+ * every builder that runs one), {@link dev.lrfinder.core.RangeTest} (one test driven by hand),
+ * {@link dev.lrfinder.core.SuggestionRules} and {@link dev.lrfinder.core.OneCycleSchedule}.
  *
  * <p>The method is Leslie Smith's LR range test (arXiv 1506.01186); the suggestion rules follow
  * the ones fast.ai publishes.

@@ -41,15 +41,12 @@ import java.util.concurrent.ExecutorService;
  * iterations, so the test leaves no trace in their logs, metrics or checkpoints. When the dataset
  * has fewer batches than the test needs, the finder starts over from its first batch.
  *
- * <p>With a validation set, every iteration also evaluates the validation loss after its update
- * and the suggestion is read off the smoothed validation loss, as pytorch-lr-finder does. That
- * costs one forward pass over the validation set (or {@link Builder#optValidationBatches} batches
- * of it) per iteration: with 100 iterations and 10 validation batches the test does 1,000 extra
- * forward passes.
- *
- * <p>Like {@link LrRangeTestListener}, the finder reads each batch's loss one batch late, so that
- * it never waits for the engine; after a divergence it has therefore trained one batch more, which
- * the restore undoes. The data iterators it opens are closed when it returns.
+ * <p>It reads each batch's loss one batch late, so that it never waits for the engine (after a
+ * divergence it has trained one batch more, which the restore undoes), and closes the data
+ * iterators it opens. With a validation set, every iteration also evaluates the validation loss
+ * after its update and the suggestion reads the smoothed validation loss, as pytorch-lr-finder
+ * does: one forward pass over the set (or {@link Builder#optValidationBatches} batches) per
+ * iteration.
  */
 public final class LrFinder {
 
@@ -144,7 +141,7 @@ public final class LrFinder {
         }
     }
 
-    /** DJL initializes a block lazily on its first forward, which would escape the snapshot. */
+    /** DJL would initialize a block lazily on its first forward, out of the snapshot's reach. */
     private static void requireInitialized(Trainer trainer) {
         for (Pair<String, Parameter> p : trainer.getModel().getBlock().getParameters()) {
             if (!p.getValue().isInitialized()) {
@@ -179,8 +176,7 @@ public final class LrFinder {
             }
             if (progress != null) {
                 CurvePoint last = session.lastPoint();
-                progress.update(i, String.format("lr %.3g, loss %.4f", lr,
-                        last == null ? Double.NaN : last.loss()));
+                progress.update(i, String.format("lr %.3g, loss %.4f", lr, last == null ? Double.NaN : last.loss()));
             }
         }
         session.flush();
@@ -189,10 +185,8 @@ public final class LrFinder {
     private static Iterator<Batch> batches(Trainer trainer, Dataset dataset, NDManager manager)
             throws IOException, TranslateException {
         Optional<ExecutorService> executor = trainer.getExecutorService();
-        Iterable<Batch> data = executor.isPresent()
-                ? dataset.getData(manager, executor.get())
-                : dataset.getData(manager);
-        return data.iterator();
+        return (executor.isPresent() ? dataset.getData(manager, executor.get())
+                : dataset.getData(manager)).iterator();
     }
 
     /** Forward and backward over a batch split across the trainer's devices; returns the losses. */

@@ -5,7 +5,7 @@ import ai.djl.training.listener.TrainingListenerAdapter;
 import ai.djl.training.optimizer.Nag;
 import ai.djl.training.optimizer.Sgd;
 import ai.djl.training.tracker.ParameterTracker;
-import dev.lrfinder.core.Annealing;
+import dev.lrfinder.core.OneCycleOptions;
 import dev.lrfinder.core.OneCycleSchedule;
 import dev.lrfinder.core.SuggestionRules;
 import java.util.Optional;
@@ -194,123 +194,20 @@ public final class OneCycleScheduler extends TrainingListenerAdapter {
         driver.onTrainingEnd(trainer);
     }
 
-    /** Configures a {@link OneCycleScheduler}. */
-    public static final class Builder {
+    /**
+     * Configures a {@link OneCycleScheduler}: the one-cycle options of {@link
+     * OneCycleOptions} ({@code setMaxLr} and {@code setTotalSteps} required) and the
+     * step to start from.
+     */
+    public static final class Builder extends OneCycleOptions<Builder> {
 
-        private final OneCycleSchedule.Builder schedule = OneCycleSchedule.builder();
         private int startStep;
 
         Builder() {}
 
-        /**
-         * Sets the peak learning rate (required).
-         *
-         * @param maxLr &gt; 0
-         * @return this builder
-         */
-        public Builder setMaxLr(double maxLr) {
-            schedule.setMaxLr(maxLr);
-            return this;
-        }
-
-        /**
-         * Sets the optimizer steps of the whole run (required).
-         *
-         * @param totalSteps &gt; 0
-         * @return this builder
-         */
-        public Builder setTotalSteps(int totalSteps) {
-            schedule.setTotalSteps(totalSteps);
-            return this;
-        }
-
-        /**
-         * Sets the steps as epochs x steps per epoch (instead of {@link #setTotalSteps(int)}).
-         *
-         * @param epochs &gt; 0
-         * @param stepsPerEpoch &gt; 0
-         * @return this builder
-         */
-        public Builder setTotalSteps(int epochs, int stepsPerEpoch) {
-            schedule.setTotalSteps(epochs, stepsPerEpoch);
-            return this;
-        }
-
-        /**
-         * Sets the warm-up fraction (default 0.3).
-         *
-         * @param warmupFraction in (0, 1)
-         * @return this builder
-         */
-        public Builder optWarmupFraction(double warmupFraction) {
-            schedule.optWarmupFraction(warmupFraction);
-            return this;
-        }
-
-        /**
-         * Sets the initial divisor (default 25).
-         *
-         * @param divFactor &gt; 0
-         * @return this builder
-         */
-        public Builder optDivFactor(double divFactor) {
-            schedule.optDivFactor(divFactor);
-            return this;
-        }
-
-        /**
-         * Sets the final divisor (default 1e4).
-         *
-         * @param finalDivFactor &gt; 0
-         * @return this builder
-         */
-        public Builder optFinalDivFactor(double finalDivFactor) {
-            schedule.optFinalDivFactor(finalDivFactor);
-            return this;
-        }
-
-        /**
-         * Sets cosine or linear annealing (default cosine).
-         *
-         * @param annealing the annealing
-         * @return this builder
-         */
-        public Builder optAnnealing(Annealing annealing) {
-            schedule.optAnnealing(annealing);
-            return this;
-        }
-
-        /**
-         * Uses the three-phase variant (default false).
-         *
-         * @param threePhase whether to use three phases
-         * @return this builder
-         */
-        public Builder optThreePhase(boolean threePhase) {
-            schedule.optThreePhase(threePhase);
-            return this;
-        }
-
-        /**
-         * Sets the momentum range (default 0.95 and 0.85).
-         *
-         * @param max momentum at the ends
-         * @param base momentum at the peak learning rate
-         * @return this builder
-         */
-        public Builder optMomentum(double max, double base) {
-            schedule.optMomentum(max, base);
-            return this;
-        }
-
-        /**
-         * Turns momentum cycling on or off (default on).
-         *
-         * @param cycleMomentum whether to schedule momentum
-         * @return this builder
-         */
-        public Builder optCycleMomentum(boolean cycleMomentum) {
-            schedule.optCycleMomentum(cycleMomentum);
+        /** {@inheritDoc} */
+        @Override
+        protected Builder self() {
             return this;
         }
 
@@ -332,7 +229,7 @@ public final class OneCycleScheduler extends TrainingListenerAdapter {
          * @throws IllegalArgumentException if a parameter is out of range, naming it and its value
          */
         public OneCycleScheduler build() {
-            return new OneCycleScheduler(schedule.build(), startStep);
+            return new OneCycleScheduler(buildSchedule(), startStep);
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.lrfinder.listeners;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Model;
 import ai.djl.engine.Engine;
@@ -71,6 +72,24 @@ class StopOnEveryEngineTest {
                     assertArrayEquals(expected.get(name), afterStep.get(name), 1e-6f, name);
                 }
             }
+        }
+    }
+
+    @Test
+    void aFitThatEndsBeforeTheTestLeavesARunningResultWithoutASuggestion() throws Exception {
+        LrRangeTestListener rangeTest = LrRangeTestListener.builder().optStartLr(1e-4)
+                .optEndLr(1).optNumIterations(100).build();
+        try (Model model = Fixtures.mlp();
+                NDManager manager = NDManager.newBaseManager();
+                Trainer trainer = Fixtures.trainer(model, sgd(), rangeTest)) {
+            EasyTrain.fit(trainer, 1, Fixtures.blobs(manager, 12 * 16, 16, 4), null); // 12 batches
+            LrFinderResult partial = rangeTest.result();
+            assertEquals(RangeTestStatus.RUNNING, partial.status());
+            assertEquals(12, partial.curve().size());
+            assertTrue(partial.findSuggestion().isEmpty());
+            assertTrue(partial.suggestions().values().stream().allMatch(java.util.Optional::isEmpty));
+            IllegalStateException e = assertThrows(IllegalStateException.class, partial::suggestion);
+            assertTrue(e.getMessage().contains("still running"), e.getMessage());
         }
     }
 

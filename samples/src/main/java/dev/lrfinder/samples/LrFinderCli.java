@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
             FindCommand.class,
             CompareSchedulesCommand.class,
             BenchOverheadCommand.class,
+            BenchFinderCostCommand.class,
             BenchSuggestionsCommand.class,
             CommandLine.HelpCommand.class
         })
