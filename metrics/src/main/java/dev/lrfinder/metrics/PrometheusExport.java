@@ -4,33 +4,48 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.exporter.pushgateway.PushGateway;
+import io.prometheus.metrics.exporter.pushgateway.Scheme;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A {@link PrometheusMeterRegistry} with the two ways out of a training job: an HTTP endpoint for
- * Prometheus to scrape ({@code /metrics}, bound to 127.0.0.1 unless told otherwise) and pushes to
- * a Pushgateway (at the end of a run, and periodically during a long one).
+ * Prometheus to scrape ({@code /metrics}, bound to 127.0.0.1 unless told otherwise, with optional
+ * basic auth) and pushes to a Pushgateway (at the end of a run, and periodically during a long
+ * one), over HTTP or HTTPS with optional credentials ({@link PushgatewayTarget}).
  *
- * <p>A metrics failure never stops training: a port in use or an unreachable Pushgateway logs one
- * warning and the job goes on.
+ * <p>Lifecycle of the pushed group: unless the target says {@link
+ * PushgatewayTarget.Builder#optKeepGroup() keep}, {@link #close()} waits until the target's linger
+ * has passed since the last successful push (so that Prometheus scrapes it), then deletes the
+ * run's group from the Pushgateway.
+ *
+ * <p>A metrics failure never stops training: a port in use, an unreachable Pushgateway or refused
+ * credentials log one warning and the job goes on. Secrets never appear in a log line.
  */
 public final class PrometheusExport implements AutoCloseable {
 
     private static final Logger logger = LoggerFactory.getLogger(PrometheusExport.class);
+    private static final Pattern STATUS = Pattern.compile("was (\\d{3})");
 
     private final PrometheusMeterRegistry registry =
             new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private HTTPServer server;
     private PushGateway pushGateway;
-    private String pushAddress;
+    private PushgatewayTarget target;
     private ScheduledExecutorService pusher;
     private boolean pushWarned;
+    private long lastPushNanos;
+    private boolean pushed;
+    private boolean closed;
 
     /**
      * Returns the registry to bind meters to.
@@ -42,7 +57,7 @@ public final class PrometheusExport implements AutoCloseable {
     }
 
     /**
-     * Starts the scrape endpoint on 127.0.0.1.
+     * Starts the scrape endpoint on 127.0.0.1, without authentication.
      *
      * @param port the port; 0 picks a free one
      * @return the port it listens on, or -1 if it could not start (logged)
@@ -52,22 +67,44 @@ public final class PrometheusExport implements AutoCloseable {
     }
 
     /**
-     * Starts the scrape endpoint.
+     * Starts the scrape endpoint without authentication; bound to anything but a loopback address
+     * it logs a warning (use {@link #startEndpoint(String, int, String, Secret)}).
      *
      * @param host the address to bind, e.g. 127.0.0.1 or 0.0.0.0
      * @param port the port; 0 picks a free one
      * @return the port it listens on, or -1 if it could not start (logged)
      */
-    public synchronized int startEndpoint(String host, int port) {
+    public int startEndpoint(String host, int port) {
+        return startEndpoint(host, port, null, null);
+    }
+
+    /**
+     * Starts the scrape endpoint; with a user and password, every request must carry them (HTTP
+     * basic auth; Prometheus's scrape config takes them as {@code basic_auth}).
+     *
+     * @param host the address to bind, e.g. 127.0.0.1 or 0.0.0.0
+     * @param port the port; 0 picks a free one
+     * @param user the user Prometheus must send, or null for no authentication
+     * @param password the password Prometheus must send, or null for no authentication
+     * @return the port it listens on, or -1 if it could not start (logged)
+     */
+    public synchronized int startEndpoint(String host, int port, String user, Secret password) {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be in [0, 65535], got " + port);
         }
+        if ((user == null) != (password == null)) {
+            throw new IllegalArgumentException("give both the endpoint's user and password, or neither");
+        }
         try {
-            server = HTTPServer.builder()
-                    .hostname(host)
-                    .port(port)
-                    .registry(registry.getPrometheusRegistry())
-                    .buildAndStart();
+            HTTPServer.Builder b = HTTPServer.builder().hostname(host).port(port)
+                    .registry(registry.getPrometheusRegistry());
+            if (user != null) {
+                b.authenticator(new OneUserBasicAuth(user, password));
+            } else if (!InetAddress.getByName(host).isLoopbackAddress()) {
+                logger.warn("metrics endpoint on {}:{} has no authentication: anyone who reaches it can"
+                        + " read the metrics (pass a user and a password to require them)", host, port);
+            }
+            server = b.buildAndStart();
             return server.getPort();
         } catch (IOException | RuntimeException e) {
             logger.warn("metrics endpoint on {}:{} did not start ({}); training goes on without it",
@@ -77,23 +114,45 @@ public final class PrometheusExport implements AutoCloseable {
     }
 
     /**
+     * Sets the Pushgateway to push to, over plain HTTP, deleting the run's group on close after
+     * {@link PushgatewayTarget#DEFAULT_LINGER}.
+     *
+     * @param address host:port of the Pushgateway
+     * @param tags the run's tags
+     * @throws IllegalArgumentException if the address is not host:port (the message names it)
+     */
+    public void pushTo(String address, RunTags tags) {
+        pushTo(PushgatewayTarget.builder(address).build(), tags);
+    }
+
+    /**
      * Sets the Pushgateway to push to. The Pushgateway groups pushes by job and run: it files
      * this export's meters under the run's job and run id (and sets every pushed meter's {@code
      * job} label to that job), so give each job its own export.
      *
-     * @param address host:port of the Pushgateway
+     * @param pushTarget the Pushgateway, its security and the group's lifecycle
      * @param tags the run's tags
+     * @throws IllegalArgumentException if the client cannot be built for the target (named)
      */
-    public synchronized void pushTo(String address, RunTags tags) {
-        pushAddress = address;
-        pushGateway = PushGateway.builder()
-                .address(address)
+    public synchronized void pushTo(PushgatewayTarget pushTarget, RunTags tags) {
+        target = Objects.requireNonNull(pushTarget, "pushTarget");
+        PushGateway.Builder b = PushGateway.builder()
+                .address(target.address())
+                .scheme(target.https() ? Scheme.HTTPS : Scheme.HTTP)
+                .connectionFactory(target::open)
                 .job(tags.job())
                 .groupingKey("run", tags.run())
                 .registry(registry.getPrometheusRegistry())
-                .connectionTimeout(Duration.ofSeconds(2))
-                .readTimeout(Duration.ofSeconds(5))
-                .build();
+                .connectionTimeout(target.connectTimeout())
+                .readTimeout(target.readTimeout());
+        target.user().ifPresent(u -> b.basicAuth(u, target.password().orElseThrow().reveal()));
+        target.bearerToken().ifPresent(t -> b.bearerToken(t.reveal()));
+        try {
+            pushGateway = b.build();
+        } catch (RuntimeException e) { // e.g. the client's PrometheusPropertiesException
+            throw new IllegalArgumentException("cannot push to the Pushgateway at " + target + " ("
+                    + e.getMessage() + ")", e);
+        }
     }
 
     /**
@@ -107,15 +166,59 @@ public final class PrometheusExport implements AutoCloseable {
         }
         try {
             pushGateway.push();
+            pushed = true;
+            lastPushNanos = System.nanoTime();
             return true;
         } catch (IOException | RuntimeException e) {
-            if (!pushWarned) {
-                pushWarned = true;
-                logger.warn("push to the Pushgateway at {} failed ({}); training goes on",
-                        pushAddress, e.toString());
-            }
+            warnOnce("push to", e);
             return false;
         }
+    }
+
+    /**
+     * Deletes this run's group from the Pushgateway now, whatever the target's lifecycle says.
+     *
+     * @return true if the Pushgateway deleted it
+     */
+    public synchronized boolean deleteGroup() {
+        if (pushGateway == null) {
+            return false;
+        }
+        try {
+            pushGateway.delete();
+            return true;
+        } catch (IOException | RuntimeException e) {
+            warnOnce("delete of the run's group from", e);
+            return false;
+        }
+    }
+
+    private void warnOnce(String what, Exception e) {
+        if (pushWarned) {
+            return;
+        }
+        pushWarned = true;
+        Matcher m = STATUS.matcher(String.valueOf(e.getMessage()));
+        int status = m.find() ? Integer.parseInt(m.group(1)) : -1;
+        if (status == 401 || status == 403) {
+            logger.warn("{} the Pushgateway at {} was refused (HTTP {}: wrong or missing credentials);"
+                    + " training goes on without pushing", what, target, status);
+        } else if (tlsFailure(e)) {
+            logger.warn("{} the Pushgateway at {} failed the TLS handshake ({}); is the CA that signed its"
+                    + " certificate trusted (PushgatewayTarget.optTrustedCa)? Training goes on", what, target,
+                    e.getMessage());
+        } else {
+            logger.warn("{} the Pushgateway at {} failed ({}); training goes on", what, target, e.toString());
+        }
+    }
+
+    private static boolean tlsFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLException || String.valueOf(t.getMessage()).contains("PKIX")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -144,17 +247,43 @@ public final class PrometheusExport implements AutoCloseable {
         return server == null ? -1 : server.getPort();
     }
 
-    /** Stops the endpoint and the periodic pushes (no final push: call {@link #push()}). */
+    /**
+     * Stops the periodic pushes and the endpoint (no final push: call {@link #push()}) and, unless
+     * the target keeps it, deletes the run's group once the linger since the last successful push
+     * has passed; this call waits for it. Nothing is deleted when no push went through. Closing
+     * twice does nothing the second time.
+     */
     @Override
-    public synchronized void close() {
-        if (pusher != null) {
-            pusher.shutdownNow();
+    public void close() {
+        ScheduledExecutorService p;
+        synchronized (this) {
+            p = pusher;
             pusher = null;
         }
-        if (server != null) {
-            server.close();
-            server = null;
+        if (p != null) {
+            p.shutdownNow();
         }
-        registry.close();
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (pushed && target != null && target.deleteAfter().isPresent()) {
+                long waitNanos = lastPushNanos + target.deleteAfter().get().toNanos() - System.nanoTime();
+                try {
+                    if (waitNanos > 0) {
+                        TimeUnit.NANOSECONDS.sleep(waitNanos);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt(); // delete now rather than leave the group forever
+                }
+                deleteGroup();
+            }
+            if (server != null) {
+                server.close();
+                server = null;
+            }
+            registry.close();
+        }
     }
 }

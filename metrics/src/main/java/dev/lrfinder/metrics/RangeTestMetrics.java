@@ -9,16 +9,24 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.Meter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Meters for an LR range test. A range test is a short batch job, often over before a 15 s scrape
  * comes, so besides the live state it exposes the whole recorded curve as gauges keyed by step:
- * one scrape or one push captures the curve whole.
+ * one scrape or one push captures the curve whole, or at most {@code maxCurvePoints} of its points
+ * spread evenly in log learning rate ({@link #RangeTestMetrics(RunTags, int)}).
+ *
+ * <p>One instance describes one test at a time: when it observes a second test ({@link #onStart}
+ * again, or {@link #record}), the first test's curve and suggestions are removed from every
+ * registry before the second test's are registered, so that no scrape or push ever mixes them.
  *
  * <pre>{@code
  * RangeTestMetrics metrics = new RangeTestMetrics(RunTags.newRun("mlp", "lr-find"));
@@ -29,6 +37,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * <table>
  * <caption>Meters (Prometheus names; every meter has the run, model and job tags)</caption>
  * <tr><td>lrfinder_range_test_state</td><td>gauge, tag state</td><td>1 for the current state (running, finished, diverged), 0 for the others</td></tr>
+ * <tr><td>lrfinder_range_test_start_time_seconds</td><td>gauge</td><td>when the test started (or the meters were bound), seconds since the epoch</td></tr>
  * <tr><td>lrfinder_range_test_iteration</td><td>gauge</td><td>iterations recorded</td></tr>
  * <tr><td>lrfinder_range_test_learning_rate</td><td>gauge</td><td>learning rate of the last iteration</td></tr>
  * <tr><td>lrfinder_range_test_loss</td><td>gauge</td><td>raw loss of the last iteration</td></tr>
@@ -47,9 +56,16 @@ public final class RangeTestMetrics implements MeterBinder, RangeTestObserver {
     private static final String[] STATES = {"running", "finished", "diverged"};
 
     private final RunTags tags;
+    private final CurveSampler sampler;
     private final List<MeterRegistry> registries = new ArrayList<>();
-    private final Map<String, double[]> suggestions = new ConcurrentHashMap<>();
+    /** The exported curve: step to {learning rate, loss, smoothed loss}. */
+    private final Map<Integer, double[]> curve = new LinkedHashMap<>();
+    /** The meters of this test only (curve and suggestions), removed when another test starts. */
+    private final List<Meter> perTestMeters = new ArrayList<>();
+    private final Map<String, double[]> suggestions = new LinkedHashMap<>();
+    private String defaultRule;
     private volatile int state = -1;
+    private volatile double startTime = Double.NaN;
     private volatile double iteration;
     private volatile double learningRate = Double.NaN;
     private volatile double loss = Double.NaN;
@@ -58,18 +74,35 @@ public final class RangeTestMetrics implements MeterBinder, RangeTestObserver {
     private volatile double divergedLr = Double.NaN;
 
     /**
-     * Creates the meters of one range test.
+     * Creates the meters of a range test, exporting every point of the curve.
      *
      * @param tags the run's tags
      */
     public RangeTestMetrics(RunTags tags) {
-        this.tags = java.util.Objects.requireNonNull(tags, "tags");
+        this(tags, 0);
+    }
+
+    /**
+     * Creates the meters of a range test, exporting at most {@code maxCurvePoints} points of the
+     * curve, spread evenly in log learning rate over the sweep (evenly in learning rate for a
+     * linear sweep), 3 series per point. The result,
+     * its plot and its suggestions are unaffected: they come from the whole {@code LossCurve}.
+     *
+     * @param tags the run's tags
+     * @param maxCurvePoints the most curve points to export (at least 2), or 0 for every point
+     */
+    public RangeTestMetrics(RunTags tags, int maxCurvePoints) {
+        this.tags = Objects.requireNonNull(tags, "tags");
+        this.sampler = new CurveSampler(maxCurvePoints);
     }
 
     /** {@inheritDoc} */
     @Override
     public synchronized void bindTo(MeterRegistry registry) {
         registries.add(registry);
+        if (Double.isNaN(startTime)) {
+            startTime = System.currentTimeMillis() / 1000.0;
+        }
         Tags t = tags.tags();
         for (int i = 0; i < STATES.length; i++) {
             int s = i;
@@ -77,45 +110,58 @@ public final class RangeTestMetrics implements MeterBinder, RangeTestObserver {
                     .description("1 for the range test's current state").tags(t)
                     .tag("state", STATES[i]).strongReference(true).register(registry);
         }
-        Gauge.builder("lrfinder.range.test.iteration", this, m -> m.iteration)
-                .description("iterations recorded").tags(t).strongReference(true).register(registry);
-        Gauge.builder("lrfinder.range.test.learning.rate", this, m -> m.learningRate)
-                .description("learning rate of the last iteration").tags(t).strongReference(true).register(registry);
-        Gauge.builder("lrfinder.range.test.loss", this, m -> m.loss)
-                .description("raw loss of the last iteration").tags(t).strongReference(true).register(registry);
-        Gauge.builder("lrfinder.range.test.loss.smoothed", this, m -> m.smoothed)
-                .description("smoothed loss of the last iteration").tags(t).strongReference(true).register(registry);
-        Gauge.builder("lrfinder.range.test.diverged.iteration", this, m -> m.divergedIteration)
-                .description("iteration where the loss diverged, -1 if it did not").tags(t)
-                .strongReference(true).register(registry);
-        Gauge.builder("lrfinder.range.test.diverged.learning.rate", this, m -> m.divergedLr)
-                .description("learning rate where the loss diverged").tags(t).strongReference(true).register(registry);
+        gauge("lrfinder.range.test.start.time", m -> m.startTime,
+                "when the range test started (or its meters were bound), in seconds since the epoch")
+                .baseUnit("seconds").register(registry);
+        gauge("lrfinder.range.test.iteration", m -> m.iteration, "iterations recorded").register(registry);
+        gauge("lrfinder.range.test.learning.rate", m -> m.learningRate,
+                "learning rate of the last iteration").register(registry);
+        gauge("lrfinder.range.test.loss", m -> m.loss, "raw loss of the last iteration").register(registry);
+        gauge("lrfinder.range.test.loss.smoothed", m -> m.smoothed,
+                "smoothed loss of the last iteration").register(registry);
+        gauge("lrfinder.range.test.diverged.iteration", m -> m.divergedIteration,
+                "iteration where the loss diverged, -1 if it did not").register(registry);
+        gauge("lrfinder.range.test.diverged.learning.rate", m -> m.divergedLr,
+                "learning rate where the loss diverged").register(registry);
+        // a registry bound late still gets this test's curve and suggestions
+        curve.forEach((step, v) -> registerPoint(registry, step, v));
+        suggestions.forEach((rule, v) -> registerSuggestion(registry, rule, v));
     }
 
-    /** {@inheritDoc} */
+    private Gauge.Builder<RangeTestMetrics> gauge(String name, ToDoubleFunction<RangeTestMetrics> f,
+            String description) {
+        return Gauge.builder(name, this, f).description(description).tags(tags.tags()).strongReference(true);
+    }
+
+    /**
+     * Starts a new test. When this instance already observed a test, that test's curve and
+     * suggestions are removed first: the meters always describe the latest test only.
+     */
     @Override
-    public void onStart(LrSweep sweep) {
+    public synchronized void onStart(LrSweep sweep) {
+        reset();
+        sampler.span(sweep.startLr(), sweep.endLr(), sweep.shape() != LrSweep.Shape.LINEAR);
         state = 0;
     }
 
     /** {@inheritDoc} */
     @Override
     public synchronized void onIteration(CurvePoint p) {
+        if (p.iteration() == 0 && (state != 0 || !curve.isEmpty())) {
+            reset(); // a new test that did not announce itself with onStart
+            sampler.reset();
+        }
         state = 0;
         iteration = p.iteration() + 1;
         learningRate = p.learningRate();
         loss = p.loss();
         smoothed = p.smoothedLoss();
-        // the curve: three gauges per step, each holding its value (registered once per step)
-        Tags t = tags.tags().and("step", Integer.toString(p.iteration()));
-        double[] v = {p.learningRate(), p.loss(), p.smoothedLoss()};
-        for (MeterRegistry r : registries) {
-            Gauge.builder("lrfinder.range.test.curve.learning.rate", v, a -> a[0])
-                    .description("learning rate of each recorded step").tags(t).strongReference(true).register(r);
-            Gauge.builder("lrfinder.range.test.curve.loss", v, a -> a[1])
-                    .description("raw loss of each recorded step").tags(t).strongReference(true).register(r);
-            Gauge.builder("lrfinder.range.test.curve.loss.smoothed", v, a -> a[2])
-                    .description("smoothed loss of each recorded step").tags(t).strongReference(true).register(r);
+        if (sampler.keep(p.learningRate())) {
+            double[] v = {p.learningRate(), p.loss(), p.smoothedLoss()};
+            curve.put(p.iteration(), v);
+            for (MeterRegistry r : registries) {
+                registerPoint(r, p.iteration(), v);
+            }
         }
     }
 
@@ -127,30 +173,109 @@ public final class RangeTestMetrics implements MeterBinder, RangeTestObserver {
             divergedIteration = i;
             divergedLr = result.curve().get(i).learningRate();
         });
-        String defaultRule = result.rule().name();
+        if (defaultRule != null && !defaultRule.equals(result.rule().name())) {
+            removeSuggestions(); // the default tag moved: drop the old default="true" series
+        }
+        defaultRule = result.rule().name();
         for (Map.Entry<String, Optional<Suggestion>> e : result.suggestions().entrySet()) {
-            double[] v = suggestions.computeIfAbsent(e.getKey(), k -> new double[2]);
+            double[] v = suggestions.get(e.getKey());
+            boolean fresh = v == null;
+            if (fresh) {
+                v = new double[2];
+                suggestions.put(e.getKey(), v);
+            }
             v[0] = e.getValue().map(Suggestion::learningRate).orElse(Double.NaN);
             v[1] = e.getValue().map(Suggestion::smoothedLoss).orElse(Double.NaN);
-            Tags t = tags.tags().and("rule", e.getKey())
-                    .and("default", Boolean.toString(e.getKey().equals(defaultRule)));
-            for (MeterRegistry r : registries) {
-                Gauge.builder("lrfinder.range.test.suggestion", v, a -> a[0])
-                        .description("learning rate each rule suggests").tags(t).strongReference(true).register(r);
-                Gauge.builder("lrfinder.range.test.suggestion.loss", v, a -> a[1])
-                        .description("smoothed loss where each rule's suggestion sits").tags(t)
-                        .strongReference(true).register(r);
+            if (fresh) {
+                for (MeterRegistry r : registries) {
+                    registerSuggestion(r, e.getKey(), v);
+                }
             }
         }
     }
 
     /**
-     * Exposes a finished result, e.g. one loaded from a file, as if it had been observed live.
+     * Exposes a finished result, e.g. one loaded from a file, as if it had been observed live
+     * (replacing any test this instance observed before).
      *
      * @param result the result
      */
-    public void record(LrFinderResult result) {
+    public synchronized void record(LrFinderResult result) {
+        reset();
+        int n = result.curve().size();
+        if (n > 0) {
+            // the sweep's shape from its middle point: the geometric or the arithmetic mean of its ends
+            double first = result.curve().get(0).learningRate();
+            double last = result.curve().get(n - 1).learningRate();
+            double mid = result.curve().get((n - 1) / 2).learningRate();
+            double at = (n - 1) / 2 / (double) Math.max(1, n - 1);
+            double geometric = first * Math.pow(last / first, at);
+            double arithmetic = first + (last - first) * at;
+            sampler.span(first, last, Math.abs(Math.log(mid / geometric)) <= Math.abs(Math.log(mid / arithmetic)));
+        }
+        state = 0;
         result.curve().points().forEach(this::onIteration);
         onStop(result);
+    }
+
+    /**
+     * Returns the most curve points exported.
+     *
+     * @return the cap, 0 for every point
+     */
+    public int maxCurvePoints() {
+        return sampler.max();
+    }
+
+    private void registerPoint(MeterRegistry r, int step, double[] v) {
+        Tags t = tags.tags().and("step", Integer.toString(step));
+        perTestMeters.add(Gauge.builder("lrfinder.range.test.curve.learning.rate", v, a -> a[0])
+                .description("learning rate of each recorded step").tags(t).strongReference(true).register(r));
+        perTestMeters.add(Gauge.builder("lrfinder.range.test.curve.loss", v, a -> a[1])
+                .description("raw loss of each recorded step").tags(t).strongReference(true).register(r));
+        perTestMeters.add(Gauge.builder("lrfinder.range.test.curve.loss.smoothed", v, a -> a[2])
+                .description("smoothed loss of each recorded step").tags(t).strongReference(true).register(r));
+    }
+
+    private void registerSuggestion(MeterRegistry r, String rule, double[] v) {
+        Tags t = tags.tags().and("rule", rule).and("default", Boolean.toString(rule.equals(defaultRule)));
+        perTestMeters.add(Gauge.builder("lrfinder.range.test.suggestion", v, a -> a[0])
+                .description("learning rate each rule suggests").tags(t).strongReference(true).register(r));
+        perTestMeters.add(Gauge.builder("lrfinder.range.test.suggestion.loss", v, a -> a[1])
+                .description("smoothed loss where each rule's suggestion sits").tags(t)
+                .strongReference(true).register(r));
+    }
+
+    private void removeSuggestions() {
+        List<Meter> kept = new ArrayList<>();
+        for (Meter m : perTestMeters) {
+            if (m.getId().getName().startsWith("lrfinder.range.test.suggestion")) {
+                registries.forEach(r -> r.remove(m));
+            } else {
+                kept.add(m);
+            }
+        }
+        perTestMeters.clear();
+        perTestMeters.addAll(kept);
+        suggestions.clear();
+    }
+
+    /** Removes the previous test's curve and suggestions and clears the live values. */
+    private void reset() {
+        for (Meter m : perTestMeters) {
+            registries.forEach(r -> r.remove(m));
+        }
+        perTestMeters.clear();
+        curve.clear();
+        suggestions.clear();
+        defaultRule = null;
+        startTime = System.currentTimeMillis() / 1000.0;
+        state = -1;
+        iteration = 0;
+        learningRate = Double.NaN;
+        loss = Double.NaN;
+        smoothed = Double.NaN;
+        divergedIteration = -1;
+        divergedLr = Double.NaN;
     }
 }

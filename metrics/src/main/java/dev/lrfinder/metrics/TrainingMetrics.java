@@ -30,6 +30,7 @@ import java.util.function.DoubleSupplier;
  *
  * <table>
  * <caption>Meters (Prometheus names; every meter has the run, model and job tags)</caption>
+ * <tr><td>lrfinder_training_start_time_seconds</td><td>gauge</td><td>when the meters were bound, seconds since the epoch</td></tr>
  * <tr><td>lrfinder_training_learning_rate</td><td>gauge</td><td>learning rate of the last step</td></tr>
  * <tr><td>lrfinder_training_momentum</td><td>gauge</td><td>momentum (SGD) or beta1 (Adam) of the last step, NaN when not scheduled</td></tr>
  * <tr><td>lrfinder_training_loss</td><td>gauge</td><td>raw training loss of the last batch</td></tr>
@@ -60,6 +61,7 @@ public final class TrainingMetrics extends TrainingListenerAdapter implements Me
     private volatile double smoothedLoss = Double.NaN;
     private volatile double epochs;
     private volatile double samplesPerSecond = Double.NaN;
+    private volatile double startTime = Double.NaN;
     private long lastBatchNanos;
     private boolean hasLoss;
     private final DeferredLoss deferred = new DeferredLoss();
@@ -88,6 +90,12 @@ public final class TrainingMetrics extends TrainingListenerAdapter implements Me
     @Override
     public void bindTo(MeterRegistry registry) {
         var t = tags.tags();
+        if (Double.isNaN(startTime)) {
+            startTime = System.currentTimeMillis() / 1000.0;
+        }
+        Gauge.builder("lrfinder.training.start.time", this, m -> m.startTime)
+                .description("when the meters were bound, in seconds since the epoch").baseUnit("seconds")
+                .tags(t).strongReference(true).register(registry);
         Gauge.builder("lrfinder.training.learning.rate", this, m -> m.lastLr)
                 .description("learning rate of the last optimizer step").tags(t).strongReference(true).register(registry);
         Gauge.builder("lrfinder.training.momentum", this, m -> m.lastMomentum)
@@ -140,7 +148,8 @@ public final class TrainingMetrics extends TrainingListenerAdapter implements Me
     }
 
     /**
-     * Records one batch; what {@link #onTrainingBatch} does with the values it reads.
+     * Records one batch; what {@link #onTrainingBatch} does with the values it reads, and the way
+     * in for a training loop that is not DJL's (call {@link #onEpoch} with null at each epoch).
      *
      * @param lr the learning rate of the step
      * @param mom the momentum of the step, or NaN
@@ -148,7 +157,7 @@ public final class TrainingMetrics extends TrainingListenerAdapter implements Me
      * @param batchSize the examples in the batch
      * @param nanoTime {@link System#nanoTime()} at the batch
      */
-    void record(double lr, double mom, double batchLoss, long batchSize, long nanoTime) {
+    public void record(double lr, double mom, double batchLoss, long batchSize, long nanoTime) {
         lastLr = lr;
         lastMomentum = mom;
         if (!Double.isNaN(batchLoss) || hasLoss) {

@@ -18,12 +18,15 @@ import java.util.List;
 
 /**
  * A real Prometheus and Pushgateway (Debian's packages) on 127.0.0.1, started for a test and
- * stopped after it. Prometheus scrapes the given metrics endpoint and the Pushgateway every second.
+ * stopped after it. Prometheus scrapes the given metrics endpoint (if any) and the Pushgateway every
+ * second.
  */
 final class LocalPrometheus implements AutoCloseable {
 
     static final String PROMETHEUS = "/usr/bin/prometheus";
     static final String PUSHGATEWAY = "/usr/bin/prometheus-pushgateway";
+    /** The Pushgateway flag that keeps its groups in memory, not in /var/lib/prometheus. */
+    static final String NO_PERSISTENCE = "--persistence.file=";
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -31,7 +34,24 @@ final class LocalPrometheus implements AutoCloseable {
     final int prometheusPort;
     final int pushgatewayPort;
 
+    /**
+     * Starts both.
+     *
+     * @param dir a folder for the config, the logs and the TSDB
+     * @param metricsPort the port of the endpoint to scrape, or -1 for none
+     */
     LocalPrometheus(Path dir, int metricsPort) throws Exception {
+        this(dir, metricsPort, "1s");
+    }
+
+    /**
+     * Starts both, with a scrape interval (and timeout) of its own.
+     *
+     * @param dir a folder for the config, the logs and the TSDB
+     * @param metricsPort the port of the endpoint to scrape, or -1 for none
+     * @param scrapeInterval e.g. {@code 1s}
+     */
+    LocalPrometheus(Path dir, int metricsPort, String scrapeInterval) throws Exception {
         for (String bin : new String[] {PROMETHEUS, PUSHGATEWAY}) {
             if (!Files.isExecutable(Path.of(bin))) {
                 throw new IllegalStateException(bin + " is missing: install the Debian packages"
@@ -43,19 +63,23 @@ final class LocalPrometheus implements AutoCloseable {
         Path config = dir.resolve("prometheus.yml");
         Files.writeString(config, String.join("\n",
                 "global:",
-                "  scrape_interval: 1s",
+                "  scrape_interval: " + scrapeInterval,
+                "  scrape_timeout: " + scrapeInterval,
                 "  evaluation_interval: 1s",
                 "scrape_configs:",
+                metricsPort < 0 ? "" : String.join("\n",
                 "  - job_name: lrfinder",
                 "    honor_labels: true",
                 "    static_configs:",
-                "      - targets: ['127.0.0.1:" + metricsPort + "']",
+                "      - targets: ['127.0.0.1:" + metricsPort + "']"),
                 "  - job_name: pushgateway",
                 "    honor_labels: true",
                 "    static_configs:",
                 "      - targets: ['127.0.0.1:" + pushgatewayPort + "']",
                 ""));
-        start(dir.resolve("pushgateway.log"), PUSHGATEWAY,
+        // in memory only: Debian's default persistence file is shared by every Pushgateway started
+        // on the machine, so that one test's groups would show up in the next test's
+        start(dir.resolve("pushgateway.log"), PUSHGATEWAY, NO_PERSISTENCE,
                 "--web.listen-address=127.0.0.1:" + pushgatewayPort);
         start(dir.resolve("prometheus.log"), PROMETHEUS,
                 "--config.file=" + config,
@@ -63,6 +87,14 @@ final class LocalPrometheus implements AutoCloseable {
                 "--web.listen-address=127.0.0.1:" + prometheusPort);
         waitFor("http://127.0.0.1:" + pushgatewayPort + "/-/ready");
         waitFor("http://127.0.0.1:" + prometheusPort + "/-/ready");
+        // ready is not scraping: target discovery hands the first targets over after up to 5 s
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (query("up{job=\"pushgateway\"} == 1").size() == 0) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("Prometheus never scraped the Pushgateway");
+            }
+            Thread.sleep(200);
+        }
     }
 
     String pushgatewayAddress() {
@@ -73,6 +105,33 @@ final class LocalPrometheus implements AutoCloseable {
     JsonNode query(String promql) throws IOException, InterruptedException {
         return api("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8))
                 .get("data").get("result");
+    }
+
+    /** Runs an instant PromQL query at a given time (seconds since the epoch). */
+    JsonNode query(String promql, double time) throws IOException, InterruptedException {
+        return api("/api/v1/query?time=" + time + "&query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8))
+                .get("data").get("result");
+    }
+
+    /** Runs a range query, as a Grafana time series panel does, and returns its result array. */
+    JsonNode queryRange(String promql, double start, double end, double step)
+            throws IOException, InterruptedException {
+        return api("/api/v1/query_range?start=" + start + "&end=" + end + "&step=" + step + "&query="
+                + URLEncoder.encode(promql, StandardCharsets.UTF_8)).get("data").get("result");
+    }
+
+    /** Returns the Pushgateway's own exposition (every group's series, and its own). */
+    String pushgatewayScrape() throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://" + pushgatewayAddress() + "/metrics"))
+                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /** Returns the Pushgateway's groups ({@code /api/v1/metrics}: one entry with labels per group). */
+    JsonNode pushgatewayGroups() throws IOException, InterruptedException {
+        String body = http.send(HttpRequest.newBuilder(
+                URI.create("http://" + pushgatewayAddress() + "/api/v1/metrics"))
+                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        return JSON.readTree(body).get("data");
     }
 
     /** Returns the series that match a selector. */
