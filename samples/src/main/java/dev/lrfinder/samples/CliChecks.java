@@ -50,19 +50,6 @@ final class CliChecks {
         }
     }
 
-    /** Checks a {@code host:port} address without contacting it. */
-    static void hostPort(String option, String address) {
-        int colon = address.lastIndexOf(':');
-        String host = colon > 0 ? address.substring(0, colon) : "";
-        String port = colon > 0 ? address.substring(colon + 1) : "";
-        boolean ok = !host.isBlank() && port.matches("[0-9]{1,5}")
-                && Integer.parseInt(port) >= 1 && Integer.parseInt(port) <= 65535;
-        if (!ok) {
-            throw new IllegalArgumentException(
-                    option + " must be host:port with a port in [1, 65535], got " + address);
-        }
-    }
-
     /** Makes sure the output folder exists or can be created, and can be written. */
     static void writableFolder(String option, Path folder) {
         if (Files.exists(folder) && !Files.isDirectory(folder)) {

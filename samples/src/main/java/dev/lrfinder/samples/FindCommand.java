@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code lrfinder find}: the LR range test on real MNIST. */
@@ -86,16 +87,8 @@ public final class FindCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "do not draw a progress bar")
     boolean noProgress;
 
-    @Option(names = "--metrics-port", defaultValue = "-1",
-            description = "serve Prometheus metrics on 127.0.0.1 at this port (0: any free port; default: off)")
-    int metricsPort;
-
-    @Option(names = "--metrics-linger", defaultValue = "0",
-            description = "keep the metrics endpoint up this many seconds after the test (default: ${DEFAULT-VALUE})")
-    int metricsLinger;
-
-    @Option(names = "--pushgateway", description = "push the metrics to this Pushgateway (host:port) when the test ends")
-    String pushgateway;
+    @Mixin
+    MetricsOptions metrics = new MetricsOptions();
 
     @Option(names = "--run-id", description = "the run tag of the metrics (default: random)")
     String runId;
@@ -114,11 +107,7 @@ public final class FindCommand implements Callable<Integer> {
         CliChecks.atLeast("--limit", limit, 0);
         CliChecks.atLeast("--validation-batches", validationBatches, 0);
         CliChecks.unitInterval("--momentum", momentum);
-        CliChecks.between("--metrics-port", metricsPort, -1, 65535);
-        CliChecks.atLeast("--metrics-linger", metricsLinger, 0);
-        if (pushgateway != null) {
-            CliChecks.hostPort("--pushgateway", pushgateway);
-        }
+        metrics.check();
         CliChecks.writableFolder("-o/--output", output);
         LrFinder.Builder finder = CliChecks.translated(() -> LrFinder.builder()
                 .optStartLr(startLr)
@@ -133,32 +122,16 @@ public final class FindCommand implements Callable<Integer> {
         }
         RunTags tags = runId == null ? RunTags.newRun(model, "lr-find") : new RunTags(runId, model, "lr-find");
         PrometheusExport export = null;
-        if (metricsPort >= 0 || pushgateway != null) {
-            export = new PrometheusExport();
-            RangeTestMetrics meters = new RangeTestMetrics(tags);
-            meters.bindTo(export.registry());
+        if (metrics.enabled()) {
+            RangeTestMetrics meters = metrics.meters(tags);
             finder.addObserver(meters);
-            if (metricsPort >= 0) {
-                int port = export.startEndpoint(metricsPort);
-                if (port > 0) {
-                    out.printf("metrics on http://127.0.0.1:%d/metrics (run %s)%n", port, tags.run());
-                }
-            }
-            if (pushgateway != null) {
-                export.pushTo(pushgateway, tags);
-            }
+            export = metrics.start(meters, tags, out);
         }
         try {
             return run(out, finder.build(), net, chosen, engineName);
         } finally {
             if (export != null) {
-                if (pushgateway != null && export.push()) {
-                    out.printf("pushed metrics to %s (job lr-find, run %s)%n", pushgateway, tags.run());
-                }
-                if (metricsLinger > 0 && export.endpointPort() > 0) {
-                    Thread.sleep(metricsLinger * 1000L);
-                }
-                export.close();
+                metrics.finish(export, tags, out);
             }
         }
     }

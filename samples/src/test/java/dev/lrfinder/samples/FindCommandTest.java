@@ -65,6 +65,8 @@ class FindCommandTest {
             {"--momentum", "1.5", "--momentum must be in [0, 1), got 1.5"},
             {"--metrics-port", "70000", "--metrics-port must be in [-1, 65535], got 70000"},
             {"--pushgateway", "nohost:notaport", "--pushgateway must be host:port"},
+            {"--pushgateway-delete-after", "-1", "--pushgateway-delete-after must be >= 0, got -1"},
+            {"--curve-points", "-3", "--curve-points must be >= 0, got -3"},
             {"--model", "vgg", "--model must be mlp, cnn or resnet, got vgg"},
             {"--optimizer", "lion", "--optimizer must be sgd or adam, got lion"},
             {"--rule", "best", "--rule must be one of"},
