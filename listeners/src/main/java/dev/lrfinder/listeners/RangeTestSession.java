@@ -1,6 +1,7 @@
 package dev.lrfinder.listeners;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Parameter;
 import ai.djl.training.Trainer;
@@ -155,14 +156,14 @@ final class RangeTestSession implements AutoCloseable {
      * tensor at a Java buffer owned by the temporary gradient handle, freed with it (a crash).
      */
     private static void clearGradients(Trainer trainer) {
-        for (Pair<String, Parameter> p : trainer.getModel().getBlock().getParameters()) {
-            Parameter param = p.getValue();
-            if (!param.isInitialized() || !param.requiresGradient()) {
-                continue;
-            }
-            NDArray array = param.getArray();
-            if (array.hasGradient()) {
-                try (NDArray gradient = array.getGradient()) {
+        // the gradient handles, and the scalar the indexer makes on PyTorch, die with this scope
+        try (NDManager scope = trainer.getManager().newSubManager()) {
+            for (Pair<String, Parameter> p : trainer.getModel().getBlock().getParameters()) {
+                Parameter param = p.getValue();
+                if (param.isInitialized() && param.requiresGradient()
+                        && param.getArray().hasGradient()) {
+                    NDArray gradient = param.getArray().getGradient();
+                    gradient.attach(scope);
                     gradient.set(new NDIndex("..."), 0);
                 }
             }
