@@ -95,12 +95,10 @@ class SuggestionRulesTest {
         loss[59] = Double.NaN;
         LossCurve c = indexCurve(loss);
         for (SuggestionRule rule : SuggestionRules.all()) {
-            rule.suggest(c)
-                    .ifPresent(
-                            s -> {
-                                assertTrue(s.index() >= 6 && s.index() < 58, rule.name() + " " + s);
-                                assertTrue(Double.isFinite(s.learningRate()));
-                            });
+            Suggestion s = rule.suggest(c).orElseThrow(
+                    () -> new AssertionError(rule.name() + " gave no suggestion on a usable curve"));
+            assertTrue(s.index() >= 6 && s.index() < 58, rule.name() + " " + s);
+            assertTrue(Double.isFinite(s.learningRate()));
         }
         assertEquals(57, SuggestionRules.minimum().suggest(c).orElseThrow().index());
     }

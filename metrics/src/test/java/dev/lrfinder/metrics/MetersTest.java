@@ -86,7 +86,12 @@ class MetersTest {
         metrics.bindTo(registry);
         scriptedRun(metrics);
         metrics = null;
-        System.gc();
+        // a collection certainly ran once a fresh, unreferenced object is gone
+        java.lang.ref.WeakReference<Object> canary = new java.lang.ref.WeakReference<>(new Object());
+        for (int i = 0; i < 100 && canary.get() != null; i++) {
+            System.gc();
+        }
+        assertTrue(canary.get() == null, "no garbage collection ran");
         assertFalse(Double.isNaN(gauge(registry, "lrfinder.range.test.curve.loss", Tags.of("step", "3"))));
         assertFalse(Double.isNaN(gauge(registry, "lrfinder.range.test.iteration", Tags.empty())));
     }

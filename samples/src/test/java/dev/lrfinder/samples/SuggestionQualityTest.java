@@ -23,7 +23,7 @@ class SuggestionQualityTest {
             Setup setup = Setup.of("mlp-sgd", manager, MnistSource.resolve(null), 12800, 128);
             double[] grid = {0.001, 0.00316, 0.01, 0.0316, 0.1, 0.316, 1};
             BenchSuggestionsCommand.SetupResult r = BenchSuggestionsCommand.run(
-                    setup, grid, 1, 1, new PrintStream(OutputStream.nullOutputStream()));
+                    setup, grid, 1, 3, new PrintStream(OutputStream.nullOutputStream()));
             double best = r.oracleAccuracy();
             double atDefault = r.ruleAccuracy().get(SuggestionRules.defaultRule().name());
             assertTrue(best > 0.9, "the oracle itself must train: " + best);
