@@ -98,7 +98,9 @@ class SuggestionRulesTest {
             rule.suggest(c)
                     .ifPresent(
                             s -> {
-                                assertTrue(s.index() >= 6 && s.index() < 58, rule.name() + " " + s);
+                                // the onset may be the last finite point, where the loss turned worse
+                                int end = s.rule().equals("onset") || s.rule().equals("guarded") ? 59 : 58;
+                                assertTrue(s.index() >= 6 && s.index() < end, rule.name() + " " + s);
                                 assertTrue(Double.isFinite(s.learningRate()));
                             });
         }
@@ -132,7 +134,7 @@ class SuggestionRulesTest {
     @Test
     void rulesAreFoundByName() {
         assertSame(SuggestionRules.valley(), SuggestionRules.byName("Valley"));
-        assertEquals(5, SuggestionRules.all().size());
+        assertEquals(7, SuggestionRules.all().size());
         assertTrue(SuggestionRules.all().contains(SuggestionRules.defaultRule()));
         IllegalArgumentException e =
                 assertThrows(IllegalArgumentException.class, () -> SuggestionRules.byName("x"));

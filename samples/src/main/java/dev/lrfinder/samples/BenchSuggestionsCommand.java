@@ -71,6 +71,15 @@ public final class BenchSuggestionsCommand implements Callable<Integer> {
             + " previous run left it there, instead of training it again")
     boolean reuseOracle;
 
+    @Option(names = "--scenarios", split = ",", description = "run these scenarios instead of the"
+            + " setups (" + "fresh, warm, transfer, batch16, batch1024, adamw, cnn-bn; probes: shuffled,"
+            + " above-divergence, sharp-minimum); everything goes to --curves"
+            + " (default docs/bench/scenarios)")
+    List<String> scenarios;
+
+    @Option(names = "--confirm", split = ",", description = "with --scenarios: rules to train at for real")
+    List<String> confirm;
+
     /** The outcome of one setup. */
     public record SetupResult(String setup, double oracleLr, double oracleAccuracy,
             Map<String, Double> ruleAccuracy, Map<String, double[]> ruleSuggestions,
@@ -80,6 +89,21 @@ public final class BenchSuggestionsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
+        if (scenarios != null) {
+            Path dir = curves != null ? curves : Path.of("docs/bench/scenarios");
+            List<dev.lrfinder.core.SuggestionRule> rules = new ArrayList<>();
+            for (String r : confirm != null ? confirm : List.<String>of()) {
+                rules.add(SuggestionRules.byName(r));
+            }
+            Path mnist = mnistDir != null ? mnistDir : MnistSource.defaultDir();
+            for (String name : scenarios) {
+                try (NDManager manager = NDManager.newBaseManager()) {
+                    new ScenarioBench(dir, out, seeds).run(Scenarios.of(name, manager, mnist), grid(),
+                            reuseOracle, rules);
+                }
+            }
+            return 0;
+        }
         List<SetupResult> results = new ArrayList<>();
         try (NDManager manager = NDManager.newBaseManager()) {
             for (String name : setups) {
