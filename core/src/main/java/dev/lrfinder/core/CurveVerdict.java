@@ -90,7 +90,7 @@ public final class CurveVerdict {
                     + " suggestion rests on the onset alone", shape.descent(), shape.startLevel(),
                     CLEAR_DESCENT, shape.tolerance(), shape.noise()));
         }
-        if (!shape.turnsWorse()) {
+        if (!shape.turnsWorse() && !stopped) {
             reasons.add(Verdict.Reason.NO_ONSET);
             details.add(String.format("the loss never turns worse up to lr %.3g: raise the end of"
                     + " the sweep", curve.get(n - 1).learningRate()));

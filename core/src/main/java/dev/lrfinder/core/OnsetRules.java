@@ -6,7 +6,7 @@ import java.util.Optional;
  * The rules that read the onset of a curve ({@link CurveShape}): {@code onset}, a quarter of the
  * learning rate where the loss turns worse for good (Smith's base learning rate, a third to a
  * quarter of the maximum, arXiv 1506.01186, section 3.3), and {@code guarded}, the default,
- * {@code consensus} guarded by it.
+ * {@code steepest} guarded by it.
  */
 final class OnsetRules {
 
@@ -35,19 +35,19 @@ final class OnsetRules {
     }
 
     /**
-     * {@code consensus}, guarded by the onset: on a curve that descends clearly ({@link
-     * CurveVerdict#clearDescent}) and when {@code consensus} lies at or below the onset, {@code
-     * consensus}; otherwise a quarter of the onset. A flat curve leaves nothing but the onset to
-     * read, and a suggestion beyond the onset lies where the loss already turns worse: the
-     * descent's rules read the divergence there.
+     * {@code steepest} (Smith's reading: where the loss falls fastest), guarded by the onset: on a
+     * curve that descends clearly ({@link CurveVerdict#clearDescent}) and when the steepest point
+     * lies at or below the onset, {@code steepest}; otherwise a quarter of the onset. A flat curve
+     * leaves nothing but the onset to read, and a steepest point beyond the onset lies where the
+     * loss already turns worse: there the rule reads the divergence (a spike and its decay).
      */
     static final class Guarded implements SuggestionRule {
 
-        private final SuggestionRule consensus;
+        private final SuggestionRule descent;
         private final SuggestionRule onset;
 
-        Guarded(SuggestionRule consensus, SuggestionRule onset) {
-            this.consensus = consensus;
+        Guarded(SuggestionRule descent, SuggestionRule onset) {
+            this.descent = descent;
             this.onset = onset;
         }
 
@@ -59,7 +59,7 @@ final class OnsetRules {
         @Override
         public Optional<Suggestion> suggest(LossCurve curve) {
             CurveShape shape = CurveShape.of(curve);
-            Optional<Suggestion> c = consensus.suggest(curve);
+            Optional<Suggestion> c = descent.suggest(curve);
             if (shape == null) {
                 return c.map(s -> at(curve, name(), s.index(), s.learningRate()));
             }

@@ -17,7 +17,7 @@ public final class SuggestionRules {
     private static final SuggestionRule SLIDE = new Slide();
     private static final SuggestionRule CONSENSUS = new Consensus();
     private static final SuggestionRule ONSET = new OnsetRules.Onset();
-    private static final SuggestionRule GUARDED = new OnsetRules.Guarded(CONSENSUS, ONSET);
+    private static final SuggestionRule GUARDED = new OnsetRules.Guarded(STEEPEST, ONSET);
 
     private SuggestionRules() {}
 
@@ -85,7 +85,7 @@ public final class SuggestionRules {
     }
 
     /**
-     * Returns {@link #consensus()} guarded by {@link #onset()}: {@code consensus} on a curve that
+     * Returns {@link #steepest()} guarded by {@link #onset()}: {@code steepest} on a curve that
      * descends clearly, unless it lies beyond the onset; a quarter of the onset otherwise (a flat
      * curve, as a warm model gives, has nothing else to read).
      *
@@ -96,13 +96,14 @@ public final class SuggestionRules {
     }
 
     /**
-     * Returns the rule {@code LrFinder} uses unless told otherwise: {@link #consensus()}, which
-     * came closest to a grid search's best learning rate across the setups of docs/BENCHMARKS.md.
+     * Returns the rule {@code LrFinder} uses unless told otherwise: {@link #guarded()}, which came
+     * closest to a grid search's best learning rate over the fresh setups and the scenarios (warm
+     * start, transfer, batch 16 and 1024, AdamW, batch norm) of docs/BENCHMARKS.md.
      *
      * @return the default rule
      */
     public static SuggestionRule defaultRule() {
-        return CONSENSUS;
+        return GUARDED;
     }
 
     /**

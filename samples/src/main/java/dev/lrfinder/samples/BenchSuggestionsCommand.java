@@ -80,6 +80,10 @@ public final class BenchSuggestionsCommand implements Callable<Integer> {
     @Option(names = "--confirm", split = ",", description = "with --scenarios: rules to train at for real")
     List<String> confirm;
 
+    @Option(names = "--score", split = ",", description = "score every rule offline on the curves"
+            + " and oracle grids saved in these folders (no training) and print the tables")
+    List<Path> score;
+
     /** The outcome of one setup. */
     public record SetupResult(String setup, double oracleLr, double oracleAccuracy,
             Map<String, Double> ruleAccuracy, Map<String, double[]> ruleSuggestions,
@@ -89,6 +93,15 @@ public final class BenchSuggestionsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
+        if (score != null) {
+            Map<String, List<ScenarioScore.Run>> sets = ScenarioScore.load(score, seeds);
+            String tables = ScenarioScore.report(sets) + "\n" + ScenarioScore.confirmations(score, sets);
+            out.print(tables);
+            if (report != null) {
+                Files.writeString(report, tables);
+            }
+            return 0;
+        }
         if (scenarios != null) {
             Path dir = curves != null ? curves : Path.of("docs/bench/scenarios");
             List<dev.lrfinder.core.SuggestionRule> rules = new ArrayList<>();
@@ -98,7 +111,7 @@ public final class BenchSuggestionsCommand implements Callable<Integer> {
             Path mnist = mnistDir != null ? mnistDir : MnistSource.defaultDir();
             for (String name : scenarios) {
                 try (NDManager manager = NDManager.newBaseManager()) {
-                    new ScenarioBench(dir, out, seeds).run(Scenarios.of(name, manager, mnist), grid(),
+                    new ScenarioBench(dir, out, seeds).run(Scenarios.of(name, manager, mnist, limit), grid(),
                             reuseOracle, rules);
                 }
             }

@@ -42,11 +42,13 @@ public final class Scenarios {
      * @param name one of {@link #SCORED} or {@link #PROBES}
      * @param manager owns the data
      * @param dir the folder with the MNIST IDX files
+     * @param limit keep only the first training images (0: each scenario's own choice)
      * @return the scenario
      * @throws IOException if MNIST cannot be read
      */
-    public static Scenario of(String name, NDManager manager, Path dir) throws IOException {
-        MnistArrays train = MnistArrays.read(dir, true);
+    public static Scenario of(String name, NDManager manager, Path dir, int limit) throws IOException {
+        MnistArrays all = MnistArrays.read(dir, true);
+        MnistArrays train = limit > 0 ? all.subset(d -> true, limit) : all;
         MnistArrays test = MnistArrays.read(dir, false);
         String key = name.trim().toLowerCase(Locale.ROOT);
         Function<ParameterTracker, Optimizer> sgd = t -> Setup.optimizer("sgd", t);

@@ -32,10 +32,10 @@ class FindCommandTest {
                 run("find", "--limit", "4000", "--iterations", "60", "--no-progress", "-o",
                         dir.toString());
         assertTrue(out.startsWith("0\n"), out);
-        for (String rule : new String[] {"steepest", "valley", "minimum", "slide", "consensus"}) {
+        for (String rule : new String[] {"steepest", "valley", "minimum", "slide", "consensus", "onset", "guarded"}) {
             assertTrue(out.contains("\n" + rule), rule + " missing:\n" + out);
         }
-        assertTrue(out.contains("consensus *"), out);
+        assertTrue(out.contains("guarded *"), out);
         assertTrue(out.contains("Suggested learning rate: "), out);
         LossCurve csv = LossCurve.fromCsv(Files.readString(dir.resolve("curve.csv")));
         LossCurve json = LossCurve.fromJson(Files.readString(dir.resolve("curve.json")));
