@@ -14,9 +14,10 @@ import java.util.Optional;
  *       tenth;
  *   <li>{@code rises-from-start}: the lowest level lies in the first tenth of the points read,
  *       and the loss turns worse after it (the sweep starts at or above the useful range);
- *   <li>{@code no-clear-descent}: the level descends by at most {@link #CLEAR_DESCENT} times its
- *       tolerance (flat, or noise larger than the descent): a warm model, a model at a minimum, or
- *       data with nothing to learn look alike, and only the onset is left to read;
+ *   <li>{@code no-clear-descent}: the level does not descend by more than its tolerance (noise
+ *       larger than the descent), or by less than {@link #CLEAR_DESCENT} of the starting loss (a
+ *       flat curve): a warm model, a model at a minimum, or data with nothing to learn look
+ *       alike, and only the onset is left to read;
  *   <li>{@code no-onset}: the loss never turns worse, so the sweep ended too early;
  *   <li>{@code rules-disagree}: on a clear descent, {@code consensus} exceeds {@code onset} by
  *       more than {@link #MAX_DISAGREEMENT}, i.e. it lies beyond the onset, where the loss already
@@ -28,8 +29,8 @@ import java.util.Optional;
  */
 public final class CurveVerdict {
 
-    /** A clear descent exceeds this many tolerances of the level (see {@link CurveShape}). */
-    public static final double CLEAR_DESCENT = 5;
+    /** A clear descent takes at least this fraction of the loss at the start of the reading. */
+    public static final double CLEAR_DESCENT = 1.0 / 3;
 
     /**
      * The largest ratio of {@code consensus} to {@code onset} on a trustworthy curve: 4, the
@@ -85,10 +86,10 @@ public final class CurveVerdict {
         }
         if (!clearDescent(shape)) {
             reasons.add(Verdict.Reason.NO_CLEAR_DESCENT);
-            details.add(String.format("no clear descent: the loss falls by %.3g from %.3g, less"
-                    + " than %.0f times the %.3g its level's noise (%.3g per batch) allows; the"
-                    + " suggestion rests on the onset alone", shape.descent(), shape.startLevel(),
-                    CLEAR_DESCENT, shape.tolerance(), shape.noise()));
+            details.add(String.format("no clear descent: the loss falls by %.3g from %.3g, not"
+                    + " more than a third of it and than the %.3g its level's noise (%.3g per batch)"
+                    + " allows; the suggestion rests on the onset alone", shape.descent(),
+                    shape.startLevel(), shape.tolerance(), shape.noise()));
         }
         if (!shape.turnsWorse() && !stopped) {
             reasons.add(Verdict.Reason.NO_ONSET);
@@ -113,12 +114,13 @@ public final class CurveVerdict {
     }
 
     /**
-     * Tells whether a curve descends clearly: by more than {@link #CLEAR_DESCENT} tolerances.
+     * Tells whether a curve descends clearly: by more than its level's tolerance (the descent is
+     * not noise) and by more than {@link #CLEAR_DESCENT} of the starting loss (it is not flat).
      *
      * @param shape the curve's shape
      * @return true for a clear descent
      */
     public static boolean clearDescent(CurveShape shape) {
-        return shape.descent() > CLEAR_DESCENT * shape.tolerance();
+        return shape.descends() && shape.descent() > CLEAR_DESCENT * shape.startLevel();
     }
 }

@@ -6,7 +6,7 @@ import java.util.Optional;
  * The rules that read the onset of a curve ({@link CurveShape}): {@code onset}, a quarter of the
  * learning rate where the loss turns worse for good (Smith's base learning rate, a third to a
  * quarter of the maximum, arXiv 1506.01186, section 3.3), and {@code guarded}, the default,
- * {@code steepest} guarded by it.
+ * {@code consensus} guarded by it.
  */
 final class OnsetRules {
 
@@ -35,11 +35,11 @@ final class OnsetRules {
     }
 
     /**
-     * {@code steepest} (Smith's reading: where the loss falls fastest), guarded by the onset: on a
-     * curve that descends clearly ({@link CurveVerdict#clearDescent}) and when the steepest point
-     * lies at or below the onset, {@code steepest}; otherwise a quarter of the onset. A flat curve
-     * leaves nothing but the onset to read, and a steepest point beyond the onset lies where the
-     * loss already turns worse: there the rule reads the divergence (a spike and its decay).
+     * {@code consensus}, guarded by the onset: on a curve that descends clearly ({@link
+     * CurveVerdict#clearDescent}) and when {@code consensus} lies at or below the onset, {@code
+     * consensus}; otherwise a quarter of the onset. A flat curve leaves nothing but the onset to
+     * read, and a suggestion beyond the onset lies where the loss already turns worse: there the
+     * descent's rules read the divergence (a spike and its slow decay in the smoothed loss).
      */
     static final class Guarded implements SuggestionRule {
 

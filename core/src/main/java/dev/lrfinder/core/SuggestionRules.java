@@ -17,7 +17,7 @@ public final class SuggestionRules {
     private static final SuggestionRule SLIDE = new Slide();
     private static final SuggestionRule CONSENSUS = new Consensus();
     private static final SuggestionRule ONSET = new OnsetRules.Onset();
-    private static final SuggestionRule GUARDED = new OnsetRules.Guarded(STEEPEST, ONSET);
+    private static final SuggestionRule GUARDED = new OnsetRules.Guarded(CONSENSUS, ONSET);
 
     private SuggestionRules() {}
 
@@ -85,7 +85,7 @@ public final class SuggestionRules {
     }
 
     /**
-     * Returns {@link #steepest()} guarded by {@link #onset()}: {@code steepest} on a curve that
+     * Returns {@link #consensus()} guarded by {@link #onset()}: {@code consensus} on a curve that
      * descends clearly, unless it lies beyond the onset; a quarter of the onset otherwise (a flat
      * curve, as a warm model gives, has nothing else to read).
      *
