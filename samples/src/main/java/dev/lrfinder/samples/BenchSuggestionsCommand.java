@@ -95,7 +95,8 @@ public final class BenchSuggestionsCommand implements Callable<Integer> {
         PrintStream out = System.out;
         if (score != null) {
             Map<String, List<ScenarioScore.Run>> sets = ScenarioScore.load(score, seeds);
-            String tables = ScenarioScore.report(sets) + "\n" + ScenarioScore.confirmations(score, sets);
+            String tables = ScenarioScore.report(sets) + "\n" + ScenarioTables.confirmations(score, sets)
+                    + "\n" + ScenarioTables.costs(score, sets);
             out.print(tables);
             if (report != null) {
                 Files.writeString(report, tables);
