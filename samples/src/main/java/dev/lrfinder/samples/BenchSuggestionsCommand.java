@@ -25,7 +25,10 @@ import picocli.CommandLine.Option;
  * setup it trains a fixed budget at every LR of a log grid (the oracle), runs the range test once
  * per seed, trains at each rule's suggestion with the same budget and seed, and reports the gap to
  * the oracle's best in percentage points, the spread of the suggestions across seeds and the cost
- * of both searches in iterations.
+ * of both searches in iterations. With {@code --scenarios} it runs the scenario benchmark instead
+ * (start states and next phases, {@link Scenarios}; {@link ScenarioBench}), and with {@code
+ * --score} it scores every rule and the verdict offline on saved curves and grids ({@link
+ * ScenarioScore}).
  */
 @Command(
         name = "bench-suggestions",
@@ -80,6 +83,14 @@ public final class BenchSuggestionsCommand implements Callable<Integer> {
     @Option(names = "--confirm", split = ",", description = "with --scenarios: rules to train at for real")
     List<String> confirm;
 
+    @Option(names = "--one-cycle", split = ",", description = "with --scenarios: one-cycle peaks to"
+            + " train, as multiples of the minimum rule's suggestion")
+    List<Double> oneCycle;
+
+    @Option(names = "--one-cycle-anchor", defaultValue = "minimum", description = "the rule whose"
+            + " suggestion --one-cycle multiplies (default: ${DEFAULT-VALUE}, as fromSuggestion)")
+    String oneCycleAnchor;
+
     @Option(names = "--score", split = ",", description = "score every rule offline on the curves"
             + " and oracle grids saved in these folders (no training) and print the tables")
     List<Path> score;
@@ -112,8 +123,8 @@ public final class BenchSuggestionsCommand implements Callable<Integer> {
             Path mnist = mnistDir != null ? mnistDir : MnistSource.defaultDir();
             for (String name : scenarios) {
                 try (NDManager manager = NDManager.newBaseManager()) {
-                    new ScenarioBench(dir, out, seeds).run(Scenarios.of(name, manager, mnist, limit), grid(),
-                            reuseOracle, rules);
+                    new ScenarioBench(dir, out, seeds).anchor(SuggestionRules.byName(oneCycleAnchor)).run(Scenarios.of(name, manager, mnist, limit), grid(),
+                            reuseOracle, rules, oneCycle != null ? oneCycle : List.of());
                 }
             }
             return 0;

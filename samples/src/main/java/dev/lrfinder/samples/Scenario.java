@@ -73,9 +73,11 @@ public record Scenario(String name, String description, Setup next, int epochs, 
      * @param lr the learning-rate tracker
      * @param seed the seed (initialization of a fresh start, and shuffling)
      * @param weights the start weights, or null for fresh ones
+     * @param listeners extra listeners, e.g. a schedule
      * @return the initialized trainer
      */
-    public Trainer trainer(Model model, ParameterTracker lr, int seed, List<float[]> weights) {
+    public Trainer trainer(Model model, ParameterTracker lr, int seed, List<float[]> weights,
+            ai.djl.training.listener.TrainingListener... listeners) {
         Engine.getInstance().setRandomSeed(seed);
         Block block = next.block().get();
         model.setBlock(block);
@@ -87,7 +89,7 @@ public record Scenario(String name, String description, Setup next, int epochs, 
             }
         }
         Trainer trainer = model.newTrainer(new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-                .optOptimizer(next.optimizer().apply(lr)));
+                .optOptimizer(next.optimizer().apply(lr)).addTrainingListeners(listeners));
         trainer.initialize(next.inputShape());
         return trainer;
     }
@@ -110,6 +112,24 @@ public record Scenario(String name, String description, Setup next, int epochs, 
             return Evaluation.accuracy(trainer, next.test());
         } catch (ai.djl.TrainingDivergedException e) {
             return 0.1;
+        }
+    }
+
+    /**
+     * Trains the next phase with one listener (a schedule) and returns its test accuracy.
+     *
+     * @param listener the listener that drives the learning rate
+     * @param seed the seed
+     * @param weights the start weights, or null
+     * @return the test accuracy
+     * @throws Exception if the data cannot be read
+     */
+    public double accuracyWith(ai.djl.training.listener.TrainingListener listener, int seed,
+            List<float[]> weights) throws Exception {
+        try (Model model = Model.newInstance(name);
+                Trainer trainer = trainer(model, Tracker.fixed(0.01f), seed, weights, listener)) {
+            EasyTrain.fit(trainer, epochs, next.train(), null);
+            return Evaluation.accuracy(trainer, next.test());
         }
     }
 

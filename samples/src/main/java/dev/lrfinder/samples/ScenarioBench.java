@@ -32,10 +32,24 @@ final class ScenarioBench {
     private final PrintStream out;
     private final int seeds;
 
+    private SuggestionRule anchor = SuggestionRules.minimum();
+
     ScenarioBench(Path dir, PrintStream out, int seeds) {
         this.dir = dir;
         this.out = out;
         this.seeds = seeds;
+    }
+
+    /**
+     * Sets the rule whose suggestion one-cycle peaks multiply ({@code minimum}, as {@code
+     * OneCycleScheduler.fromSuggestion} does, unless told otherwise).
+     *
+     * @param rule the anchor rule
+     * @return this
+     */
+    ScenarioBench anchor(SuggestionRule rule) {
+        this.anchor = rule;
+        return this;
     }
 
     /**
@@ -45,9 +59,12 @@ final class ScenarioBench {
      * @param grid the oracle's learning rates
      * @param reuse read the oracle grid and the curves back when an earlier run left them
      * @param confirm rules to train at for real (may be empty)
+     * @param peaks one-cycle peaks to train, as multiples of the {@code minimum} suggestion, as
+     *     {@code OneCycleScheduler.fromSuggestion} anchors them (may be empty)
      * @throws Exception if training fails
      */
-    void run(Scenario s, double[] grid, boolean reuse, List<SuggestionRule> confirm) throws Exception {
+    void run(Scenario s, double[] grid, boolean reuse, List<SuggestionRule> confirm, List<Double> peaks)
+            throws Exception {
         Files.createDirectories(dir);
         List<List<float[]>> weights = new ArrayList<>();
         StringBuilder meta = new StringBuilder("key,seed,value\n");
@@ -83,6 +100,7 @@ final class ScenarioBench {
             out.printf("%s seed %d: range test %d points; %s%n", s.name(), seed,
                     curves.get(seed - 1).size(), suggestions(curves.get(seed - 1)));
         }
+        oneCycle(s, curves, weights, peaks);
         for (SuggestionRule rule : confirm) {
             for (int seed = 1; seed <= seeds; seed++) {
                 Optional<Suggestion> sug = rule.suggest(curves.get(seed - 1));
@@ -93,6 +111,23 @@ final class ScenarioBench {
                 out.printf("%s confirm %s seed %d: lr %.4g -> %.2f %%%n", s.name(), rule.name(),
                         seed, lr, 100 * acc);
             }
+        }
+    }
+
+    private void oneCycle(Scenario s, List<LossCurve> curves, List<List<float[]>> weights,
+            List<Double> peaks) throws Exception {
+        for (double k : peaks) {
+            double mean = 0;
+            for (int seed = 1; seed <= seeds; seed++) {
+                double lr = anchor.suggest(curves.get(seed - 1)).orElseThrow().learningRate();
+                double acc = s.accuracyWith(dev.lrfinder.listeners.OneCycleScheduler.builder()
+                        .setMaxLr(k * lr).setTotalSteps((int) s.steps()).build(), seed,
+                        weights.get(seed - 1));
+                mean += acc / seeds;
+                appendLine(dir.resolve(s.name() + "-onecycle.csv"), "anchor,peak_per_anchor,seed,peak_lr,accuracy",
+                        anchor.name() + "," + k + "," + seed + "," + k * lr + "," + acc);
+            }
+            out.printf("%s one-cycle peak %.2f x %s: %.2f %%%n", s.name(), k, anchor.name(), 100 * mean);
         }
     }
 
