@@ -238,3 +238,12 @@ if __name__ == '__main__':
          'g-min': guarded2(minimum), 'g-steep': guarded2(steepest), 'g-cons*on': guarded2(gm_on),
          'onset': onset_rule(4, None, None)}
     evaluate(R, False)
+
+
+def snr_guarded(threshold):
+    """guarded, reading steepest on a curve whose descent exceeds `threshold` tolerances."""
+    def r(lr, raw, sm):
+        i_on, F = onset_idx(lr, raw, sm)
+        base = steepest if F['D'] > threshold * F['tau'] else consensus
+        return guarded2(base)(lr, raw, sm)
+    return r

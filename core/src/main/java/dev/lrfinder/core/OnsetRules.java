@@ -6,12 +6,20 @@ import java.util.Optional;
  * The rules that read the onset of a curve ({@link CurveShape}): {@code onset}, a quarter of the
  * learning rate where the loss turns worse for good (Smith's base learning rate, a third to a
  * quarter of the maximum, arXiv 1506.01186, section 3.3), and {@code guarded}, the default,
- * {@code consensus} guarded by it.
+ * which reads the descent ({@code steepest} or {@code consensus}) and is guarded by the onset.
  */
 final class OnsetRules {
 
     /** Smith's base learning rate is a third to a quarter of the onset; the rules take a quarter. */
     static final double ONSET_DIVISOR = 4;
+
+    /**
+     * A descent of more than this many tolerances resolves the slope well enough for {@code
+     * steepest}. Measured on the scenario benchmark: the batch-16 curves descend by 3.3-5.1
+     * tolerances, every other curve with a clear descent by 8-59; any value from 5.2 to 11 gives
+     * the same suggestions there (docs/BENCHMARKS.md).
+     */
+    static final double RESOLVED_DESCENT = 8;
 
     private OnsetRules() {}
 
@@ -35,19 +43,23 @@ final class OnsetRules {
     }
 
     /**
-     * {@code consensus}, guarded by the onset: on a curve that descends clearly ({@link
-     * CurveVerdict#clearDescent}) and when {@code consensus} lies at or below the onset, {@code
-     * consensus}; otherwise a quarter of the onset. A flat curve leaves nothing but the onset to
-     * read, and a suggestion beyond the onset lies where the loss already turns worse: there the
-     * descent's rules read the divergence (a spike and its slow decay in the smoothed loss).
+     * The descent rules guarded by the onset. On a curve that descends clearly ({@link
+     * CurveVerdict#clearDescent}): {@code steepest} (Smith's reading, where the loss falls
+     * fastest) when the descent exceeds {@link #RESOLVED_DESCENT} tolerances of the level, so that
+     * the curve resolves its slope; on a noisier descent {@code consensus}, the geometric mean of
+     * three rules, which is steadier. If that suggestion lies beyond the onset, or the curve does
+     * not descend clearly, a quarter of the onset: a flat curve leaves nothing else to read, and
+     * beyond the onset the loss already turns worse (the rules read the divergence there).
      */
     static final class Guarded implements SuggestionRule {
 
-        private final SuggestionRule descent;
+        private final SuggestionRule steepest;
+        private final SuggestionRule consensus;
         private final SuggestionRule onset;
 
-        Guarded(SuggestionRule descent, SuggestionRule onset) {
-            this.descent = descent;
+        Guarded(SuggestionRule steepest, SuggestionRule consensus, SuggestionRule onset) {
+            this.steepest = steepest;
+            this.consensus = consensus;
             this.onset = onset;
         }
 
@@ -59,11 +71,14 @@ final class OnsetRules {
         @Override
         public Optional<Suggestion> suggest(LossCurve curve) {
             CurveShape shape = CurveShape.of(curve);
-            Optional<Suggestion> c = descent.suggest(curve);
             if (shape == null) {
-                return c.map(s -> at(curve, name(), s.index(), s.learningRate()));
+                return consensus.suggest(curve)
+                        .map(s -> at(curve, name(), s.index(), s.learningRate()));
             }
             Suggestion o = onset.suggest(curve).orElseThrow();
+            SuggestionRule descent =
+                    shape.descent() > RESOLVED_DESCENT * shape.tolerance() ? steepest : consensus;
+            Optional<Suggestion> c = descent.suggest(curve);
             if (CurveVerdict.clearDescent(shape) && c.isPresent()
                     && c.get().learningRate() <= o.pointLearningRate()) {
                 return Optional.of(at(curve, name(), c.get().index(), c.get().learningRate()));
