@@ -220,6 +220,15 @@ def guarded2(base):
     return r
 
 
+def snr_guarded(threshold):
+    """guarded, reading steepest on a curve whose descent exceeds `threshold` tolerances."""
+    def r(lr, raw, sm):
+        i_on, F = onset_idx(lr, raw, sm)
+        base = steepest if F['D'] > threshold * F['tau'] else consensus
+        return guarded2(base)(lr, raw, sm)
+    return r
+
+
 if __name__ == '__main__':
     import glob
     # every curve's descent, in tolerances of its level and as a fraction of its starting loss
@@ -236,14 +245,6 @@ if __name__ == '__main__':
         return gm(consensus(lr, raw, sm), lr[i_on] / 4)
     R = {'g-cons': guarded2(consensus), 'g-med3': guarded2(med3), 'g-st*min': guarded2(g_sm),
          'g-min': guarded2(minimum), 'g-steep': guarded2(steepest), 'g-cons*on': guarded2(gm_on),
-         'onset': onset_rule(4, None, None)}
+         'onset': onset_rule(4, None, None), 'guarded': snr_guarded(6),
+         'guarded-11': snr_guarded(11)}
     evaluate(R, False)
-
-
-def snr_guarded(threshold):
-    """guarded, reading steepest on a curve whose descent exceeds `threshold` tolerances."""
-    def r(lr, raw, sm):
-        i_on, F = onset_idx(lr, raw, sm)
-        base = steepest if F['D'] > threshold * F['tau'] else consensus
-        return guarded2(base)(lr, raw, sm)
-    return r

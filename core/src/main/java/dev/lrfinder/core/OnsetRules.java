@@ -16,10 +16,10 @@ final class OnsetRules {
     /**
      * A descent of more than this many tolerances resolves the slope well enough for {@code
      * steepest}. Measured on the scenario benchmark: the batch-16 curves descend by 3.3-5.1
-     * tolerances, every other curve with a clear descent by 8-59; any value from 5.2 to 11 gives
-     * the same suggestions there (docs/BENCHMARKS.md).
+     * tolerances, every other curve with a clear descent by 8.1-59; any value from 5.2 to 8.1
+     * gives the same suggestions there (chosen on those curves; docs/BENCHMARKS.md).
      */
-    static final double RESOLVED_DESCENT = 8;
+    static final double RESOLVED_DESCENT = 6;
 
     private OnsetRules() {}
 

@@ -86,7 +86,7 @@ public final class SuggestionRules {
 
     /**
      * Returns the descent's rule guarded by {@link #onset()}: on a curve that descends clearly,
-     * {@link #steepest()} if the descent is well resolved (more than 8 tolerances of its noisy
+     * {@link #steepest()} if the descent is well resolved (more than 6 tolerances of its noisy
      * level) and {@link #consensus()} if it is noisier, unless that lies beyond the onset; a
      * quarter of the onset otherwise (a flat curve, as a warm model gives, has nothing else to
      * read).

@@ -31,11 +31,11 @@ class RealCurveVerdictTest {
         // a well-resolved descent (12.8 tolerances) is read by steepest, a noisy one (batch 16,
         // 3.3 tolerances) by consensus
         LossCurve fresh = load("fresh-seed1");
-        assertTrue(CurveShape.of(fresh).descent() > 8 * CurveShape.of(fresh).tolerance());
+        assertTrue(CurveShape.of(fresh).descent() > OnsetRules.RESOLVED_DESCENT * CurveShape.of(fresh).tolerance());
         assertEquals(SuggestionRules.steepest().suggest(fresh).orElseThrow().learningRate(),
                 SuggestionRules.guarded().suggest(fresh).orElseThrow().learningRate(), 0);
         LossCurve noisy = load("batch16-seed1");
-        assertTrue(CurveShape.of(noisy).descent() < 8 * CurveShape.of(noisy).tolerance());
+        assertTrue(CurveShape.of(noisy).descent() < OnsetRules.RESOLVED_DESCENT * CurveShape.of(noisy).tolerance());
         assertEquals(SuggestionRules.consensus().suggest(noisy).orElseThrow().learningRate(),
                 SuggestionRules.guarded().suggest(noisy).orElseThrow().learningRate(), 0);
     }
