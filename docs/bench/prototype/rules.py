@@ -238,8 +238,10 @@ if __name__ == '__main__':
             print('%-28s too short' % os.path.basename(path))
             continue
         i, F = onset_idx(lr, raw, sm)
-        print('%-28s descent %6.2f tolerances, %5.1f %% of the loss; onset lr %.3g'
-              % (os.path.basename(path), F['D'] / F['tau'], 100 * F['D'] / F['start'], lr[i]))
+        print('%-28s descent %6.2f tolerances, %5.1f %% of the loss; onset lr %.3g;'
+              ' consensus / onset rule %.2f'
+              % (os.path.basename(path), F['D'] / F['tau'], 100 * F['D'] / F['start'], lr[i],
+                 consensus(lr, raw, sm) / (lr[i] / 4)))
     def gm_on(lr, raw, sm):
         i_on, F = onset_idx(lr, raw, sm)
         return gm(consensus(lr, raw, sm), lr[i_on] / 4)
