@@ -79,6 +79,7 @@ final class ScenarioScore {
     private static List<String> order(List<String> names) {
         List<String> known = new ArrayList<>(List.of("mlp-sgd", "mlp-adam", "synthetic-sgd", "cnn-sgd"));
         known.addAll(Scenarios.SCORED);
+        known.addAll(Scenarios.HELD_OUT);
         known.addAll(Scenarios.PROBES);
         List<String> out = new ArrayList<>(known.stream().filter(names::contains).toList());
         names.stream().filter(n -> !out.contains(n)).forEach(out::add);
