@@ -17,7 +17,7 @@ public final class SuggestionRules {
     private static final SuggestionRule SLIDE = new Slide();
     private static final SuggestionRule CONSENSUS = new Consensus();
     private static final SuggestionRule ONSET = new OnsetRules.Onset();
-    private static final SuggestionRule GUARDED = new OnsetRules.Guarded(STEEPEST, CONSENSUS, ONSET);
+    private static final SuggestionRule GUARDED = new OnsetRules.Guarded(CONSENSUS, ONSET);
 
     private SuggestionRules() {}
 
@@ -85,11 +85,9 @@ public final class SuggestionRules {
     }
 
     /**
-     * Returns the descent's rule guarded by {@link #onset()}: on a curve that descends clearly,
-     * {@link #steepest()} if the descent is well resolved (more than 6 tolerances of its noisy
-     * level) and {@link #consensus()} if it is noisier, unless that lies beyond the onset; a
-     * quarter of the onset otherwise (a flat curve, as a warm model gives, has nothing else to
-     * read).
+     * Returns {@link #consensus()} guarded by {@link #onset()}: {@code consensus} on a curve that
+     * descends clearly, unless it lies beyond the onset; a quarter of the onset otherwise (a flat
+     * curve, as a warm model gives, has nothing else to read).
      *
      * @return the rule named {@code guarded}
      */
