@@ -247,6 +247,6 @@ if __name__ == '__main__':
         return gm(consensus(lr, raw, sm), lr[i_on] / 4)
     R = {'g-cons': guarded2(consensus), 'g-med3': guarded2(med3), 'g-st*min': guarded2(g_sm),
          'g-min': guarded2(minimum), 'g-steep': guarded2(steepest), 'g-cons*on': guarded2(gm_on),
-         'onset': onset_rule(4, None, None), 'guarded': snr_guarded(6),
-         'guarded-11': snr_guarded(11)}
+         'onset': onset_rule(4, None, None), 'steep>6': snr_guarded(6),
+         'steep>11': snr_guarded(11)}
     evaluate(R, False)
