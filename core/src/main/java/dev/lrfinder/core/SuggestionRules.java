@@ -16,6 +16,8 @@ public final class SuggestionRules {
     private static final SuggestionRule MINIMUM = new Minimum();
     private static final SuggestionRule SLIDE = new Slide();
     private static final SuggestionRule CONSENSUS = new Consensus();
+    private static final SuggestionRule ONSET = new OnsetRules.Onset();
+    private static final SuggestionRule GUARDED = new OnsetRules.Guarded(CONSENSUS, ONSET);
 
     private SuggestionRules() {}
 
@@ -73,28 +75,50 @@ public final class SuggestionRules {
     }
 
     /**
-     * Returns the rule {@code LrFinder} uses unless told otherwise: {@link #consensus()}, which
-     * came closest to a grid search's best learning rate across the setups of docs/BENCHMARKS.md.
+     * Returns a quarter of the learning rate where the loss turns worse for good (the onset of
+     * {@link CurveShape}): Smith's base learning rate, the one signal a flat curve still has.
+     *
+     * @return the rule named {@code onset}
+     */
+    public static SuggestionRule onset() {
+        return ONSET;
+    }
+
+    /**
+     * Returns {@link #consensus()} guarded by {@link #onset()}: {@code consensus} on a curve that
+     * descends clearly, unless it lies beyond the onset; a quarter of the onset otherwise (a flat
+     * curve, as a warm model gives, has nothing else to read).
+     *
+     * @return the rule named {@code guarded}
+     */
+    public static SuggestionRule guarded() {
+        return GUARDED;
+    }
+
+    /**
+     * Returns the rule {@code LrFinder} uses unless told otherwise: {@link #guarded()}, which came
+     * closest to a grid search's best learning rate over the fresh setups and the scenarios (warm
+     * start, transfer, batch 16 and 1024, AdamW, batch norm) of docs/BENCHMARKS.md.
      *
      * @return the default rule
      */
     public static SuggestionRule defaultRule() {
-        return CONSENSUS;
+        return GUARDED;
     }
 
     /**
      * Returns every built-in rule.
      *
-     * @return steepest, valley, minimum, slide and consensus
+     * @return steepest, valley, minimum, slide, consensus, onset and guarded
      */
     public static List<SuggestionRule> all() {
-        return List.of(STEEPEST, VALLEY, MINIMUM, SLIDE, CONSENSUS);
+        return List.of(STEEPEST, VALLEY, MINIMUM, SLIDE, CONSENSUS, ONSET, GUARDED);
     }
 
     /**
      * Returns a built-in rule by name.
      *
-     * @param name steepest, valley, minimum, slide or consensus (case-insensitive)
+     * @param name steepest, valley, minimum, slide, consensus, onset or guarded (any case)
      * @return the rule
      * @throws IllegalArgumentException if no rule has that name
      */
@@ -107,7 +131,7 @@ public final class SuggestionRules {
                         () ->
                                 new IllegalArgumentException(
                                         "rule must be one of steepest, valley, minimum, slide,"
-                                                + " consensus, got " + name));
+                                                + " consensus, onset, guarded, got " + name));
     }
 
     private static final class Steepest implements SuggestionRule {

@@ -97,7 +97,9 @@ class SuggestionRulesTest {
         for (SuggestionRule rule : SuggestionRules.all()) {
             Suggestion s = rule.suggest(c).orElseThrow(
                     () -> new AssertionError(rule.name() + " gave no suggestion on a usable curve"));
-            assertTrue(s.index() >= 6 && s.index() < 58, rule.name() + " " + s);
+            // the onset may be the last finite point, where the loss turned worse
+            int end = s.rule().equals("onset") || s.rule().equals("guarded") ? 59 : 58;
+            assertTrue(s.index() >= 6 && s.index() < end, rule.name() + " " + s);
             assertTrue(Double.isFinite(s.learningRate()));
         }
         assertEquals(57, SuggestionRules.minimum().suggest(c).orElseThrow().index());
@@ -130,7 +132,7 @@ class SuggestionRulesTest {
     @Test
     void rulesAreFoundByName() {
         assertSame(SuggestionRules.valley(), SuggestionRules.byName("Valley"));
-        assertEquals(5, SuggestionRules.all().size());
+        assertEquals(7, SuggestionRules.all().size());
         assertTrue(SuggestionRules.all().contains(SuggestionRules.defaultRule()));
         IllegalArgumentException e =
                 assertThrows(IllegalArgumentException.class, () -> SuggestionRules.byName("x"));

@@ -25,7 +25,10 @@ import picocli.CommandLine.Option;
  * setup it trains a fixed budget at every LR of a log grid (the oracle), runs the range test once
  * per seed, trains at each rule's suggestion with the same budget and seed, and reports the gap to
  * the oracle's best in percentage points, the spread of the suggestions across seeds and the cost
- * of both searches in iterations.
+ * of both searches in iterations. With {@code --scenarios} it runs the scenario benchmark instead
+ * (start states and next phases, {@link Scenarios}; {@link ScenarioBench}), and with {@code
+ * --score} it scores every rule and the verdict offline on saved curves and grids ({@link
+ * ScenarioScore}).
  */
 @Command(
         name = "bench-suggestions",
@@ -71,6 +74,27 @@ public final class BenchSuggestionsCommand implements Callable<Integer> {
             + " previous run left it there, instead of training it again")
     boolean reuseOracle;
 
+    @Option(names = "--scenarios", split = ",", description = "run these scenarios instead of the"
+            + " setups (" + "fresh, warm, transfer, batch16, batch1024, adamw, cnn-bn; probes: shuffled,"
+            + " above-divergence, sharp-minimum); everything goes to --curves"
+            + " (default docs/bench/scenarios)")
+    List<String> scenarios;
+
+    @Option(names = "--confirm", split = ",", description = "with --scenarios: rules to train at for real")
+    List<String> confirm;
+
+    @Option(names = "--one-cycle", split = ",", description = "with --scenarios: one-cycle peaks to"
+            + " train, as multiples of the minimum rule's suggestion")
+    List<Double> oneCycle;
+
+    @Option(names = "--one-cycle-anchor", defaultValue = "minimum", description = "the rule whose"
+            + " suggestion --one-cycle multiplies (default: ${DEFAULT-VALUE}, as fromSuggestion)")
+    String oneCycleAnchor;
+
+    @Option(names = "--score", split = ",", description = "score every rule offline on the curves"
+            + " and oracle grids saved in these folders (no training) and print the tables")
+    List<Path> score;
+
     /** The outcome of one setup. */
     public record SetupResult(String setup, double oracleLr, double oracleAccuracy,
             Map<String, Double> ruleAccuracy, Map<String, double[]> ruleSuggestions,
@@ -80,6 +104,31 @@ public final class BenchSuggestionsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
+        if (score != null) {
+            Map<String, List<ScenarioScore.Run>> sets = ScenarioScore.load(score, seeds);
+            String tables = ScenarioScore.report(sets) + "\n" + ScenarioTables.confirmations(score, sets)
+                    + "\n" + ScenarioTables.costs(score, sets);
+            out.print(tables);
+            if (report != null) {
+                Files.writeString(report, tables);
+            }
+            return 0;
+        }
+        if (scenarios != null) {
+            Path dir = curves != null ? curves : Path.of("docs/bench/scenarios");
+            List<dev.lrfinder.core.SuggestionRule> rules = new ArrayList<>();
+            for (String r : confirm != null ? confirm : List.<String>of()) {
+                rules.add(SuggestionRules.byName(r));
+            }
+            Path mnist = mnistDir != null ? mnistDir : MnistSource.defaultDir();
+            for (String name : scenarios) {
+                try (NDManager manager = NDManager.newBaseManager()) {
+                    new ScenarioBench(dir, out, seeds).anchor(SuggestionRules.byName(oneCycleAnchor)).run(Scenarios.of(name, manager, mnist, limit), grid(),
+                            reuseOracle, rules, oneCycle != null ? oneCycle : List.of());
+                }
+            }
+            return 0;
+        }
         List<SetupResult> results = new ArrayList<>();
         try (NDManager manager = NDManager.newBaseManager()) {
             for (String name : setups) {

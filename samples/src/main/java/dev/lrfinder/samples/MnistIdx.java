@@ -83,7 +83,7 @@ public final class MnistIdx {
                 .build();
     }
 
-    private static byte[] read(Path dir, String name, int magic) throws IOException {
+    static byte[] read(Path dir, String name, int magic) throws IOException {
         Path file = find(dir, name);
         if (file == null) {
             throw new IOException("MNIST file " + name + " not found in " + dir);

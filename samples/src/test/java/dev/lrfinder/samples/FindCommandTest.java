@@ -38,10 +38,10 @@ class FindCommandTest {
                 "--no-progress", "-o", dir.toString());
         assertTrue(out.startsWith("0\n"), out);
         assertTrue(out.contains(Engines.name(engine) + " engine"), out);
-        for (String rule : new String[] {"steepest", "valley", "minimum", "slide", "consensus"}) {
+        for (String rule : new String[] {"steepest", "valley", "minimum", "slide", "consensus", "onset", "guarded"}) {
             assertTrue(out.contains("\n" + rule), rule + " missing:\n" + out);
         }
-        assertTrue(out.contains("consensus *"), out);
+        assertTrue(out.contains("guarded *"), out);
         assertTrue(out.contains("Suggested learning rate: "), out);
         LossCurve csv = LossCurve.fromCsv(Files.readString(dir.resolve("curve.csv")));
         LossCurve json = LossCurve.fromJson(Files.readString(dir.resolve("curve.json")));
