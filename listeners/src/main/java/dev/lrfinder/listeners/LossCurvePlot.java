@@ -25,7 +25,9 @@ final class LossCurvePlot {
                 new XYChartBuilder()
                         .width(900)
                         .height(560)
-                        .title("LR range test: " + result.status().name().toLowerCase())
+                        .title("LR range test: " + result.status().name().toLowerCase() + ", "
+                                + (result.verdict().confident() ? "confident"
+                                        : "NOT confident (" + codes(result) + ")"))
                         .xAxisTitle("learning rate (log scale)")
                         .yAxisTitle("loss")
                         .build();
@@ -77,12 +79,20 @@ final class LossCurvePlot {
                             String.format("suggestion (%s): %.3g", sug.rule(), sug.learningRate()),
                             new double[] {sug.learningRate()},
                             new double[] {y});
-            mark.setMarker(SeriesMarkers.CIRCLE);
-            mark.setMarkerColor(new Color(200, 30, 30));
+            mark.setMarker(result.verdict().confident() ? SeriesMarkers.CIRCLE : SeriesMarkers.CROSS);
+            mark.setMarkerColor(result.verdict().confident() ? new Color(200, 30, 30) : Color.GRAY);
             mark.setLineStyle(new BasicStroke(0f));
             chart.getStyler().setMarkerSize(12);
         }
         return chart;
+    }
+
+    private static String codes(LrFinderResult result) {
+        StringBuilder sb = new StringBuilder();
+        for (var reason : result.verdict().reasons()) {
+            sb.append(sb.length() == 0 ? "" : ", ").append(reason.code());
+        }
+        return sb.toString();
     }
 
     static void write(LrFinderResult result, Path file) throws IOException {

@@ -1,11 +1,13 @@
 package dev.lrfinder.listeners;
 
+import dev.lrfinder.core.CurveVerdict;
 import dev.lrfinder.core.LossCurve;
 import dev.lrfinder.core.RangeTest;
 import dev.lrfinder.core.RangeTestStatus;
 import dev.lrfinder.core.Suggestion;
 import dev.lrfinder.core.SuggestionRule;
 import dev.lrfinder.core.SuggestionRules;
+import dev.lrfinder.core.Verdict;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -26,6 +28,7 @@ public final class LrFinderResult {
     private final Integer divergedAt;
     private final SuggestionRule rule;
     private final String optimizer;
+    private final Verdict verdict;
     private final Map<String, Optional<Suggestion>> suggestions = new LinkedHashMap<>();
 
     LrFinderResult(RangeTest test, SuggestionRule rule, String optimizer) {
@@ -39,6 +42,7 @@ public final class LrFinderResult {
             suggestions.put(r.name(), suggest(r));
         }
         suggestions.computeIfAbsent(rule.name(), k -> suggest(rule));
+        this.verdict = CurveVerdict.assess(curve, test.sweep().numIterations());
     }
 
     /**
@@ -105,6 +109,18 @@ public final class LrFinderResult {
      */
     public SuggestionRule rule() {
         return rule;
+    }
+
+    /**
+     * Tells whether the curve supports a suggestion, and why not when it does not (no clear
+     * descent, a loss that rises from the start, a divergence within the first tenth of the sweep,
+     * rules that disagree beyond the onset, ...; see {@link CurveVerdict}). A suggestion from a
+     * curve that is not confident is a guess: read the plot.
+     *
+     * @return the verdict
+     */
+    public Verdict verdict() {
+        return verdict;
     }
 
     /**
@@ -203,6 +219,8 @@ public final class LrFinderResult {
                 + findSuggestion().map(Suggestion::toString).orElse("none")
                 + ", reason="
                 + stopReason
+                + ", "
+                + verdict
                 + '}';
     }
 }

@@ -13,6 +13,8 @@ import dev.lrfinder.core.RangeTest;
 import dev.lrfinder.core.RangeTestConfig;
 import dev.lrfinder.core.RangeTestStatus;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One range test on one trainer: the engine under both {@link LrRangeTestListener} and {@link
@@ -26,6 +28,8 @@ import java.util.List;
  * tracker is back, the stopped batch's gradients are cleared and the observers are told.
  */
 final class RangeTestSession implements AutoCloseable {
+
+    private static final Logger logger = LoggerFactory.getLogger(RangeTestSession.class);
 
     private final RangeTestConfig config;
     private final DrivenTracker tracker;
@@ -143,7 +147,14 @@ final class RangeTestSession implements AutoCloseable {
         if (trainer != null) {
             clearGradients(trainer);
         }
-        observers.stop(result());
+        LrFinderResult result = result();
+        if (!result.verdict().confident()) {
+            logger.warn("{}: the range-test curve does not support a confident suggestion ({});"
+                    + " read the plot before using {}", owner, result.verdict().details(),
+                    result.findSuggestion().map(x -> String.format("%.3g", x.learningRate()))
+                            .orElse("any learning rate"));
+        }
+        observers.stop(result);
     }
 
     /**

@@ -3,13 +3,14 @@ package dev.lrfinder.metrics;
 import dev.lrfinder.core.CurvePoint;
 import dev.lrfinder.core.LrSweep;
 import dev.lrfinder.core.Suggestion;
+import dev.lrfinder.core.Verdict;
 import dev.lrfinder.listeners.LrFinderResult;
 import dev.lrfinder.listeners.RangeTestObserver;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,6 +37,8 @@ import java.util.function.ToDoubleFunction;
  *
  * <table>
  * <caption>Meters (Prometheus names; every meter has the run, model and job tags)</caption>
+ * <tr><td>lrfinder_range_test_confident</td><td>gauge</td><td>1 if the curve supports its suggestion (the result's verdict), 0 if not, NaN while running</td></tr>
+ * <tr><td>lrfinder_range_test_verdict_reason</td><td>gauge, tag reason</td><td>1 for each reason the curve does not support a suggestion</td></tr>
  * <tr><td>lrfinder_range_test_state</td><td>gauge, tag state</td><td>1 for the current state (running, finished, diverged), 0 for the others</td></tr>
  * <tr><td>lrfinder_range_test_start_time_seconds</td><td>gauge</td><td>when the test started (or the meters were bound), seconds since the epoch</td></tr>
  * <tr><td>lrfinder_range_test_iteration</td><td>gauge</td><td>iterations recorded</td></tr>
@@ -58,13 +61,13 @@ public final class RangeTestMetrics implements MeterBinder, RangeTestObserver {
     private final RunTags tags;
     private final CurveSampler sampler;
     private final List<MeterRegistry> registries = new ArrayList<>();
-    /** The exported curve: step to {learning rate, loss, smoothed loss}. */
-    private final Map<Integer, double[]> curve = new LinkedHashMap<>();
-    /** The meters of this test only (curve and suggestions), removed when another test starts. */
-    private final List<Meter> perTestMeters = new ArrayList<>();
+    private final Map<Integer, double[]> curve = new LinkedHashMap<>(); // step: {lr, loss, smoothed}
+    private final List<Meter> perTestMeters = new ArrayList<>(); // curve, suggestions: this test's
     private final Map<String, double[]> suggestions = new LinkedHashMap<>();
     private String defaultRule;
     private volatile int state = -1;
+    private volatile double confident = Double.NaN;
+    private volatile int reasons;
     private volatile double startTime = Double.NaN;
     private volatile double iteration;
     private volatile double learningRate = Double.NaN;
@@ -123,6 +126,14 @@ public final class RangeTestMetrics implements MeterBinder, RangeTestObserver {
                 "iteration where the loss diverged, -1 if it did not").register(registry);
         gauge("lrfinder.range.test.diverged.learning.rate", m -> m.divergedLr,
                 "learning rate where the loss diverged").register(registry);
+        gauge("lrfinder.range.test.confident", m -> m.confident,
+                "1 if the curve supports the suggestion, 0 if not, NaN while running").register(registry);
+        for (Verdict.Reason reason : Verdict.Reason.values()) {
+            int bit = 1 << reason.ordinal();
+            gauge("lrfinder.range.test.verdict.reason", m -> (m.reasons & bit) != 0 ? 1 : 0,
+                    "1 for each reason the curve does not support a suggestion")
+                    .tag("reason", reason.code()).register(registry);
+        }
         // a registry bound late still gets this test's curve and suggestions
         curve.forEach((step, v) -> registerPoint(registry, step, v));
         suggestions.forEach((rule, v) -> registerSuggestion(registry, rule, v));
@@ -142,6 +153,8 @@ public final class RangeTestMetrics implements MeterBinder, RangeTestObserver {
         reset();
         sampler.span(sweep.startLr(), sweep.endLr(), sweep.shape() != LrSweep.Shape.LINEAR);
         state = 0;
+        confident = Double.NaN;
+        reasons = 0;
     }
 
     /** {@inheritDoc} */
@@ -169,6 +182,12 @@ public final class RangeTestMetrics implements MeterBinder, RangeTestObserver {
     @Override
     public synchronized void onStop(LrFinderResult result) {
         state = result.diverged() ? 2 : 1;
+        confident = result.verdict().confident() ? 1 : 0;
+        int mask = 0;
+        for (Verdict.Reason reason : result.verdict().reasons()) {
+            mask |= 1 << reason.ordinal();
+        }
+        reasons = mask;
         result.divergedAt().ifPresent(i -> {
             divergedIteration = i;
             divergedLr = result.curve().get(i).learningRate();

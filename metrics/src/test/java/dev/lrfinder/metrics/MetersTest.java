@@ -58,6 +58,14 @@ class MetersTest {
                 gauge(registry, "lrfinder.range.test.diverged.iteration", Tags.empty()));
         assertEquals(result.curve().get(n - 1).learningRate(),
                 gauge(registry, "lrfinder.range.test.diverged.learning.rate", Tags.empty()));
+        // the verdict: confident or not, and one series per reason
+        assertEquals(result.verdict().confident() ? 1 : 0,
+                gauge(registry, "lrfinder.range.test.confident", Tags.empty()));
+        for (dev.lrfinder.core.Verdict.Reason reason : dev.lrfinder.core.Verdict.Reason.values()) {
+            assertEquals(result.verdict().reasons().contains(reason) ? 1 : 0,
+                    gauge(registry, "lrfinder.range.test.verdict.reason", Tags.of("reason", reason.code())),
+                    reason.code());
+        }
         // the whole curve, step by step
         for (int step = 0; step < n; step++) {
             Tags s = Tags.of("step", Integer.toString(step));

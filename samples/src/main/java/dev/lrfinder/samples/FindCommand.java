@@ -188,5 +188,8 @@ public final class FindCommand implements Callable<Integer> {
         out.println(result.findSuggestion()
                 .map(s -> String.format("Suggested learning rate: %.4g (%s)", s.learningRate(), s.rule()))
                 .orElse("No learning rate to suggest: " + result.stopReason().orElse("")));
+        out.println(result.verdict().confident()
+                ? "Verdict: confident (the curve supports the suggestion)"
+                : "Verdict: NOT confident, read the plot: " + String.join("; ", result.verdict().details()));
     }
 }
