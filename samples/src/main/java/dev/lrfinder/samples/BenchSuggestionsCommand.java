@@ -76,7 +76,7 @@ public final class BenchSuggestionsCommand implements Callable<Integer> {
 
     @Option(names = "--scenarios", split = ",", description = "run these scenarios instead of the"
             + " setups (" + "fresh, warm, transfer, batch16, batch1024, adamw, cnn-bn; probes: shuffled,"
-            + " above-divergence, sharp-minimum); everything goes to --curves"
+            + " above-divergence, sharp-minimum; held out: batch32, nag); everything goes to --curves"
             + " (default docs/bench/scenarios)")
     List<String> scenarios;
 
