@@ -1,6 +1,8 @@
 package dev.lrfinder.listeners;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.training.LocalParameterServer;
+import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
 import ai.djl.training.optimizer.Adam;
 import ai.djl.training.optimizer.AdamW;
@@ -45,8 +47,9 @@ import java.util.Set;
  *   <li><b>The weights inside the parameter server</b> ({@link #writeWeights}): MXNet's KVStore
  *       keeps its own copy of each weight and pulls it into the parameter arrays after every
  *       update, so restored arrays would be undone by the next step. For one {@code step()} the
- *       optimizer is swapped for one that writes the saved weight. On PyTorch the parameter
- *       server updates the arrays in place and the step writes the same values again.
+ *       optimizer is swapped for one that writes the saved weight. DJL's own {@code
+ *       LocalParameterServer} (PyTorch) updates the parameter arrays in place; on one device, with
+ *       a parameter store that keeps no copies, that step is skipped ({@link #stepsArraysInPlace}).
  * </ol>
  *
  * <p>Engines also differ on one public behaviour: PyTorch accumulates gradients and clears them
@@ -69,13 +72,7 @@ final class DjlInternals {
 
     private DjlInternals() {}
 
-    /**
-     * Where a trainer keeps its optimizer.
-     *
-     * @param holder the object whose field references the optimizer
-     * @param field the field, accessible
-     * @param optimizer the optimizer
-     */
+    /** Where a trainer keeps its optimizer: the object whose field references it, and the field. */
     record Location(Object holder, Field field, Optimizer optimizer) {}
 
     /** Finds the optimizer of a trainer and the field that holds it, or empty. */
@@ -118,12 +115,7 @@ final class DjlInternals {
                 + EXPLICIT_WIRING));
     }
 
-    /**
-     * Replaces an optimizer's learning-rate tracker.
-     *
-     * @return the tracker it replaced
-     * @throws IllegalStateException if the optimizer has no learning-rate tracker field
-     */
+    /** Replaces an optimizer's learning-rate tracker and returns the one it replaced. */
     static ParameterTracker swapLearningRate(Optimizer optimizer, ParameterTracker tracker,
             String who) {
         Field f = learningRateField(optimizer, who);
@@ -218,6 +210,23 @@ final class DjlInternals {
                     trainer));
         } catch (NoSuchFieldException e) {
             return true;
+        }
+    }
+
+    /**
+     * Tells whether the next step updates the parameter arrays themselves, so that restoring them
+     * in place is enough: DJL's {@code LocalParameterServer}, one device, and a parameter store
+     * without copies ({@code ParameterStore.copy}).
+     */
+    static boolean stepsArraysInPlace(Trainer trainer, Location location) {
+        if (!(location.holder() instanceof LocalParameterServer) || trainer.getDevices().length != 1) {
+            return false;
+        }
+        try {
+            Object store = read(Trainer.class.getDeclaredField("parameterStore"), trainer);
+            return Boolean.FALSE.equals(read(ParameterStore.class.getDeclaredField("copy"), store));
+        } catch (NoSuchFieldException e) {
+            return false; // another DJL: write through the parameter server, which is always right
         }
     }
 

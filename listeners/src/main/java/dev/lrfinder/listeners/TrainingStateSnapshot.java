@@ -68,7 +68,7 @@ final class TrainingStateSnapshot implements AutoCloseable {
         for (Pair<NDArray, NDArray> p : parameters) {
             p.getValue().copyTo(p.getKey());
         }
-        if (DjlInternals.hasStepped(trainer)) {
+        if (DjlInternals.hasStepped(trainer) && !DjlInternals.stepsArraysInPlace(trainer, location)) {
             DjlInternals.writeWeights(trainer, location, byId);
         }
         Optimizer optimizer = location.optimizer();

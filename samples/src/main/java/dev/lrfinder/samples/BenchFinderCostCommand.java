@@ -4,16 +4,13 @@ import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.DefaultTrainingConfig;
-import ai.djl.training.EasyTrain;
 import ai.djl.training.Trainer;
-import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.training.loss.Loss;
 import dev.lrfinder.listeners.LrFinder;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -109,19 +106,6 @@ public final class BenchFinderCostCommand implements Callable<Integer> {
 
     /** Trains {@code n} bare iterations (cycling over the data); returns the seconds. */
     private static double bare(Trainer trainer, RandomAccessDataset data, int n) throws Exception {
-        long t0 = System.nanoTime();
-        Iterator<Batch> batches = trainer.iterateDataset(data).iterator();
-        for (int i = 0; i < n; i++) {
-            if (!batches.hasNext()) {
-                batches = trainer.iterateDataset(data).iterator();
-            }
-            try (Batch batch = batches.next()) {
-                EasyTrain.trainBatch(trainer, batch);
-                trainer.step();
-            }
-        }
-        // engines run asynchronously: wait for the last update before stopping the clock
-        trainer.getModel().getBlock().getParameters().valueAt(0).getArray().toFloatArray();
-        return (System.nanoTime() - t0) / 1e9;
+        return n * BenchOverheadCommand.segment(trainer, data, trainer.iterateDataset(data).iterator(), n);
     }
 }

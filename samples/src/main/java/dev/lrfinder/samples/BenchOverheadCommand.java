@@ -131,7 +131,7 @@ public final class BenchOverheadCommand implements Callable<Integer> {
     }
 
     /** Trains {@code n} iterations (cycling over the data) and returns seconds per iteration. */
-    private static double segment(Trainer trainer, RandomAccessDataset data,
+    static double segment(Trainer trainer, RandomAccessDataset data,
             java.util.Iterator<Batch> batches, int n) throws Exception {
         long t0 = System.nanoTime();
         for (int i = 0; i < n; i++) {
