@@ -158,14 +158,14 @@ public final class LrFinder {
         if (!batches.hasNext()) {
             throw new IllegalArgumentException("trainingSet has no batch: the dataset is empty");
         }
+        List<NDArray> losses = new ArrayList<>(trainer.getDevices().length); // reused: one per split
         for (int i = 1; session.wantsIteration(); i++) {
             if (!batches.hasNext()) {
                 batches = batches(trainer, trainingSet, dataManager); // cycle over the data
             }
             double lr = session.nextLearningRate();
-            List<NDArray> losses;
             try (Batch batch = batches.next()) {
-                losses = trainBatch(trainer, batch);
+                trainBatch(trainer, batch, losses);
                 trainer.step();
             }
             if (validationSet == null) {
@@ -189,10 +189,10 @@ public final class LrFinder {
                 : dataset.getData(manager)).iterator();
     }
 
-    /** Forward and backward over a batch split across the trainer's devices; returns the losses. */
-    private static List<NDArray> trainBatch(Trainer trainer, Batch batch) {
+    /** Forward and backward over a batch split across the trainer's devices, into {@code losses}. */
+    private static void trainBatch(Trainer trainer, Batch batch, List<NDArray> losses) {
         Batch[] splits = batch.split(trainer.getDevices(), false);
-        List<NDArray> losses = new ArrayList<>(splits.length);
+        losses.clear();
         try (GradientCollector collector = trainer.newGradientCollector()) {
             for (Batch split : splits) {
                 NDList labels = split.getLabels();
@@ -203,7 +203,6 @@ public final class LrFinder {
                 losses.add(loss);
             }
         }
-        return losses;
     }
 
     private double validationLoss(Trainer trainer, Dataset validationSet, NDManager manager)
