@@ -115,6 +115,9 @@ final class SimulatedRun implements AutoCloseable {
             case "lrfinder_range_test_state" ->
                     labels.path("state").asText().equals(result.diverged() ? "diverged" : "finished") ? 1.0 : -1.0;
             case "lrfinder_range_test_iteration" -> (double) result.curve().size();
+            case "lrfinder_range_test_confident" -> result.verdict().confident() ? 1.0 : 0.0;
+            case "lrfinder_range_test_verdict_reason" -> result.verdict().reasons().stream()
+                    .anyMatch(r -> r.code().equals(labels.path("reason").asText())) ? 1.0 : 0.0;
             case "lrfinder_range_test_diverged_iteration" -> result.divergedAt().map(i -> (double) i).orElse(-1.0);
             case "lrfinder_range_test_diverged_learning_rate" ->
                     result.divergedAt().map(i -> result.curve().get(i).learningRate()).orElse(Double.NaN);
