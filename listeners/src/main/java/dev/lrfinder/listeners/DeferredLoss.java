@@ -18,6 +18,10 @@ import java.util.Map;
  * for it to finish and empty that pipeline. {@link #swap} instead queues this batch's loss and
  * reads the previous batch's, which finished long ago. One scalar per device split is read per
  * batch; nothing else.
+ *
+ * <p>Public for listeners that report the loss, such as lrfinder-metrics' {@code TrainingMetrics}
+ * or a user's own: call {@link #swap} from {@code onTrainingBatch}, {@link #flush} from {@code
+ * onEpoch}, and {@link #close} from {@code onTrainingEnd}.
  */
 public final class DeferredLoss implements AutoCloseable {
 
