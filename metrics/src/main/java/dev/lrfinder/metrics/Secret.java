@@ -69,8 +69,10 @@ public final class Secret {
         try {
             v = Files.readString(file, StandardCharsets.UTF_8).lines().findFirst().orElse("").strip();
         } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException("cannot read the secret file " + file + " ("
-                    + e.getClass().getSimpleName() + ")");
+            String why = e instanceof java.nio.file.NoSuchFileException ? "no such file"
+                    : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                    : e.getClass().getSimpleName(); // never the message: it could quote the file
+            throw new IllegalArgumentException("cannot read the secret file " + file + " (" + why + ")");
         }
         if (v.isEmpty()) {
             throw new IllegalArgumentException("the secret file " + file + " is empty");

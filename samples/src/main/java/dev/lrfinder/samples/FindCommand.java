@@ -65,7 +65,7 @@ public final class FindCommand implements Callable<Integer> {
     @Option(names = "--linear", description = "sweep linearly instead of exponentially")
     boolean linear;
 
-    @Option(names = "--rule", description = "steepest, valley, minimum, slide or consensus (default: the library default)")
+    @Option(names = "--rule", description = "steepest, valley, minimum, slide, consensus, onset or guarded (default: the library default, guarded)")
     String rule;
 
     @Option(names = "--validation-batches", defaultValue = "0",

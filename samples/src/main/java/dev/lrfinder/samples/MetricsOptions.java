@@ -70,11 +70,12 @@ final class MetricsOptions {
                     + " got " + pushgateway, e);
         }
         if (ca != null) {
-            b.optTrustedCa(ca);
+            named("--pushgateway-ca", () -> b.optTrustedCa(ca));
         }
         if (user != null) {
-            b.optBasicAuth(user, passwordFile != null ? Secret.fromFile(passwordFile)
-                    : Secret.fromEnv("LRFINDER_PUSHGATEWAY_PASSWORD"));
+            named(passwordFile != null ? "--pushgateway-password-file" : "--pushgateway-user",
+                    () -> b.optBasicAuth(user, passwordFile != null ? Secret.fromFile(passwordFile)
+                            : Secret.fromEnv("LRFINDER_PUSHGATEWAY_PASSWORD")));
         }
         if (keep) {
             b.optKeepGroup();
@@ -82,6 +83,15 @@ final class MetricsOptions {
             b.optDeleteAfter(Duration.ofSeconds(deleteAfter));
         }
         target = b.build();
+    }
+
+    /** Runs a check whose error names no option, and names it. */
+    private static void named(String option, Runnable check) {
+        try {
+            check.run();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new IllegalArgumentException(option + ": " + e.getMessage(), e);
+        }
     }
 
     /** Tells whether any metrics output was asked for. */

@@ -76,6 +76,11 @@ class FindCommandTest {
             String err = runErr("find", c[0], c[1], "-o", out);
             assertOneLine(err, "lrfinder: " + c[2]);
         }
+        assertOneLine(runErr("find", "--pushgateway", "127.0.0.1:9", "--pushgateway-ca",
+                dir.resolve("missing.pem").toString(), "-o", out), "lrfinder: --pushgateway-ca: ");
+        assertOneLine(runErr("find", "--pushgateway", "127.0.0.1:9", "--pushgateway-user", "bob",
+                "--pushgateway-password-file", dir.resolve("missing").toString(), "-o", out),
+                "lrfinder: --pushgateway-password-file: ");
         assertOneLine(runErr("find", "-o", file.toString()), "lrfinder: -o/--output must be a folder");
         assertOneLine(runErr("find", "-o", file.resolve("sub").toString()),
                 "lrfinder: -o/--output must be a folder that can be created");
