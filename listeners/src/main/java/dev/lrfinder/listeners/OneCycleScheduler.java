@@ -7,6 +7,7 @@ import ai.djl.training.optimizer.Sgd;
 import ai.djl.training.tracker.ParameterTracker;
 import dev.lrfinder.core.OneCycleOptions;
 import dev.lrfinder.core.OneCycleSchedule;
+import dev.lrfinder.core.Suggestion;
 import dev.lrfinder.core.SuggestionRules;
 import java.util.Optional;
 
@@ -62,9 +63,12 @@ public final class OneCycleScheduler extends TrainingListenerAdapter {
     /**
      * Returns a one-cycle scheduler for a range test's result, ready to add to a {@code
      * DefaultTrainingConfig}, with PyTorch's defaults but the peak: {@link #PEAK_PER_SUGGESTION_SGD}
-     * x the {@code minimum} rule's suggestion when the test drove SGD or Nag, {@link
-     * #PEAK_PER_SUGGESTION_ADAPTIVE} x for any other optimizer (including one the test could not
-     * see), the multiples docs/SCHEDULES.md measured.
+     * x the anchor when the test drove SGD or Nag, {@link #PEAK_PER_SUGGESTION_ADAPTIVE} x for any
+     * other optimizer (including one the test could not see), the multiples docs/SCHEDULES.md
+     * measured. The anchor is the {@code minimum} rule's suggestion when the result's verdict is
+     * confident, and the result's own suggestion when it is not: on a flat curve (a warm model)
+     * {@code minimum} reads noise, while the default rule falls back to the onset
+     * (docs/BENCHMARKS.md).
      *
      * @param result a range-test result with a suggestion
      * @param totalSteps the optimizer steps of the training run
@@ -77,8 +81,8 @@ public final class OneCycleScheduler extends TrainingListenerAdapter {
 
     /**
      * Returns a one-cycle scheduler whose peak is a given multiple of the same suggestion {@link
-     * #fromSuggestion(LrFinderResult, int)} anchors on: the {@code minimum} rule's, or the result's
-     * own when that rule gave none.
+     * #fromSuggestion(LrFinderResult, int)} anchors on: the {@code minimum} rule's on a confident
+     * curve, else (or when that rule gave none) the result's own.
      *
      * @param result a range-test result with a suggestion
      * @param totalSteps the optimizer steps of the training run
@@ -96,13 +100,15 @@ public final class OneCycleScheduler extends TrainingListenerAdapter {
                 .build();
     }
 
-    /** The learning rate the peak multiplies: the minimum rule's, else the result's own. */
-    private static double anchor(LrFinderResult result) {
-        return result.suggestions()
-                .getOrDefault(SuggestionRules.minimum().name(), Optional.empty())
-                .or(result::findSuggestion)
-                .orElseGet(result::suggestion)
-                .learningRate();
+    /**
+     * The learning rate the peak multiplies: the minimum rule's on a confident curve (the rule the
+     * multiples were measured on), else the result's own suggestion.
+     */
+    static double anchor(LrFinderResult result) {
+        Optional<Suggestion> minimum = result.verdict().confident()
+                ? result.suggestions().getOrDefault(SuggestionRules.minimum().name(), Optional.empty())
+                : Optional.empty();
+        return minimum.or(result::findSuggestion).orElseGet(result::suggestion).learningRate();
     }
 
     /**

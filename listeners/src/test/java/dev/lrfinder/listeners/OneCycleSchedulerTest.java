@@ -174,6 +174,22 @@ class OneCycleSchedulerTest {
     }
 
     @Test
+    void onACurveWithoutAClearDescentThePeakAnchorsOnTheResultsOwnSuggestion() {
+        // a warm model: flat with noise, then the loss turns worse and diverges
+        java.util.function.DoubleUnaryOperator warm = lr -> lr < 0.3
+                ? 0.2 + 0.004 * Math.sin(37 * Math.log(lr))
+                : 0.2 + 2 * Math.pow(lr / 0.3, 2);
+        LrFinderResult r = Fixtures.result(1e-7, 10, 100, warm, SuggestionRules.defaultRule(), "Sgd");
+        assertTrue(!r.verdict().confident(), r.verdict().toString());
+        double own = r.suggestion().learningRate();
+        double minimum = r.suggestions().get("minimum").orElseThrow().learningRate();
+        assertTrue(Math.abs(Math.log(own / minimum)) > Math.log(2), own + " vs minimum " + minimum);
+        assertEquals(OneCycleScheduler.PEAK_PER_SUGGESTION_SGD * own,
+                OneCycleScheduler.fromSuggestion(r, 500).schedule().maxLr(), 1e-12);
+        assertEquals(2 * own, OneCycleScheduler.fromSuggestion(r, 500, 2).schedule().maxLr(), 1e-12);
+    }
+
+    @Test
     void badParametersAreRejected() {
         assertThrows(IllegalArgumentException.class,
                 () -> OneCycleScheduler.builder().setMaxLr(-1).setTotalSteps(10).build());
