@@ -63,15 +63,6 @@ public final class RangeTestConfig {
     }
 
     /**
-     * Returns the defaults.
-     *
-     * @return the configuration {@link #builder()} builds unchanged
-     */
-    public static RangeTestConfig defaults() {
-        return builder().build();
-    }
-
-    /**
      * Returns the sweep.
      *
      * @return the learning rate of every iteration

@@ -28,14 +28,17 @@ class MetersTest {
 
     /** A scripted range test: loss falls with the LR, then explodes at iteration 60. */
     static LrFinderResult scriptedRun(RangeTestMetrics metrics) {
-        RangeTest test = RangeTest.builder().optStartLr(1e-5).optEndLr(10).optNumIterations(100).build();
+        return observe(metrics, RangeTest.builder().optStartLr(1e-5).optEndLr(10).optNumIterations(100).build(),
+                i -> i < 60 ? 2.3 - 0.03 * i : 100 * (i - 59));
+    }
+
+    /** Feeds a test the loss of each iteration, telling the metrics as a live test would. */
+    static LrFinderResult observe(RangeTestMetrics metrics, RangeTest test,
+            java.util.function.IntToDoubleFunction lossAt) {
         metrics.onStart(test.sweep());
-        int i = 0;
-        while (test.status() == RangeTestStatus.RUNNING) {
-            double loss = i < 60 ? 2.3 - 0.03 * i : 100 * (i - 59);
-            test.record(loss);
+        for (int i = 0; test.status() == RangeTestStatus.RUNNING; i++) {
+            test.record(lossAt.applyAsDouble(i));
             metrics.onIteration(test.lastPoint());
-            i++;
         }
         LrFinderResult result = LrFinderResult.of(test, SuggestionRules.defaultRule());
         metrics.onStop(result);

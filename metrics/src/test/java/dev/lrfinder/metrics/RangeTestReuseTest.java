@@ -24,17 +24,8 @@ class RangeTestReuseTest {
     static LrFinderResult run(RangeTestMetrics metrics, double endLr, int iterations, double scale,
             int divergeAt) {
         RangeTest test = RangeTest.builder().optStartLr(1e-5).optEndLr(endLr).optNumIterations(iterations).build();
-        metrics.onStart(test.sweep());
-        int i = 0;
-        while (test.status() == RangeTestStatus.RUNNING) {
-            double loss = divergeAt < 0 || i < divergeAt ? scale * 2.3 * Math.exp(-0.003 * i) : 100 * scale * (i - divergeAt + 1);
-            test.record(loss);
-            metrics.onIteration(test.lastPoint());
-            i++;
-        }
-        LrFinderResult result = LrFinderResult.of(test, SuggestionRules.defaultRule());
-        metrics.onStop(result);
-        return result;
+        return MetersTest.observe(metrics, test, i -> divergeAt < 0 || i < divergeAt
+                ? scale * 2.3 * Math.exp(-0.003 * i) : 100 * scale * (i - divergeAt + 1));
     }
 
     static List<Gauge> curveGauges(PrometheusMeterRegistry registry, String name) {
