@@ -12,7 +12,11 @@ package dev.lrfinder.core;
  *     no validation set
  */
 public record CurvePoint(
-        int iteration, double learningRate, double loss, double smoothedLoss, double validationLoss) {
+        int iteration,
+        double learningRate,
+        double loss,
+        double smoothedLoss,
+        double validationLoss) {
 
     /**
      * Creates a point without a validation loss.

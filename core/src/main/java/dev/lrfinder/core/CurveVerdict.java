@@ -5,24 +5,24 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Says whether a range-test curve supports a suggestion: a pure function of the curve. It reads
- * the curve's {@link CurveShape} and finds these reasons not to trust a suggestion, in this order:
+ * Says whether a range-test curve supports a suggestion: a pure function of the curve. It reads the
+ * curve's {@link CurveShape} and finds these reasons not to trust a suggestion, in this order:
  *
  * <ul>
  *   <li>{@code early-divergence}: the loss diverged within the first tenth of the sweep;
  *   <li>{@code too-short}: fewer than {@link CurveShape#MIN_POINTS} finite points after the first
  *       tenth;
- *   <li>{@code rises-from-start}: the lowest level lies in the first tenth of the points read,
- *       and the loss turns worse after it (the sweep starts at or above the useful range);
+ *   <li>{@code rises-from-start}: the lowest level lies in the first tenth of the points read, and
+ *       the loss turns worse after it (the sweep starts at or above the useful range);
  *   <li>{@code no-clear-descent}: the level does not descend by more than its tolerance (noise
  *       larger than the descent), or by less than {@link #CLEAR_DESCENT} of the starting loss (a
- *       flat curve): a warm model, a model at a minimum, or data with nothing to learn look
- *       alike, and only the onset is left to read;
+ *       flat curve): a warm model, a model at a minimum, or data with nothing to learn look alike,
+ *       and only the onset is left to read;
  *   <li>{@code no-onset}: the loss never turns worse, so the sweep ended too early;
- *   <li>{@code rules-disagree}: on a clear descent, {@code consensus} exceeds {@code onset} by
- *       more than {@link #MAX_DISAGREEMENT}, i.e. it lies beyond the onset, where the loss already
- *       turns worse (the descent's rules read the divergence; {@code guarded} then falls back to
- *       the onset).
+ *   <li>{@code rules-disagree}: on a clear descent, {@code consensus} exceeds {@code onset} by more
+ *       than {@link #MAX_DISAGREEMENT}, i.e. it lies beyond the onset, where the loss already turns
+ *       worse (the descent's rules read the divergence; {@code guarded} then falls back to the
+ *       onset).
  * </ul>
  *
  * <p>The two constants were measured on the scenario benchmark (docs/BENCHMARKS.md).
@@ -68,33 +68,46 @@ public final class CurveVerdict {
         boolean stopped = finite < n || n < plannedIterations;
         if (stopped && finite <= plannedIterations / 10) {
             reasons.add(Verdict.Reason.EARLY_DIVERGENCE);
-            details.add(String.format("the loss diverged after %d of %d planned iterations, within"
-                    + " the first tenth of the sweep; start the sweep lower", finite, plannedIterations));
+            details.add(
+                    String.format(
+                            "the loss diverged after %d of %d planned iterations, within"
+                                    + " the first tenth of the sweep; start the sweep lower",
+                            finite, plannedIterations));
         }
         CurveShape shape = CurveShape.of(curve);
         if (shape == null) {
             reasons.add(Verdict.Reason.TOO_SHORT);
-            details.add(String.format("only %d finite points, fewer than %d after the first tenth",
-                    finite, CurveShape.MIN_POINTS));
+            details.add(
+                    String.format(
+                            "only %d finite points, fewer than %d after the first tenth",
+                            finite, CurveShape.MIN_POINTS));
             return new Verdict(reasons, details);
         }
         int read = shape.finite() - shape.from();
         if (shape.best() <= shape.from() + Math.max(2, read / 10) && shape.turnsWorse()) {
             reasons.add(Verdict.Reason.RISES_FROM_START);
-            details.add(String.format("the loss is lowest at lr %.3g, at the start of the reading,"
-                    + " and only rises after it", curve.get(shape.best()).learningRate()));
+            details.add(
+                    String.format(
+                            "the loss is lowest at lr %.3g, at the start of the reading,"
+                                    + " and only rises after it",
+                            curve.get(shape.best()).learningRate()));
         }
         if (!clearDescent(shape)) {
             reasons.add(Verdict.Reason.NO_CLEAR_DESCENT);
-            details.add(String.format("no clear descent: the loss falls by %.3g from %.3g, not"
-                    + " more than a third of it and than the %.3g its level's noise (%.3g per batch)"
-                    + " allows; the suggestion rests on the onset alone", shape.descent(),
-                    shape.startLevel(), shape.tolerance(), shape.noise()));
+            details.add(
+                    String.format(
+                            "no clear descent: the loss falls by %.3g from %.3g, not"
+                                    + " more than a third of it and than the %.3g its level's noise (%.3g per batch)"
+                                    + " allows; the suggestion rests on the onset alone",
+                            shape.descent(), shape.startLevel(), shape.tolerance(), shape.noise()));
         }
         if (!shape.turnsWorse() && !stopped) {
             reasons.add(Verdict.Reason.NO_ONSET);
-            details.add(String.format("the loss never turns worse up to lr %.3g: raise the end of"
-                    + " the sweep", curve.get(n - 1).learningRate()));
+            details.add(
+                    String.format(
+                            "the loss never turns worse up to lr %.3g: raise the end of"
+                                    + " the sweep",
+                            curve.get(n - 1).learningRate()));
         }
         if (reasons.isEmpty()) {
             Optional<Suggestion> c = SuggestionRules.consensus().suggest(curve);
@@ -103,10 +116,14 @@ public final class CurveVerdict {
                 double ratio = c.get().learningRate() / o.get().learningRate();
                 if (ratio > MAX_DISAGREEMENT) {
                     reasons.add(Verdict.Reason.RULES_DISAGREE);
-                    details.add(String.format("the rules disagree: consensus (%.3g) lies %.1f times"
-                            + " above onset (%.3g), beyond the lr %.3g where the loss turns worse",
-                            c.get().learningRate(), ratio, o.get().learningRate(),
-                            o.get().pointLearningRate()));
+                    details.add(
+                            String.format(
+                                    "the rules disagree: consensus (%.3g) lies %.1f times"
+                                            + " above onset (%.3g), beyond the lr %.3g where the loss turns worse",
+                                    c.get().learningRate(),
+                                    ratio,
+                                    o.get().learningRate(),
+                                    o.get().pointLearningRate()));
                 }
             }
         }

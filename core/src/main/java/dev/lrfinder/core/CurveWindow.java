@@ -2,9 +2,9 @@ package dev.lrfinder.core;
 
 /**
  * The part of a curve the suggestion rules read. Like fast.ai, it drops the first tenth of the
- * points (the loss is still settling) and the last points (at most five, a tenth of a short
- * curve), where the test is already diverging; it also ends before the first point whose
- * smoothed loss is not finite.
+ * points (the loss is still settling) and the last points (at most five, a tenth of a short curve),
+ * where the test is already diverging; it also ends before the first point whose smoothed loss is
+ * not finite.
  *
  * @param curve the whole curve
  * @param from the first index inside the window

@@ -4,8 +4,8 @@ import java.util.Optional;
 
 /**
  * Decides when a range test has diverged: the loss is NaN or infinite, or the smoothed loss has
- * risen above {@code factor} times the best smoothed loss seen so far (fast.ai and Lightning use
- * 4, pytorch-lr-finder 5). The first iteration only sets the best loss.
+ * risen above {@code factor} times the best smoothed loss seen so far (fast.ai and Lightning use 4,
+ * pytorch-lr-finder 5). The first iteration only sets the best loss.
  */
 public final class DivergenceRule {
 

@@ -17,8 +17,8 @@ import java.util.List;
  *
  * <p>A curve writes itself as CSV ({@link #toCsv()}) and JSON ({@link #toJson()}); both read back
  * to an equal curve, bit for bit. NaN and infinite losses survive the round trip: CSV writes them
- * as {@code NaN}/{@code Infinity}, JSON as {@code null} (NaN) or the strings {@code "Infinity"}
- * and {@code "-Infinity"}.
+ * as {@code NaN}/{@code Infinity}, JSON as {@code null} (NaN) or the strings {@code "Infinity"} and
+ * {@code "-Infinity"}.
  */
 public final class LossCurve {
 
@@ -111,11 +111,16 @@ public final class LossCurve {
     public String toCsv() {
         StringBuilder sb = new StringBuilder(CSV_HEADER).append('\n');
         for (CurvePoint p : points) {
-            sb.append(p.iteration()).append(',')
-                    .append(p.learningRate()).append(',')
-                    .append(p.loss()).append(',')
-                    .append(p.smoothedLoss()).append(',')
-                    .append(p.validationLoss()).append('\n');
+            sb.append(p.iteration())
+                    .append(',')
+                    .append(p.learningRate())
+                    .append(',')
+                    .append(p.loss())
+                    .append(',')
+                    .append(p.smoothedLoss())
+                    .append(',')
+                    .append(p.validationLoss())
+                    .append('\n');
         }
         return sb.toString();
     }

@@ -2,8 +2,8 @@ package dev.lrfinder.core;
 
 /**
  * Debiased exponential moving average of the loss, as fast.ai and Lightning smooth a range test:
- * {@code avg = beta * avg + (1 - beta) * loss}, reported as {@code avg / (1 - beta^n)} after
- * {@code n} values so that the first values are not pulled towards zero.
+ * {@code avg = beta * avg + (1 - beta) * loss}, reported as {@code avg / (1 - beta^n)} after {@code
+ * n} values so that the first values are not pulled towards zero.
  */
 public final class LossSmoother {
 

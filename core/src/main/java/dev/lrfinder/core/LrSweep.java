@@ -1,8 +1,8 @@
 package dev.lrfinder.core;
 
 /**
- * The learning rate of each iteration of a range test: it grows from {@code startLr} at iteration
- * 0 to {@code endLr} at the last iteration, either geometrically ({@link #exponential}) or
+ * The learning rate of each iteration of a range test: it grows from {@code startLr} at iteration 0
+ * to {@code endLr} at the last iteration, either geometrically ({@link #exponential}) or
  * arithmetically ({@link #linear}).
  */
 public final class LrSweep {
@@ -136,7 +136,13 @@ public final class LrSweep {
     /** {@inheritDoc} */
     @Override
     public String toString() {
-        return shape.name().toLowerCase() + " sweep " + startLr + " -> " + endLr + " in "
-                + numIterations + " iterations";
+        return shape.name().toLowerCase()
+                + " sweep "
+                + startLr
+                + " -> "
+                + endLr
+                + " in "
+                + numIterations
+                + " iterations";
     }
 }

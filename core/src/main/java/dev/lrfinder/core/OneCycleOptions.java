@@ -62,14 +62,22 @@ public abstract class OneCycleOptions<T extends OneCycleOptions<T>> {
     public T setTotalSteps(int epochs, int stepsPerEpoch) {
         if (epochs <= 0 || stepsPerEpoch <= 0) {
             throw new IllegalArgumentException(
-                    "totalSteps must be > 0, got epochs " + epochs + " x stepsPerEpoch "
+                    "totalSteps must be > 0, got epochs "
+                            + epochs
+                            + " x stepsPerEpoch "
                             + stepsPerEpoch);
         }
         long steps = (long) epochs * stepsPerEpoch;
         if (steps > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("totalSteps must be <= " + Integer.MAX_VALUE
-                    + ", got epochs " + epochs + " x stepsPerEpoch " + stepsPerEpoch + " = "
-                    + steps);
+            throw new IllegalArgumentException(
+                    "totalSteps must be <= "
+                            + Integer.MAX_VALUE
+                            + ", got epochs "
+                            + epochs
+                            + " x stepsPerEpoch "
+                            + stepsPerEpoch
+                            + " = "
+                            + steps);
         }
         this.totalSteps = (int) steps;
         return self();
@@ -98,8 +106,7 @@ public abstract class OneCycleOptions<T extends OneCycleOptions<T>> {
     }
 
     /**
-     * Sets the final divisor: the schedule ends at {@code initial / finalDivFactor} (default
-     * 1e4).
+     * Sets the final divisor: the schedule ends at {@code initial / finalDivFactor} (default 1e4).
      *
      * @param finalDivFactor &gt; 0
      * @return this builder
@@ -121,8 +128,7 @@ public abstract class OneCycleOptions<T extends OneCycleOptions<T>> {
     }
 
     /**
-     * Uses three phases: up, back down to the start, then down to the final value (default
-     * false).
+     * Uses three phases: up, back down to the start, then down to the final value (default false).
      *
      * @param threePhase whether to use three phases
      * @return this builder
@@ -133,8 +139,8 @@ public abstract class OneCycleOptions<T extends OneCycleOptions<T>> {
     }
 
     /**
-     * Sets the momentum range (default 0.95 and 0.85): momentum starts and ends at {@code max}
-     * and is lowest where the learning rate peaks.
+     * Sets the momentum range (default 0.95 and 0.85): momentum starts and ends at {@code max} and
+     * is lowest where the learning rate peaks.
      *
      * @param max the momentum at the ends, in [0, 1)
      * @param base the momentum at the peak learning rate, in [0, 1)

@@ -9,8 +9,8 @@ package dev.lrfinder.core;
  * finalDivFactor} at the last step, while the momentum moves the opposite way (max, base, max).
  * Three phases: up to {@code maxLr}, back down to the start over as many steps, then down to the
  * final value. The warm-up ends at step {@code warmupFraction * totalSteps - 1} (at least step 1)
- * and the last value is reached at step {@code totalSteps - 1}, as in PyTorch; later steps hold
- * the last value.
+ * and the last value is reached at step {@code totalSteps - 1}, as in PyTorch; later steps hold the
+ * last value.
  */
 public final class OneCycleSchedule implements LrSchedule {
 
@@ -50,9 +50,12 @@ public final class OneCycleSchedule implements LrSchedule {
         maxMomentum = Checks.inUnitInterval("maxMomentum", b.maxMomentum);
         baseMomentum = Checks.inUnitInterval("baseMomentum", b.baseMomentum);
         if (b.cycleMomentum && baseMomentum > maxMomentum) {
-            throw new IllegalArgumentException("momentum bounds are in reverse order: max "
-                    + maxMomentum + " must be >= base " + baseMomentum
-                    + " (optMomentum(max, base): momentum is lowest at the peak learning rate)");
+            throw new IllegalArgumentException(
+                    "momentum bounds are in reverse order: max "
+                            + maxMomentum
+                            + " must be >= base "
+                            + baseMomentum
+                            + " (optMomentum(max, base): momentum is lowest at the peak learning rate)");
         }
         cycleMomentum = b.cycleMomentum;
 
@@ -62,7 +65,8 @@ public final class OneCycleSchedule implements LrSchedule {
         double last = totalSteps - 1;
         double warmEnd = Math.min(Math.max(1, warmupFraction * totalSteps - 1), last);
         if (threePhase) {
-            double downEnd = Math.min(Math.max(warmEnd + 1, 2 * warmupFraction * totalSteps - 2), last);
+            double downEnd =
+                    Math.min(Math.max(warmEnd + 1, 2 * warmupFraction * totalSteps - 2), last);
             phaseEnds = new double[] {warmEnd, downEnd, last};
             lrPoints = new double[] {initial, maxLr, initial, end};
             momentumPoints = new double[] {maxMomentum, baseMomentum, maxMomentum, maxMomentum};
@@ -156,8 +160,13 @@ public final class OneCycleSchedule implements LrSchedule {
     public String toString() {
         return String.format(
                 "one-cycle max %.4g over %d steps (warm-up %.2f, div %.4g, final div %.4g, %s%s)",
-                maxLr, totalSteps, warmupFraction, divFactor, finalDivFactor,
-                annealing.name().toLowerCase(), threePhase ? ", three phases" : "");
+                maxLr,
+                totalSteps,
+                warmupFraction,
+                divFactor,
+                finalDivFactor,
+                annealing.name().toLowerCase(),
+                threePhase ? ", three phases" : "");
     }
 
     /** Builds a {@link OneCycleSchedule}. */

@@ -5,12 +5,14 @@ import java.util.Optional;
 /**
  * The rules that read the onset of a curve ({@link CurveShape}): {@code onset}, a quarter of the
  * learning rate where the loss turns worse for good (Smith's base learning rate, a third to a
- * quarter of the maximum, arXiv 1506.01186, section 3.3), and {@code guarded}, the default,
- * {@code consensus} guarded by it.
+ * quarter of the maximum, arXiv 1506.01186, section 3.3), and {@code guarded}, the default, {@code
+ * consensus} guarded by it.
  */
 final class OnsetRules {
 
-    /** Smith's base learning rate is a third to a quarter of the onset; the rules take a quarter. */
+    /**
+     * Smith's base learning rate is a third to a quarter of the onset; the rules take a quarter.
+     */
     static final double ONSET_DIVISOR = 4;
 
     private OnsetRules() {}
@@ -29,8 +31,12 @@ final class OnsetRules {
             if (shape == null) {
                 return Optional.empty();
             }
-            return Optional.of(at(curve, name(), shape.onset(),
-                    curve.get(shape.onset()).learningRate() / ONSET_DIVISOR));
+            return Optional.of(
+                    at(
+                            curve,
+                            name(),
+                            shape.onset(),
+                            curve.get(shape.onset()).learningRate() / ONSET_DIVISOR));
         }
     }
 
@@ -64,7 +70,8 @@ final class OnsetRules {
                 return c.map(s -> at(curve, name(), s.index(), s.learningRate()));
             }
             Suggestion o = onset.suggest(curve).orElseThrow();
-            if (CurveVerdict.clearDescent(shape) && c.isPresent()
+            if (CurveVerdict.clearDescent(shape)
+                    && c.isPresent()
                     && c.get().learningRate() <= o.pointLearningRate()) {
                 return Optional.of(at(curve, name(), c.get().index(), c.get().learningRate()));
             }

@@ -110,7 +110,8 @@ public final class RangeTest {
         }
         if (diverged.isPresent()) {
             status = RangeTestStatus.DIVERGED;
-            stopReason = "diverged at iteration " + iteration + " (lr " + lr + "): " + diverged.get();
+            stopReason =
+                    "diverged at iteration " + iteration + " (lr " + lr + "): " + diverged.get();
         } else if (points.size() == sweep.numIterations()) {
             status = RangeTestStatus.FINISHED;
             stopReason = "finished " + sweep.numIterations() + " iterations";

@@ -4,8 +4,8 @@ package dev.lrfinder.core;
  * The settings of one LR range test, immutable and validated once: the sweep (start and end
  * learning rate, iterations, shape), the smoothing, the divergence factor and the rule whose
  * suggestion a result returns. {@link RangeTest}, and the listeners module's {@code LrFinder} and
- * {@code LrRangeTestListener}, all take their settings through {@link BaseBuilder}, so the options and
- * their documentation exist once.
+ * {@code LrRangeTestListener}, all take their settings through {@link BaseBuilder}, so the options
+ * and their documentation exist once.
  *
  * <pre>{@code
  * RangeTestConfig config = RangeTestConfig.builder().optNumIterations(200).build();
@@ -32,12 +32,18 @@ public final class RangeTestConfig {
         Checks.positive("startLr", b.startLr);
         Checks.positive("endLr", b.endLr);
         if (b.startLr < MIN_LR) {
-            throw new IllegalArgumentException("startLr must be >= " + MIN_LR
-                    + " (the smallest normal float, as optimizers take a float), got " + b.startLr);
+            throw new IllegalArgumentException(
+                    "startLr must be >= "
+                            + MIN_LR
+                            + " (the smallest normal float, as optimizers take a float), got "
+                            + b.startLr);
         }
         if (b.endLr > MAX_LR) {
-            throw new IllegalArgumentException("endLr must be <= " + MAX_LR
-                    + " (the largest float, as optimizers take a float), got " + b.endLr);
+            throw new IllegalArgumentException(
+                    "endLr must be <= "
+                            + MAX_LR
+                            + " (the largest float, as optimizers take a float), got "
+                            + b.endLr);
         }
         this.sweep = LrSweep.of(b.shape, b.startLr, b.endLr, b.numIterations);
         this.smoothing = Checks.inUnitInterval("smoothing", b.smoothing);
@@ -101,8 +107,15 @@ public final class RangeTestConfig {
     /** {@inheritDoc} */
     @Override
     public String toString() {
-        return "RangeTestConfig{" + sweep + ", smoothing=" + smoothing + ", divergenceFactor="
-                + divergenceFactor + ", rule=" + rule.name() + '}';
+        return "RangeTestConfig{"
+                + sweep
+                + ", smoothing="
+                + smoothing
+                + ", divergenceFactor="
+                + divergenceFactor
+                + ", rule="
+                + rule.name()
+                + '}';
     }
 
     /** Builds a {@link RangeTestConfig} on its own. */

@@ -10,7 +10,11 @@ package dev.lrfinder.core;
  * @param smoothedLoss the smoothed loss of that point
  */
 public record Suggestion(
-        String rule, double learningRate, int index, double pointLearningRate, double smoothedLoss) {
+        String rule,
+        double learningRate,
+        int index,
+        double pointLearningRate,
+        double smoothedLoss) {
 
     /** {@inheritDoc} */
     @Override

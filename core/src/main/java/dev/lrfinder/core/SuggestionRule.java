@@ -4,8 +4,7 @@ import java.util.Optional;
 
 /**
  * Reads a suggested learning rate off a range-test curve. Rules look at the smoothed loss inside
- * the curve's {@link CurveWindow}, which leaves out the first and last points the way the peers
- * do.
+ * the curve's {@link CurveWindow}, which leaves out the first and last points the way the peers do.
  */
 public interface SuggestionRule {
 

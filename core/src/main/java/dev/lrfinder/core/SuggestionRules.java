@@ -6,8 +6,8 @@ import java.util.Optional;
 
 /**
  * The built-in suggestion rules: {@link #steepest()}, {@link #valley()}, {@link #minimum()} and
- * {@link #slide()} (fast.ai's four rules, described in words in their documentation), and
- * {@link #defaultRule()}.
+ * {@link #slide()} (fast.ai's four rules, described in words in their documentation), and {@link
+ * #defaultRule()}.
  */
 public final class SuggestionRules {
 
@@ -22,9 +22,9 @@ public final class SuggestionRules {
     private SuggestionRules() {}
 
     /**
-     * Returns the rule that picks the learning rate where the smoothed loss falls fastest: the
-     * most negative derivative of the smoothed loss with respect to log10(lr). Smith's own reading
-     * of the range test.
+     * Returns the rule that picks the learning rate where the smoothed loss falls fastest: the most
+     * negative derivative of the smoothed loss with respect to log10(lr). Smith's own reading of
+     * the range test.
      *
      * @return the rule named {@code steepest}
      */
@@ -33,8 +33,8 @@ public final class SuggestionRules {
     }
 
     /**
-     * Returns fast.ai's default: the longest stretch over which the smoothed loss keeps
-     * decreasing, read about halfway through its middle third.
+     * Returns fast.ai's default: the longest stretch over which the smoothed loss keeps decreasing,
+     * read about halfway through its middle third.
      *
      * @return the rule named {@code valley}
      */
@@ -52,8 +52,8 @@ public final class SuggestionRules {
     }
 
     /**
-     * Returns fast.ai's {@code slide}: from the end of the curve, walk left until the slopes at
-     * two points 15 apart differ by less than 0.005 and take that learning rate.
+     * Returns fast.ai's {@code slide}: from the end of the curve, walk left until the slopes at two
+     * points 15 apart differ by less than 0.005 and take that learning rate.
      *
      * @return the rule named {@code slide}
      */
@@ -131,7 +131,8 @@ public final class SuggestionRules {
                         () ->
                                 new IllegalArgumentException(
                                         "rule must be one of steepest, valley, minimum, slide,"
-                                                + " consensus, onset, guarded, got " + name));
+                                                + " consensus, onset, guarded, got "
+                                                + name));
     }
 
     private static final class Steepest implements SuggestionRule {
@@ -246,7 +247,8 @@ public final class SuggestionRules {
                 }
             }
             CurvePoint p = curve.get(nearest);
-            return Optional.of(new Suggestion(name(), lr, nearest, p.learningRate(), p.smoothedLoss()));
+            return Optional.of(
+                    new Suggestion(name(), lr, nearest, p.learningRate(), p.smoothedLoss()));
         }
     }
 

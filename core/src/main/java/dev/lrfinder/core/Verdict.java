@@ -23,7 +23,9 @@ public record Verdict(boolean confident, List<Reason> reasons, List<String> deta
         NO_CLEAR_DESCENT("no-clear-descent"),
         /** The loss never turns worse: the sweep ended before the onset. */
         NO_ONSET("no-onset"),
-        /** The descent's rules suggest a learning rate beyond the onset, where the loss turns worse. */
+        /**
+         * The descent's rules suggest a learning rate beyond the onset, where the loss turns worse.
+         */
         RULES_DISAGREE("rules-disagree");
 
         private final String code;
@@ -53,8 +55,9 @@ public record Verdict(boolean confident, List<Reason> reasons, List<String> deta
         reasons = List.copyOf(reasons);
         details = List.copyOf(details);
         if (confident != reasons.isEmpty() || reasons.size() != details.size()) {
-            throw new IllegalArgumentException("a verdict is confident exactly when it has no"
-                    + " reason, and has one detail per reason");
+            throw new IllegalArgumentException(
+                    "a verdict is confident exactly when it has no"
+                            + " reason, and has one detail per reason");
         }
     }
 

@@ -42,7 +42,8 @@ public final class WarmupCooldownSchedule implements LrSchedule {
         }
         Checks.positive("warmupDivFactor", warmupDivFactor);
         if (!(finalLr >= 0) || Double.isInfinite(finalLr)) {
-            throw new IllegalArgumentException("finalLr must be a finite number >= 0, got " + finalLr);
+            throw new IllegalArgumentException(
+                    "finalLr must be a finite number >= 0, got " + finalLr);
         }
         this.totalSteps = totalSteps;
         this.warmupEnd = warmupFraction * totalSteps;

@@ -8,7 +8,7 @@
  * every builder that runs one), {@link dev.lrfinder.core.RangeTest} (one test driven by hand),
  * {@link dev.lrfinder.core.SuggestionRules} and {@link dev.lrfinder.core.OneCycleSchedule}.
  *
- * <p>The method is Leslie Smith's LR range test (arXiv 1506.01186); the suggestion rules follow
- * the ones fast.ai publishes.
+ * <p>The method is Leslie Smith's LR range test (arXiv 1506.01186); the suggestion rules follow the
+ * ones fast.ai publishes.
  */
 package dev.lrfinder.core;

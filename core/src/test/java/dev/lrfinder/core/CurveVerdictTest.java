@@ -18,7 +18,8 @@ class CurveVerdictTest {
      * Gaussian noise, smoothed as the finder smooths it; the curve stops at the first loss above
      * {@code stopAt}, with a NaN point, as a diverging test does.
      */
-    static LossCurve sweep(DoubleUnaryOperator lossOfLog10Lr, double noise, double stopAt, long seed) {
+    static LossCurve sweep(
+            DoubleUnaryOperator lossOfLog10Lr, double noise, double stopAt, long seed) {
         LrSweep lrs = LrSweep.exponential(1e-7, 10, 100);
         Random r = new Random(seed);
         LossSmoother smoother = new LossSmoother(0.98);
@@ -91,7 +92,8 @@ class CurveVerdictTest {
         LossCurve c = sweep(x -> 2 + Math.pow(10, 3 * (x + 6.8)), 0.01, 6, 5); // explodes at once
         assertTrue(c.size() < 10, "size " + c.size());
         Verdict v = CurveVerdict.assess(c, 100);
-        assertEquals(List.of(Verdict.Reason.EARLY_DIVERGENCE, Verdict.Reason.TOO_SHORT), v.reasons());
+        assertEquals(
+                List.of(Verdict.Reason.EARLY_DIVERGENCE, Verdict.Reason.TOO_SHORT), v.reasons());
         assertTrue(SuggestionRules.onset().suggest(c).isEmpty());
     }
 
@@ -107,11 +109,25 @@ class CurveVerdictTest {
         // as in a real transfer run: the loss falls from 12 to 0.6, turns worse from lr 0.01,
         // and one huge batch loss near lr 1 sends the smoothed loss up; its slow decay after
         // that spike looks like the steepest descent of the curve
-        LossCurve c = sweep(x -> 6.3 - 5.7 * Math.tanh(1.5 * (x + 3))
-                + (x > -2 ? 2 * Math.min(1, x + 2) : 0) + (x > 0 && x < 0.08 ? 600 : 0), 0.05, 1e9, 7);
+        LossCurve c =
+                sweep(
+                        x ->
+                                6.3
+                                        - 5.7 * Math.tanh(1.5 * (x + 3))
+                                        + (x > -2 ? 2 * Math.min(1, x + 2) : 0)
+                                        + (x > 0 && x < 0.08 ? 600 : 0),
+                        0.05,
+                        1e9,
+                        7);
         Verdict v = CurveVerdict.assess(c, 100);
-        assertEquals(List.of(Verdict.Reason.RULES_DISAGREE), v.reasons(), v + " "
-                + SuggestionRules.consensus().suggest(c) + " " + SuggestionRules.onset().suggest(c));
+        assertEquals(
+                List.of(Verdict.Reason.RULES_DISAGREE),
+                v.reasons(),
+                v
+                        + " "
+                        + SuggestionRules.consensus().suggest(c)
+                        + " "
+                        + SuggestionRules.onset().suggest(c));
         assertTrue(v.details().get(0).contains("beyond the lr"));
     }
 

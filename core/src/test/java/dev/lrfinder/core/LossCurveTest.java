@@ -24,7 +24,9 @@ class LossCurveTest {
                             r.nextGaussian(),
                             validation ? r.nextDouble() : Double.NaN));
         }
-        pts.add(new CurvePoint(57, 0.5, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY));
+        pts.add(
+                new CurvePoint(
+                        57, 0.5, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY));
         return new LossCurve(pts);
     }
 

@@ -55,8 +55,14 @@ class OneCycleScheduleTest {
     @Test
     void linearAnnealingIsAStraightLine() {
         OneCycleSchedule s =
-                OneCycleSchedule.builder().setMaxLr(1).setTotalSteps(11).optWarmupFraction(0.5 / 1.1)
-                        .optAnnealing(Annealing.LINEAR).optDivFactor(10).optFinalDivFactor(1).build();
+                OneCycleSchedule.builder()
+                        .setMaxLr(1)
+                        .setTotalSteps(11)
+                        .optWarmupFraction(0.5 / 1.1)
+                        .optAnnealing(Annealing.LINEAR)
+                        .optDivFactor(10)
+                        .optFinalDivFactor(1)
+                        .build();
         // warm-up ends at step 4: 0.1 -> 1 in 4 steps, then 1 -> 0.1 in 6 steps
         assertEquals(0.1 + 0.9 * 2 / 4, s.learningRate(2), 1e-12);
         assertEquals(1 - 0.9 * 3 / 6, s.learningRate(7), 1e-12);
@@ -65,7 +71,11 @@ class OneCycleScheduleTest {
     @Test
     void threePhasesGoBackToTheStartBeforeTheFinalDescent() {
         OneCycleSchedule s =
-                OneCycleSchedule.builder().setMaxLr(1).setTotalSteps(1000).optThreePhase(true).build();
+                OneCycleSchedule.builder()
+                        .setMaxLr(1)
+                        .setTotalSteps(1000)
+                        .optThreePhase(true)
+                        .build();
         assertEquals(1, s.learningRate(299), 1e-12);
         assertEquals(1 / 25.0, s.learningRate(598), 1e-12); // 2 * pct * total - 2
         assertEquals(1 / 25.0 / 1e4, s.learningRate(999), 1e-15);
@@ -83,31 +93,91 @@ class OneCycleScheduleTest {
 
     @Test
     void noMomentumWhenCyclingIsOff() {
-        assertTrue(Double.isNaN(OneCycleSchedule.builder().setMaxLr(1).setTotalSteps(10)
-                .optCycleMomentum(false).build().momentum(3)));
+        assertTrue(
+                Double.isNaN(
+                        OneCycleSchedule.builder()
+                                .setMaxLr(1)
+                                .setTotalSteps(10)
+                                .optCycleMomentum(false)
+                                .build()
+                                .momentum(3)));
     }
 
     @Test
     void badParametersNameTheParameterAndValue() {
-        assertMessage("maxLr", "0.0", () -> OneCycleSchedule.builder().setMaxLr(0).setTotalSteps(10).build());
+        assertMessage(
+                "maxLr",
+                "0.0",
+                () -> OneCycleSchedule.builder().setMaxLr(0).setTotalSteps(10).build());
         assertMessage("maxLr", "NaN", () -> OneCycleSchedule.builder().setTotalSteps(10).build());
         assertMessage("totalSteps", "0", () -> OneCycleSchedule.builder().setMaxLr(1).build());
         assertMessage("totalSteps", "-3", () -> OneCycleSchedule.builder().setTotalSteps(-3, 5));
-        assertMessage("warmupFraction", "1.0",
-                () -> OneCycleSchedule.builder().setMaxLr(1).setTotalSteps(10).optWarmupFraction(1).build());
-        assertMessage("warmupFraction", "0.0",
-                () -> OneCycleSchedule.builder().setMaxLr(1).setTotalSteps(10).optWarmupFraction(0).build());
-        assertMessage("divFactor", "-1.0",
-                () -> OneCycleSchedule.builder().setMaxLr(1).setTotalSteps(10).optDivFactor(-1).build());
-        assertMessage("finalDivFactor", "0.0",
-                () -> OneCycleSchedule.builder().setMaxLr(1).setTotalSteps(10).optFinalDivFactor(0).build());
-        assertMessage("maxMomentum", "1.0",
-                () -> OneCycleSchedule.builder().setMaxLr(1).setTotalSteps(10).optMomentum(1, 0.85).build());
-        assertMessage("baseMomentum", "-0.1",
-                () -> OneCycleSchedule.builder().setMaxLr(1).setTotalSteps(10).optMomentum(0.9, -0.1).build());
-        assertMessage("momentum", "0.95",
-                () -> OneCycleSchedule.builder().setMaxLr(1).setTotalSteps(10).optMomentum(0.85, 0.95).build());
-        assertMessage("totalSteps", "4294967296",
+        assertMessage(
+                "warmupFraction",
+                "1.0",
+                () ->
+                        OneCycleSchedule.builder()
+                                .setMaxLr(1)
+                                .setTotalSteps(10)
+                                .optWarmupFraction(1)
+                                .build());
+        assertMessage(
+                "warmupFraction",
+                "0.0",
+                () ->
+                        OneCycleSchedule.builder()
+                                .setMaxLr(1)
+                                .setTotalSteps(10)
+                                .optWarmupFraction(0)
+                                .build());
+        assertMessage(
+                "divFactor",
+                "-1.0",
+                () ->
+                        OneCycleSchedule.builder()
+                                .setMaxLr(1)
+                                .setTotalSteps(10)
+                                .optDivFactor(-1)
+                                .build());
+        assertMessage(
+                "finalDivFactor",
+                "0.0",
+                () ->
+                        OneCycleSchedule.builder()
+                                .setMaxLr(1)
+                                .setTotalSteps(10)
+                                .optFinalDivFactor(0)
+                                .build());
+        assertMessage(
+                "maxMomentum",
+                "1.0",
+                () ->
+                        OneCycleSchedule.builder()
+                                .setMaxLr(1)
+                                .setTotalSteps(10)
+                                .optMomentum(1, 0.85)
+                                .build());
+        assertMessage(
+                "baseMomentum",
+                "-0.1",
+                () ->
+                        OneCycleSchedule.builder()
+                                .setMaxLr(1)
+                                .setTotalSteps(10)
+                                .optMomentum(0.9, -0.1)
+                                .build());
+        assertMessage(
+                "momentum",
+                "0.95",
+                () ->
+                        OneCycleSchedule.builder()
+                                .setMaxLr(1)
+                                .setTotalSteps(10)
+                                .optMomentum(0.85, 0.95)
+                                .build());
+        assertMessage(
+                "totalSteps",
+                "4294967296",
                 () -> OneCycleSchedule.builder().setTotalSteps(65536, 65536));
     }
 
@@ -121,10 +191,17 @@ class OneCycleScheduleTest {
                         Arbitraries.doubles().between(1.5, 1e5),
                         Arbitraries.of(Annealing.values()),
                         Arbitraries.of(true, false))
-                .as((max, total, pct, div, fdiv, ann, three) ->
-                        OneCycleSchedule.builder().setMaxLr(max).setTotalSteps(total)
-                                .optWarmupFraction(pct).optDivFactor(div).optFinalDivFactor(fdiv)
-                                .optAnnealing(ann).optThreePhase(three).build());
+                .as(
+                        (max, total, pct, div, fdiv, ann, three) ->
+                                OneCycleSchedule.builder()
+                                        .setMaxLr(max)
+                                        .setTotalSteps(total)
+                                        .optWarmupFraction(pct)
+                                        .optDivFactor(div)
+                                        .optFinalDivFactor(fdiv)
+                                        .optAnnealing(ann)
+                                        .optThreePhase(three)
+                                        .build());
     }
 
     @Property(tries = 300)
@@ -134,7 +211,8 @@ class OneCycleScheduleTest {
         int total = s.totalSteps();
         for (int step = 0; step < total + 5; step += Math.max(1, total / 500)) {
             double lr = s.learningRate(step);
-            assertTrue(lr >= lo * (1 - 1e-12) && lr <= hi * (1 + 1e-12), "lr " + lr + " at " + step);
+            assertTrue(
+                    lr >= lo * (1 - 1e-12) && lr <= hi * (1 + 1e-12), "lr " + lr + " at " + step);
             double m = s.momentum(step);
             assertTrue(m >= 0.85 - 1e-12 && m <= 0.95 + 1e-12, "momentum " + m);
         }
@@ -153,7 +231,8 @@ class OneCycleScheduleTest {
             double dLr = s.learningRate(step + 1) - s.learningRate(step);
             double dMom = s.momentum(step + 1) - s.momentum(step);
             // in the three-phase variant the last phase keeps momentum still
-            assertTrue(dLr * dMom <= 1e-18, s + " step " + step + ": lr " + dLr + " momentum " + dMom);
+            assertTrue(
+                    dLr * dMom <= 1e-18, s + " step " + step + ": lr " + dLr + " momentum " + dMom);
         }
     }
 
@@ -166,14 +245,22 @@ class OneCycleScheduleTest {
         double bound = range * Math.PI / 2 / shortestPhase * 1.5 + 1e-12;
         for (int step = 0; step + 1 < total; step++) {
             double jump = Math.abs(s.learningRate(step + 1) - s.learningRate(step));
-            assertTrue(jump <= Math.max(bound, range / shortestPhase * 1.5), "jump " + jump + " at " + step);
+            assertTrue(
+                    jump <= Math.max(bound, range / shortestPhase * 1.5),
+                    "jump " + jump + " at " + step);
         }
     }
 
     @Test
     void warmupCooldownIsATrapezoid() {
-        WarmupCooldownSchedule s = WarmupCooldownSchedule.builder().setLr(0.1).setTotalSteps(100)
-                .optWarmupFraction(0.1).optCooldownFraction(0.2).optWarmupDivFactor(10).build();
+        WarmupCooldownSchedule s =
+                WarmupCooldownSchedule.builder()
+                        .setLr(0.1)
+                        .setTotalSteps(100)
+                        .optWarmupFraction(0.1)
+                        .optCooldownFraction(0.2)
+                        .optWarmupDivFactor(10)
+                        .build();
         assertEquals(0.01, s.learningRate(0), 1e-15);
         assertEquals(0.01 + 0.09 * 5 / 10, s.learningRate(5), 1e-15);
         assertEquals(0.1, s.learningRate(10), 0);
@@ -181,9 +268,19 @@ class OneCycleScheduleTest {
         assertEquals(0.1 * (1 - 10 / 19.0), s.learningRate(90), 1e-12);
         assertEquals(0, s.learningRate(99), 0);
         assertEquals(0, s.learningRate(500), 0);
-        assertMessage("warmupFraction + cooldownFraction", "1.2",
-                () -> WarmupCooldownSchedule.builder().setLr(0.1).setTotalSteps(10)
-                        .optWarmupFraction(0.6).optCooldownFraction(0.6).build());
-        assertMessage("lr", "0.0", () -> WarmupCooldownSchedule.builder().setLr(0).setTotalSteps(10).build());
+        assertMessage(
+                "warmupFraction + cooldownFraction",
+                "1.2",
+                () ->
+                        WarmupCooldownSchedule.builder()
+                                .setLr(0.1)
+                                .setTotalSteps(10)
+                                .optWarmupFraction(0.6)
+                                .optCooldownFraction(0.6)
+                                .build());
+        assertMessage(
+                "lr",
+                "0.0",
+                () -> WarmupCooldownSchedule.builder().setLr(0).setTotalSteps(10).build());
     }
 }

@@ -62,11 +62,14 @@ class RangeTestTest {
         assertMessage("numIterations", "3", () -> RangeTest.builder().optNumIterations(3).build());
         assertMessage("smoothing", "1.5", () -> RangeTest.builder().optSmoothing(1.5).build());
         assertMessage(
-                "divergenceFactor", "1.0", () -> RangeTest.builder().optDivergenceFactor(1).build());
+                "divergenceFactor",
+                "1.0",
+                () -> RangeTest.builder().optDivergenceFactor(1).build());
         // values a float learning rate cannot carry: 1e-50 would become 0, 1e300 infinite
         assertMessage("startLr", "1.0E-50", () -> RangeTest.builder().optStartLr(1e-50).build());
         assertMessage("endLr", "1.0E300", () -> RangeTest.builder().optEndLr(1e300).build());
-        assertMessage("rule", "null", () -> RangeTestConfig.builder().optSuggestionRule(null).build());
+        assertMessage(
+                "rule", "null", () -> RangeTestConfig.builder().optSuggestionRule(null).build());
     }
 
     @Test

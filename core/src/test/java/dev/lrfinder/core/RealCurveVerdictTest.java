@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 class RealCurveVerdictTest {
 
     static LossCurve load(String name) throws IOException {
-        try (InputStream in = RealCurveVerdictTest.class.getResourceAsStream("/curves/" + name + ".json")) {
+        try (InputStream in =
+                RealCurveVerdictTest.class.getResourceAsStream("/curves/" + name + ".json")) {
             return LossCurve.fromJson(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         }
     }
@@ -31,8 +32,11 @@ class RealCurveVerdictTest {
         // on a clear descent below the onset the default is consensus
         for (String name : List.of("fresh-seed1", "batch16-seed1")) {
             LossCurve c = load(name);
-            assertEquals(SuggestionRules.consensus().suggest(c).orElseThrow().learningRate(),
-                    SuggestionRules.guarded().suggest(c).orElseThrow().learningRate(), 0, name);
+            assertEquals(
+                    SuggestionRules.consensus().suggest(c).orElseThrow().learningRate(),
+                    SuggestionRules.guarded().suggest(c).orElseThrow().learningRate(),
+                    0,
+                    name);
         }
     }
 
@@ -54,16 +58,22 @@ class RealCurveVerdictTest {
         Verdict v = CurveVerdict.assess(c, 100);
         assertEquals(List.of(Verdict.Reason.RULES_DISAGREE), v.reasons(), v.toString());
         Suggestion onset = SuggestionRules.onset().suggest(c).orElseThrow();
-        assertEquals(onset.learningRate(), SuggestionRules.guarded().suggest(c).orElseThrow().learningRate(), 0);
+        assertEquals(
+                onset.learningRate(),
+                SuggestionRules.guarded().suggest(c).orElseThrow().learningRate(),
+                0);
         assertTrue(SuggestionRules.steepest().suggest(c).orElseThrow().learningRate() > 1);
     }
 
     @Test
     void curvesThatCannotSupportASuggestionAreNotConfident() throws IOException {
         Verdict shuffled = CurveVerdict.assess(load("shuffled-seed1"), 100);
-        assertEquals(List.of(Verdict.Reason.NO_CLEAR_DESCENT), shuffled.reasons(), shuffled.toString());
+        assertEquals(
+                List.of(Verdict.Reason.NO_CLEAR_DESCENT), shuffled.reasons(), shuffled.toString());
         Verdict above = CurveVerdict.assess(load("above-divergence-seed3"), 100);
-        assertEquals(List.of(Verdict.Reason.EARLY_DIVERGENCE, Verdict.Reason.TOO_SHORT), above.reasons());
+        assertEquals(
+                List.of(Verdict.Reason.EARLY_DIVERGENCE, Verdict.Reason.TOO_SHORT),
+                above.reasons());
         Verdict sharp = CurveVerdict.assess(load("sharp-minimum-seed1"), 100);
         assertFalse(sharp.confident());
         assertTrue(sharp.reasons().contains(Verdict.Reason.NO_CLEAR_DESCENT), sharp.toString());

@@ -58,7 +58,8 @@ class SmoothingAndDivergenceTest {
 
     @Test
     void nanOrInfiniteLossDivergesAtOnce() {
-        assertTrue(new DivergenceRule(4).check(Double.NaN, Double.NaN).orElseThrow().contains("NaN"));
+        assertTrue(
+                new DivergenceRule(4).check(Double.NaN, Double.NaN).orElseThrow().contains("NaN"));
         assertTrue(new DivergenceRule(4).check(Double.POSITIVE_INFINITY, 1).isPresent());
     }
 

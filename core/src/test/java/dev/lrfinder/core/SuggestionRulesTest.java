@@ -36,7 +36,8 @@ class SuggestionRulesTest {
     @Test
     void steepestFindsTheInflectionOfASigmoidDrop() {
         // loss falls fastest at lr = 1e-3 and shoots up after 1e-1
-        LossCurve c = curve(x -> 2 - Math.tanh(2 * (x + 3)) + (x > -1 ? 50 * (x + 1) * (x + 1) : 0));
+        LossCurve c =
+                curve(x -> 2 - Math.tanh(2 * (x + 3)) + (x > -1 ? 50 * (x + 1) * (x + 1) : 0));
         Suggestion s = SuggestionRules.steepest().suggest(c).orElseThrow();
         assertEquals("steepest", s.rule());
         assertEquals(1e-3, s.learningRate(), 1e-12);
@@ -95,8 +96,13 @@ class SuggestionRulesTest {
         loss[59] = Double.NaN;
         LossCurve c = indexCurve(loss);
         for (SuggestionRule rule : SuggestionRules.all()) {
-            Suggestion s = rule.suggest(c).orElseThrow(
-                    () -> new AssertionError(rule.name() + " gave no suggestion on a usable curve"));
+            Suggestion s =
+                    rule.suggest(c)
+                            .orElseThrow(
+                                    () ->
+                                            new AssertionError(
+                                                    rule.name()
+                                                            + " gave no suggestion on a usable curve"));
             // the onset may be the last finite point, where the loss turned worse
             int end = s.rule().equals("onset") || s.rule().equals("guarded") ? 59 : 58;
             assertTrue(s.index() >= 6 && s.index() < end, rule.name() + " " + s);
@@ -107,7 +113,8 @@ class SuggestionRulesTest {
 
     @Test
     void consensusIsTheGeometricMeanOfSteepestValleyAndMinimum() {
-        LossCurve c = curve(x -> 2 - Math.tanh(2 * (x + 3)) + (x > -1 ? 50 * (x + 1) * (x + 1) : 0));
+        LossCurve c =
+                curve(x -> 2 - Math.tanh(2 * (x + 3)) + (x > -1 ? 50 * (x + 1) * (x + 1) : 0));
         double s = SuggestionRules.steepest().suggest(c).orElseThrow().learningRate();
         double v = SuggestionRules.valley().suggest(c).orElseThrow().learningRate();
         double m = SuggestionRules.minimum().suggest(c).orElseThrow().learningRate();

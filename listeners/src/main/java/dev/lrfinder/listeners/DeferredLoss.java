@@ -37,7 +37,9 @@ public final class DeferredLoss implements AutoCloseable {
     public double swap(Trainer trainer, BatchData batchData) {
         double previous = flush();
         for (Map.Entry<Device, NDList> e : batchData.getLabels().entrySet()) {
-            NDArray loss = trainer.getLoss().evaluate(e.getValue(), batchData.getPredictions().get(e.getKey()));
+            NDArray loss =
+                    trainer.getLoss()
+                            .evaluate(e.getValue(), batchData.getPredictions().get(e.getKey()));
             loss.detach(); // outlives the batch, whose arrays are freed after this callback
             pending.add(loss);
         }

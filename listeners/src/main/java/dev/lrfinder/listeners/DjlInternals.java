@@ -32,12 +32,12 @@ import java.util.Set;
  *       their fields finds it. Not found: {@link #requireOptimizer} throws an {@link
  *       IllegalStateException} that explains the explicit wiring.
  *   <li><b>The learning-rate tracker</b> ({@link #swapLearningRate}): the optimizer's {@code
- *       learningRateTracker} field, read at every update. Missing (Adadelta has no learning
- *       rate): an {@link IllegalStateException} naming the optimizer.
+ *       learningRateTracker} field, read at every update. Missing (Adadelta has no learning rate):
+ *       an {@link IllegalStateException} naming the optimizer.
  *   <li><b>The momentum</b> ({@link #momentumField}): {@code Sgd}'s and {@code Nag}'s {@code
  *       momentum}, {@code Adam}'s and {@code AdamW}'s {@code beta1}; fixed when built but read at
- *       every update. Other optimizers have none to schedule ({@code RmsProp}'s {@code momentum}
- *       is a different quantity and is left alone).
+ *       every update. Other optimizers have none to schedule ({@code RmsProp}'s {@code momentum} is
+ *       a different quantity and is left alone).
  *   <li><b>The optimizer state</b> ({@link #optimizerState}): the maps of per-parameter arrays
  *       (momentum buffers, Adam moments) and the primitive counters, copied and written back by
  *       {@link TrainingStateSnapshot}.
@@ -54,8 +54,8 @@ import java.util.Set;
  *
  * <p>Engines also differ on one public behaviour: PyTorch accumulates gradients and clears them
  * inside the optimizer update, MXNet overwrites them on every backward. A batch whose {@code
- * step()} never comes (the range test stops before it) would leave its gradient behind on
- * PyTorch; {@link RangeTestSession} clears it through DJL's public {@code
+ * step()} never comes (the range test stops before it) would leave its gradient behind on PyTorch;
+ * {@link RangeTestSession} clears it through DJL's public {@code
  * GradientCollector.zeroGradients()}.
  *
  * <p>Any reflective failure is an {@link IllegalStateException} that names the field, never a
@@ -108,16 +108,22 @@ final class DjlInternals {
         return Optional.empty();
     }
 
-    /** Finds the optimizer of a trainer or fails with an error that explains the explicit wiring. */
+    /**
+     * Finds the optimizer of a trainer or fails with an error that explains the explicit wiring.
+     */
     static Location requireOptimizer(Trainer trainer, String who) {
-        return locate(trainer).orElseThrow(() -> new IllegalStateException(who
-                + " cannot reach the trainer's optimizer to set its learning rate. "
-                + EXPLICIT_WIRING));
+        return locate(trainer)
+                .orElseThrow(
+                        () ->
+                                new IllegalStateException(
+                                        who
+                                                + " cannot reach the trainer's optimizer to set its learning rate. "
+                                                + EXPLICIT_WIRING));
     }
 
     /** Replaces an optimizer's learning-rate tracker and returns the one it replaced. */
-    static ParameterTracker swapLearningRate(Optimizer optimizer, ParameterTracker tracker,
-            String who) {
+    static ParameterTracker swapLearningRate(
+            Optimizer optimizer, ParameterTracker tracker, String who) {
         Field f = learningRateField(optimizer, who);
         ParameterTracker old = (ParameterTracker) read(f, optimizer);
         write(f, optimizer, tracker);
@@ -139,12 +145,19 @@ final class DjlInternals {
                 }
             }
         }
-        throw new IllegalStateException(who + " cannot drive " + optimizer.getClass().getName()
-                + ": it has no learning-rate tracker field (Adadelta, for one, has no learning"
-                + " rate at all). " + EXPLICIT_WIRING);
+        throw new IllegalStateException(
+                who
+                        + " cannot drive "
+                        + optimizer.getClass().getName()
+                        + ": it has no learning-rate tracker field (Adadelta, for one, has no learning"
+                        + " rate at all). "
+                        + EXPLICIT_WIRING);
     }
 
-    /** Returns the momentum field of Sgd and Nag ({@code momentum}) or Adam and AdamW ({@code beta1}). */
+    /**
+     * Returns the momentum field of Sgd and Nag ({@code momentum}) or Adam and AdamW ({@code
+     * beta1}).
+     */
     static Optional<Field> momentumField(Optimizer optimizer) {
         String name;
         if (optimizer instanceof Sgd || optimizer instanceof Nag) {
@@ -206,8 +219,8 @@ final class DjlInternals {
     /** Tells whether the trainer has run its first {@code step()}. */
     static boolean hasStepped(Trainer trainer) {
         try {
-            return Boolean.TRUE.equals(read(Trainer.class.getDeclaredField("gradientsChecked"),
-                    trainer));
+            return Boolean.TRUE.equals(
+                    read(Trainer.class.getDeclaredField("gradientsChecked"), trainer));
         } catch (NoSuchFieldException e) {
             return true;
         }
@@ -219,7 +232,8 @@ final class DjlInternals {
      * without copies ({@code ParameterStore.copy}).
      */
     static boolean stepsArraysInPlace(Trainer trainer, Location location) {
-        if (!(location.holder() instanceof LocalParameterServer) || trainer.getDevices().length != 1) {
+        if (!(location.holder() instanceof LocalParameterServer)
+                || trainer.getDevices().length != 1) {
             return false;
         }
         try {
@@ -262,9 +276,13 @@ final class DjlInternals {
 
     private static boolean isWalkable(Class<?> c) {
         String name = c.getName();
-        return !c.isArray() && !c.isPrimitive() && !name.startsWith("java.")
-                && !name.startsWith("javax.") && !name.startsWith("jdk.")
-                && !name.startsWith("sun.") && !name.startsWith("com.sun.")
+        return !c.isArray()
+                && !c.isPrimitive()
+                && !name.startsWith("java.")
+                && !name.startsWith("javax.")
+                && !name.startsWith("jdk.")
+                && !name.startsWith("sun.")
+                && !name.startsWith("com.sun.")
                 && !name.startsWith("org.slf4j.");
     }
 

@@ -25,9 +25,13 @@ final class LossCurvePlot {
                 new XYChartBuilder()
                         .width(900)
                         .height(560)
-                        .title("LR range test: " + result.status().name().toLowerCase() + ", "
-                                + (result.verdict().confident() ? "confident"
-                                        : "NOT confident (" + codes(result) + ")"))
+                        .title(
+                                "LR range test: "
+                                        + result.status().name().toLowerCase()
+                                        + ", "
+                                        + (result.verdict().confident()
+                                                ? "confident"
+                                                : "NOT confident (" + codes(result) + ")"))
                         .xAxisTitle("learning rate (log scale)")
                         .yAxisTitle("loss")
                         .build();
@@ -79,7 +83,8 @@ final class LossCurvePlot {
                             String.format("suggestion (%s): %.3g", sug.rule(), sug.learningRate()),
                             new double[] {sug.learningRate()},
                             new double[] {y});
-            mark.setMarker(result.verdict().confident() ? SeriesMarkers.CIRCLE : SeriesMarkers.CROSS);
+            mark.setMarker(
+                    result.verdict().confident() ? SeriesMarkers.CIRCLE : SeriesMarkers.CROSS);
             mark.setMarkerColor(result.verdict().confident() ? new Color(200, 30, 30) : Color.GRAY);
             mark.setLineStyle(new BasicStroke(0f));
             chart.getStyler().setMarkerSize(12);

@@ -116,11 +116,15 @@ public final class LrFinder {
     public LrFinderResult find(Trainer trainer, Dataset trainingSet, Dataset validationSet)
             throws IOException, TranslateException {
         requireInitialized(trainer);
-        DjlInternals.Location location = DjlInternals.locate(trainer).orElseThrow(
-                () -> new IllegalStateException("LrFinder cannot reach the trainer's optimizer, so"
-                        + " it could neither set its learning rate nor restore its state. Attach"
-                        + " an LrRangeTestListener to the training config instead. "
-                        + DjlInternals.EXPLICIT_WIRING));
+        DjlInternals.Location location =
+                DjlInternals.locate(trainer)
+                        .orElseThrow(
+                                () ->
+                                        new IllegalStateException(
+                                                "LrFinder cannot reach the trainer's optimizer, so"
+                                                        + " it could neither set its learning rate nor restore its state. Attach"
+                                                        + " an LrRangeTestListener to the training config instead. "
+                                                        + DjlInternals.EXPLICIT_WIRING));
         try (TrainingStateSnapshot snapshot = new TrainingStateSnapshot(trainer, location);
                 RangeTestSession session = new RangeTestSession(config, observers, NAME);
                 NDManager dataManager = trainer.getManager().newSubManager()) {
@@ -145,20 +149,28 @@ public final class LrFinder {
     private static void requireInitialized(Trainer trainer) {
         for (Pair<String, Parameter> p : trainer.getModel().getBlock().getParameters()) {
             if (!p.getValue().isInitialized()) {
-                throw new IllegalStateException("LrFinder needs an initialized trainer: call"
-                        + " trainer.initialize(inputShape) before find(...); parameter "
-                        + p.getKey() + " is not initialized, so its value could not be restored");
+                throw new IllegalStateException(
+                        "LrFinder needs an initialized trainer: call"
+                                + " trainer.initialize(inputShape) before find(...); parameter "
+                                + p.getKey()
+                                + " is not initialized, so its value could not be restored");
             }
         }
     }
 
-    private void run(Trainer trainer, RangeTestSession session, Dataset trainingSet,
-            Dataset validationSet, NDManager dataManager) throws IOException, TranslateException {
+    private void run(
+            Trainer trainer,
+            RangeTestSession session,
+            Dataset trainingSet,
+            Dataset validationSet,
+            NDManager dataManager)
+            throws IOException, TranslateException {
         Iterator<Batch> batches = batches(trainer, trainingSet, dataManager);
         if (!batches.hasNext()) {
             throw new IllegalArgumentException("trainingSet has no batch: the dataset is empty");
         }
-        List<NDArray> losses = new ArrayList<>(trainer.getDevices().length); // reused: one per split
+        List<NDArray> losses =
+                new ArrayList<>(trainer.getDevices().length); // reused: one per split
         for (int i = 1; session.wantsIteration(); i++) {
             if (!batches.hasNext()) {
                 batches = batches(trainer, trainingSet, dataManager); // cycle over the data
@@ -176,7 +188,10 @@ public final class LrFinder {
             }
             if (progress != null) {
                 CurvePoint last = session.lastPoint();
-                progress.update(i, String.format("lr %.3g, loss %.4f", lr, last == null ? Double.NaN : last.loss()));
+                progress.update(
+                        i,
+                        String.format(
+                                "lr %.3g, loss %.4f", lr, last == null ? Double.NaN : last.loss()));
             }
         }
         session.flush();
@@ -185,11 +200,15 @@ public final class LrFinder {
     private static Iterator<Batch> batches(Trainer trainer, Dataset dataset, NDManager manager)
             throws IOException, TranslateException {
         Optional<ExecutorService> executor = trainer.getExecutorService();
-        return (executor.isPresent() ? dataset.getData(manager, executor.get())
-                : dataset.getData(manager)).iterator();
+        return (executor.isPresent()
+                        ? dataset.getData(manager, executor.get())
+                        : dataset.getData(manager))
+                .iterator();
     }
 
-    /** Forward and backward over a batch split across the trainer's devices, into {@code losses}. */
+    /**
+     * Forward and backward over a batch split across the trainer's devices, into {@code losses}.
+     */
     private static void trainBatch(Trainer trainer, Batch batch, List<NDArray> losses) {
         Batch[] splits = batch.split(trainer.getDevices(), false);
         losses.clear();
@@ -214,7 +233,8 @@ public final class LrFinder {
             try (Batch batch = batches.next()) {
                 for (Batch split : batch.split(trainer.getDevices(), false)) {
                     NDList predictions = trainer.evaluate(split.getData());
-                    try (NDArray loss = trainer.getLoss().evaluate(split.getLabels(), predictions)) {
+                    try (NDArray loss =
+                            trainer.getLoss().evaluate(split.getLabels(), predictions)) {
                         sum += loss.toType(DataType.FLOAT64, false).getDouble();
                     }
                     n++;
@@ -249,8 +269,8 @@ public final class LrFinder {
         }
 
         /**
-         * Adds an observer told about every iteration, e.g. lrfinder-metrics'
-         * {@code RangeTestMetrics}.
+         * Adds an observer told about every iteration, e.g. lrfinder-metrics' {@code
+         * RangeTestMetrics}.
          *
          * @param observer the observer
          * @return this builder

@@ -144,8 +144,7 @@ public final class LrFinderResult {
     /**
      * Returns how the test ended.
      *
-     * @return finished, diverged, or running for a test still in progress (which has no
-     *     suggestion)
+     * @return finished, diverged, or running for a test still in progress (which has no suggestion)
      */
     public RangeTestStatus status() {
         return status;

@@ -38,8 +38,8 @@ import java.util.Objects;
  * <p>It reads each batch's loss one batch late ({@link DeferredLoss}), so that reading it does not
  * stall the engine: a divergence is seen one update after it happened. Once the test has stopped
  * the listener steps aside: the same trainer can go on training with its own learning rate, on
- * every engine (the gradient of the batch the test stopped at, which PyTorch would otherwise add
- * to the next one, is cleared). The listener does not restore the model: training after the test
+ * every engine (the gradient of the batch the test stopped at, which PyTorch would otherwise add to
+ * the next one, is cleared). The listener does not restore the model: training after the test
  * continues from the weights the test reached. {@link LrFinder} restores weights and optimizer
  * state.
  */
@@ -205,8 +205,8 @@ public final class LrRangeTestListener extends TrainingListenerAdapter {
         }
 
         /**
-         * Adds an observer told about every iteration, e.g. lrfinder-metrics'
-         * {@code RangeTestMetrics}.
+         * Adds an observer told about every iteration, e.g. lrfinder-metrics' {@code
+         * RangeTestMetrics}.
          *
          * @param observer the observer
          * @return this builder

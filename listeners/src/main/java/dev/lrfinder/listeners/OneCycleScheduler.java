@@ -62,13 +62,13 @@ public final class OneCycleScheduler extends TrainingListenerAdapter {
 
     /**
      * Returns a one-cycle scheduler for a range test's result, ready to add to a {@code
-     * DefaultTrainingConfig}, with PyTorch's defaults but the peak: {@link #PEAK_PER_SUGGESTION_SGD}
-     * x the anchor when the test drove SGD or Nag, {@link #PEAK_PER_SUGGESTION_ADAPTIVE} x for any
-     * other optimizer (including one the test could not see), the multiples docs/SCHEDULES.md
-     * measured. The anchor is the {@code minimum} rule's suggestion when the result's verdict is
-     * confident, and the result's own suggestion when it is not: on a flat curve (a warm model)
-     * {@code minimum} reads noise, while the default rule falls back to the onset
-     * (docs/BENCHMARKS.md).
+     * DefaultTrainingConfig}, with PyTorch's defaults but the peak: {@link
+     * #PEAK_PER_SUGGESTION_SGD} x the anchor when the test drove SGD or Nag, {@link
+     * #PEAK_PER_SUGGESTION_ADAPTIVE} x for any other optimizer (including one the test could not
+     * see), the multiples docs/SCHEDULES.md measured. The anchor is the {@code minimum} rule's
+     * suggestion when the result's verdict is confident, and the result's own suggestion when it is
+     * not: on a flat curve (a warm model) {@code minimum} reads noise, while the default rule falls
+     * back to the onset (docs/BENCHMARKS.md).
      *
      * @param result a range-test result with a suggestion
      * @param totalSteps the optimizer steps of the training run
@@ -96,7 +96,9 @@ public final class OneCycleScheduler extends TrainingListenerAdapter {
             throw new IllegalArgumentException(
                     "peakPerSuggestion must be a finite number > 0, got " + peakPerSuggestion);
         }
-        return builder().setMaxLr(peakPerSuggestion * anchor(result)).setTotalSteps(totalSteps)
+        return builder()
+                .setMaxLr(peakPerSuggestion * anchor(result))
+                .setTotalSteps(totalSteps)
                 .build();
     }
 
@@ -105,9 +107,11 @@ public final class OneCycleScheduler extends TrainingListenerAdapter {
      * multiples were measured on), else the result's own suggestion.
      */
     static double anchor(LrFinderResult result) {
-        Optional<Suggestion> minimum = result.verdict().confident()
-                ? result.suggestions().getOrDefault(SuggestionRules.minimum().name(), Optional.empty())
-                : Optional.empty();
+        Optional<Suggestion> minimum =
+                result.verdict().confident()
+                        ? result.suggestions()
+                                .getOrDefault(SuggestionRules.minimum().name(), Optional.empty())
+                        : Optional.empty();
         return minimum.or(result::findSuggestion).orElseGet(result::suggestion).learningRate();
     }
 
@@ -201,9 +205,8 @@ public final class OneCycleScheduler extends TrainingListenerAdapter {
     }
 
     /**
-     * Configures a {@link OneCycleScheduler}: the one-cycle options of {@link
-     * OneCycleOptions} ({@code setMaxLr} and {@code setTotalSteps} required) and the
-     * step to start from.
+     * Configures a {@link OneCycleScheduler}: the one-cycle options of {@link OneCycleOptions}
+     * ({@code setMaxLr} and {@code setTotalSteps} required) and the step to start from.
      */
     public static final class Builder extends OneCycleOptions<Builder> {
 

@@ -94,9 +94,14 @@ final class RangeTestSession implements AutoCloseable {
     double nextLearningRate() {
         if (started > 0 && tracker.calls() == callsBefore) {
             override.restore();
-            throw new IllegalStateException(owner + ": the optimizer never asked for a learning"
-                    + " rate during " + started + " iteration(s), so the range test is not driving"
-                    + " it. " + DjlInternals.EXPLICIT_WIRING);
+            throw new IllegalStateException(
+                    owner
+                            + ": the optimizer never asked for a learning"
+                            + " rate during "
+                            + started
+                            + " iteration(s), so the range test is not driving"
+                            + " it. "
+                            + DjlInternals.EXPLICIT_WIRING);
         }
         double lr = config.sweep().learningRate(started++);
         tracker.set((float) lr);
@@ -149,9 +154,13 @@ final class RangeTestSession implements AutoCloseable {
         }
         LrFinderResult result = result();
         if (!result.verdict().confident()) {
-            logger.warn("{}: the range-test curve does not support a confident suggestion ({});"
-                    + " read the plot before using {}", owner, result.verdict().details(),
-                    result.findSuggestion().map(x -> String.format("%.3g", x.learningRate()))
+            logger.warn(
+                    "{}: the range-test curve does not support a confident suggestion ({});"
+                            + " read the plot before using {}",
+                    owner,
+                    result.verdict().details(),
+                    result.findSuggestion()
+                            .map(x -> String.format("%.3g", x.learningRate()))
                             .orElse("any learning rate"));
         }
         observers.stop(result);
@@ -171,7 +180,8 @@ final class RangeTestSession implements AutoCloseable {
         try (NDManager scope = trainer.getManager().newSubManager()) {
             for (Pair<String, Parameter> p : trainer.getModel().getBlock().getParameters()) {
                 Parameter param = p.getValue();
-                if (param.isInitialized() && param.requiresGradient()
+                if (param.isInitialized()
+                        && param.requiresGradient()
                         && param.getArray().hasGradient()) {
                     NDArray gradient = param.getArray().getGradient();
                     gradient.attach(scope);

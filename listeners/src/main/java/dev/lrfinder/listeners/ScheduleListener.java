@@ -13,9 +13,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A {@code TrainingListener} that drives the optimizer's learning rate, and its momentum when the
- * schedule gives one, from an {@link LrSchedule}: before every optimizer step it sets the values
- * of the current step. It wires itself like {@link LrRangeTestListener}: explicitly, by building
- * the optimizer with {@link #tracker()}, or automatically, by installing its tracker at {@code
+ * schedule gives one, from an {@link LrSchedule}: before every optimizer step it sets the values of
+ * the current step. It wires itself like {@link LrRangeTestListener}: explicitly, by building the
+ * optimizer with {@link #tracker()}, or automatically, by installing its tracker at {@code
  * onTrainingBegin} and putting the original back at {@code onTrainingEnd}.
  *
  * <p>Momentum (SGD's and Nag's {@code momentum}, Adam's and AdamW's {@code beta1}) is fixed when
@@ -51,8 +51,11 @@ public final class ScheduleListener extends TrainingListenerAdapter {
     ScheduleListener(LrSchedule schedule, int startStep, String name) {
         this.schedule = Objects.requireNonNull(schedule, "schedule");
         if (startStep < 0 || startStep >= schedule.totalSteps()) {
-            throw new IllegalArgumentException("startStep must be in [0, totalSteps "
-                    + schedule.totalSteps() + "), got " + startStep);
+            throw new IllegalArgumentException(
+                    "startStep must be in [0, totalSteps "
+                            + schedule.totalSteps()
+                            + "), got "
+                            + startStep);
         }
         this.step = startStep;
         this.tracker = new DrivenTracker((float) schedule.learningRate(startStep));
@@ -163,8 +166,11 @@ public final class ScheduleListener extends TrainingListenerAdapter {
             if (!Double.isNaN(schedule.momentum(0))) {
                 momentumField = DjlInternals.momentumField(optimizer).orElse(null);
                 if (momentumField == null) {
-                    logger.warn("{}: {} has no momentum to schedule; scheduling the learning rate"
-                            + " only", name, optimizer.getClass().getSimpleName());
+                    logger.warn(
+                            "{}: {} has no momentum to schedule; scheduling the learning rate"
+                                    + " only",
+                            name,
+                            optimizer.getClass().getSimpleName());
                 } else {
                     originalMomentum = DjlInternals.getFloat(momentumField, optimizer);
                 }
@@ -198,8 +204,13 @@ public final class ScheduleListener extends TrainingListenerAdapter {
     private void apply() {
         if (step >= schedule.totalSteps() && !warnedPastEnd) {
             warnedPastEnd = true;
-            logger.warn("{}: step {} is past the schedule's {} steps; holding its last learning"
-                    + " rate {}", name, step, schedule.totalSteps(), schedule.learningRate(step));
+            logger.warn(
+                    "{}: step {} is past the schedule's {} steps; holding its last learning"
+                            + " rate {}",
+                    name,
+                    step,
+                    schedule.totalSteps(),
+                    schedule.learningRate(step));
         }
         tracker.set((float) schedule.learningRate(step));
         if (momentumField != null) {

@@ -7,8 +7,7 @@ import ai.djl.training.tracker.ParameterTracker;
 /**
  * Puts a listener's learning-rate tracker in place of the one the trainer's optimizer was built
  * with, and the original back afterwards. A listener whose tracker the user wired explicitly
- * ({@link #explicitTracker()}) needs no swap, and may then run where the optimizer is out of
- * reach.
+ * ({@link #explicitTracker()}) needs no swap, and may then run where the optimizer is out of reach.
  */
 final class TrackerOverride {
 

@@ -47,7 +47,8 @@ final class TrainingStateSnapshot implements AutoCloseable {
                 byId.put(param.getId(), saved);
             }
         }
-        for (Map.Entry<Field, Object> e : DjlInternals.optimizerState(location.optimizer()).entrySet()) {
+        for (Map.Entry<Field, Object> e :
+                DjlInternals.optimizerState(location.optimizer()).entrySet()) {
             Object value = e.getValue();
             if (value instanceof Map<?, ?> map) {
                 optimizerFields.put(e.getKey(), deepCopy(map));
@@ -68,7 +69,8 @@ final class TrainingStateSnapshot implements AutoCloseable {
         for (Pair<NDArray, NDArray> p : parameters) {
             p.getValue().copyTo(p.getKey());
         }
-        if (DjlInternals.hasStepped(trainer) && !DjlInternals.stepsArraysInPlace(trainer, location)) {
+        if (DjlInternals.hasStepped(trainer)
+                && !DjlInternals.stepsArraysInPlace(trainer, location)) {
             DjlInternals.writeWeights(trainer, location, byId);
         }
         Optimizer optimizer = location.optimizer();
@@ -87,6 +89,7 @@ final class TrainingStateSnapshot implements AutoCloseable {
     public void close() {
         manager.close();
     }
+
     private NDArray copy(NDArray array) {
         NDArray c = array.duplicate();
         c.attach(manager);
@@ -112,13 +115,15 @@ final class TrainingStateSnapshot implements AutoCloseable {
     @SuppressWarnings("unchecked")
     private static void restoreInto(Map<?, ?> liveMap, Map<?, ?> saved) {
         Map<Object, Object> live = (Map<Object, Object>) liveMap;
-        live.entrySet().removeIf(e -> {
-            if (saved.containsKey(e.getKey())) {
-                return false;
-            }
-            free(e.getValue()); // state the optimizer created during the test
-            return true;
-        });
+        live.entrySet()
+                .removeIf(
+                        e -> {
+                            if (saved.containsKey(e.getKey())) {
+                                return false;
+                            }
+                            free(e.getValue()); // state the optimizer created during the test
+                            return true;
+                        });
         for (Map.Entry<?, ?> e : saved.entrySet()) {
             Object want = e.getValue();
             Object have = live.get(e.getKey());

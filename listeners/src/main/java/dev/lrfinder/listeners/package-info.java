@@ -7,11 +7,10 @@
  * dev.lrfinder.listeners.ScheduleListener} (the schedules as listeners).
  *
  * <p>How one {@code find()} flows, top to bottom: {@code LrFinder} checks the trainer and locates
- * its optimizer ({@code DjlInternals}, the one file that reaches into DJL's private fields);
- * {@code TrainingStateSnapshot} copies the parameters and optimizer state; {@code
- * RangeTestSession}, the engine under both entry points, installs its learning-rate tracker and
- * records each batch's loss one batch late into a core {@code RangeTest}; {@code LrFinder} drives
- * the batches and, at the end, the snapshot writes everything back; the session's {@code
- * LrFinderResult} is returned.
+ * its optimizer ({@code DjlInternals}, the one file that reaches into DJL's private fields); {@code
+ * TrainingStateSnapshot} copies the parameters and optimizer state; {@code RangeTestSession}, the
+ * engine under both entry points, installs its learning-rate tracker and records each batch's loss
+ * one batch late into a core {@code RangeTest}; {@code LrFinder} drives the batches and, at the
+ * end, the snapshot writes everything back; the session's {@code LrFinderResult} is returned.
  */
 package dev.lrfinder.listeners;

@@ -18,27 +18,47 @@ import dev.lrfinder.listeners.Fixtures.CountingTracker;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 class AutomaticWiringTest {
 
     static Stream<Arguments> optimizers() {
         return Stream.of(
-                Arguments.of("sgd", (Function<ParameterTracker, Optimizer>)
-                        t -> Optimizer.sgd().setLearningRateTracker(t).optMomentum(0.9f).build()),
-                Arguments.of("nag", (Function<ParameterTracker, Optimizer>)
-                        t -> Optimizer.nag().setLearningRateTracker(t).setMomentum(0.9f).build()),
-                Arguments.of("adam", (Function<ParameterTracker, Optimizer>)
-                        t -> Optimizer.adam().optLearningRateTracker(t).build()),
-                Arguments.of("adamw", (Function<ParameterTracker, Optimizer>)
-                        t -> Optimizer.adamW().optLearningRateTracker(t).build()),
-                Arguments.of("rmsprop", (Function<ParameterTracker, Optimizer>)
-                        t -> Optimizer.rmsprop().optLearningRateTracker(t).build()),
-                Arguments.of("adagrad", (Function<ParameterTracker, Optimizer>)
-                        t -> Optimizer.adagrad().optLearningRateTracker(t).build()));
+                Arguments.of(
+                        "sgd",
+                        (Function<ParameterTracker, Optimizer>)
+                                t ->
+                                        Optimizer.sgd()
+                                                .setLearningRateTracker(t)
+                                                .optMomentum(0.9f)
+                                                .build()),
+                Arguments.of(
+                        "nag",
+                        (Function<ParameterTracker, Optimizer>)
+                                t ->
+                                        Optimizer.nag()
+                                                .setLearningRateTracker(t)
+                                                .setMomentum(0.9f)
+                                                .build()),
+                Arguments.of(
+                        "adam",
+                        (Function<ParameterTracker, Optimizer>)
+                                t -> Optimizer.adam().optLearningRateTracker(t).build()),
+                Arguments.of(
+                        "adamw",
+                        (Function<ParameterTracker, Optimizer>)
+                                t -> Optimizer.adamW().optLearningRateTracker(t).build()),
+                Arguments.of(
+                        "rmsprop",
+                        (Function<ParameterTracker, Optimizer>)
+                                t -> Optimizer.rmsprop().optLearningRateTracker(t).build()),
+                Arguments.of(
+                        "adagrad",
+                        (Function<ParameterTracker, Optimizer>)
+                                t -> Optimizer.adagrad().optLearningRateTracker(t).build()));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -59,7 +79,8 @@ class AutomaticWiringTest {
             ArrayDataset data = Fixtures.blobs(manager, 256, 32, 1);
             if (Fixtures.pytorch() && Set.of("nag", "rmsprop", "adagrad").contains(name)) {
                 // DJL 0.36's PyTorch engine implements only Sgd, Adam and AdamW updates
-                assertThrows(UnsupportedOperationException.class,
+                assertThrows(
+                        UnsupportedOperationException.class,
                         () -> EasyTrain.fit(trainer, 20, data, null));
                 return;
             }
@@ -89,7 +110,11 @@ class AutomaticWiringTest {
     @Test
     void explicitWiringDrivesTheOptimizerWithoutReflection() throws Exception {
         LrRangeTestListener rangeTest =
-                LrRangeTestListener.builder().optStartLr(1e-4).optEndLr(1).optNumIterations(20).build();
+                LrRangeTestListener.builder()
+                        .optStartLr(1e-4)
+                        .optEndLr(1)
+                        .optNumIterations(20)
+                        .build();
         Optimizer sgd = Optimizer.sgd().setLearningRateTracker(rangeTest.tracker()).build();
         try (Model model = Fixtures.mlp();
                 NDManager manager = NDManager.newBaseManager();
@@ -107,26 +132,47 @@ class AutomaticWiringTest {
     void listenerAndFinderRecordTheSameCurve() throws Exception {
         // the listener reads each loss one batch late; it must still pair loss i with lr i
         LrRangeTestListener rangeTest =
-                LrRangeTestListener.builder().optStartLr(1e-3).optEndLr(1).optNumIterations(20).build();
+                LrRangeTestListener.builder()
+                        .optStartLr(1e-3)
+                        .optEndLr(1)
+                        .optNumIterations(20)
+                        .build();
         dev.lrfinder.core.LossCurve viaListener;
         dev.lrfinder.core.LossCurve viaFinder;
         try (Model model = Fixtures.mlp();
                 NDManager manager = NDManager.newBaseManager();
-                Trainer trainer = Fixtures.trainer(model,
-                        Optimizer.sgd().setLearningRateTracker(ai.djl.training.tracker.Tracker.fixed(0.1f)).build(),
-                        rangeTest)) {
+                Trainer trainer =
+                        Fixtures.trainer(
+                                model,
+                                Optimizer.sgd()
+                                        .setLearningRateTracker(
+                                                ai.djl.training.tracker.Tracker.fixed(0.1f))
+                                        .build(),
+                                rangeTest)) {
             ArrayDataset data = Fixtures.constant(manager, 0.3f, 96, 32);
-            assertThrows(LrRangeTestListener.RangeTestStoppedException.class,
+            assertThrows(
+                    LrRangeTestListener.RangeTestStoppedException.class,
                     () -> EasyTrain.fit(trainer, 10, data, null));
             viaListener = rangeTest.result().curve();
         }
         try (Model model = Fixtures.mlp();
                 NDManager manager = NDManager.newBaseManager();
-                Trainer trainer = Fixtures.trainer(model,
-                        Optimizer.sgd().setLearningRateTracker(ai.djl.training.tracker.Tracker.fixed(0.1f)).build())) {
+                Trainer trainer =
+                        Fixtures.trainer(
+                                model,
+                                Optimizer.sgd()
+                                        .setLearningRateTracker(
+                                                ai.djl.training.tracker.Tracker.fixed(0.1f))
+                                        .build())) {
             ArrayDataset data = Fixtures.constant(manager, 0.3f, 96, 32);
-            viaFinder = LrFinder.builder().optStartLr(1e-3).optEndLr(1).optNumIterations(20).build()
-                    .find(trainer, data).curve();
+            viaFinder =
+                    LrFinder.builder()
+                            .optStartLr(1e-3)
+                            .optEndLr(1)
+                            .optNumIterations(20)
+                            .build()
+                            .find(trainer, data)
+                            .curve();
         }
         assertEquals(20, viaListener.size());
         for (int i = 0; i < 20; i++) {

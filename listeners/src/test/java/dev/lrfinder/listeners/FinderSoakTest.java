@@ -14,9 +14,9 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import java.util.Arrays;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * 20 consecutive {@code find()} calls on one trainer leave no array and no manager behind: the
@@ -28,11 +28,17 @@ class FinderSoakTest {
     @ParameterizedTest(name = "stepped before: {0}")
     @ValueSource(booleans = {false, true})
     void twentyFindsKeepArrayAndManagerCountsFlat(boolean steppedBefore) throws Exception {
-        LrFinder finder = LrFinder.builder().optStartLr(1e-4).optEndLr(1).optNumIterations(20).build();
+        LrFinder finder =
+                LrFinder.builder().optStartLr(1e-4).optEndLr(1).optNumIterations(20).build();
         try (Model model = Fixtures.mlp();
                 NDManager manager = NDManager.newBaseManager();
-                Trainer trainer = Fixtures.trainer(model, Optimizer.sgd()
-                        .setLearningRateTracker(Tracker.fixed(0.01f)).optMomentum(0.9f).build())) {
+                Trainer trainer =
+                        Fixtures.trainer(
+                                model,
+                                Optimizer.sgd()
+                                        .setLearningRateTracker(Tracker.fixed(0.01f))
+                                        .optMomentum(0.9f)
+                                        .build())) {
             ArrayDataset data = Fixtures.blobs(manager, 4096, 32, 5); // 128 batches: abandoned
             if (steppedBefore) {
                 for (Batch b : trainer.iterateDataset(Fixtures.blobs(manager, 32, 32, 6))) {
@@ -48,8 +54,13 @@ class FinderSoakTest {
                 finder.find(trainer, data);
             }
             int[] after20 = Fixtures.liveResources(model.getNDManager());
-            assertArrayEquals(after1, after20, "arrays and managers after 1 and after 20 finds: "
-                    + Arrays.toString(after1) + " vs " + Arrays.toString(after20));
+            assertArrayEquals(
+                    after1,
+                    after20,
+                    "arrays and managers after 1 and after 20 finds: "
+                            + Arrays.toString(after1)
+                            + " vs "
+                            + Arrays.toString(after20));
         }
     }
 
@@ -57,12 +68,20 @@ class FinderSoakTest {
     void anUninitializedTrainerIsRefusedBeforeAnythingRuns() throws Exception {
         try (Model model = Fixtures.mlp();
                 NDManager manager = NDManager.newBaseManager();
-                Trainer trainer = model.newTrainer(new ai.djl.training.DefaultTrainingConfig(
-                        ai.djl.training.loss.Loss.softmaxCrossEntropyLoss()))) {
-            IllegalStateException e = assertThrows(IllegalStateException.class,
-                    () -> LrFinder.builder().build().find(trainer, Fixtures.blobs(manager, 64, 32, 1)));
+                Trainer trainer =
+                        model.newTrainer(
+                                new ai.djl.training.DefaultTrainingConfig(
+                                        ai.djl.training.loss.Loss.softmaxCrossEntropyLoss()))) {
+            IllegalStateException e =
+                    assertThrows(
+                            IllegalStateException.class,
+                            () ->
+                                    LrFinder.builder()
+                                            .build()
+                                            .find(trainer, Fixtures.blobs(manager, 64, 32, 1)));
             assertTrue(e.getMessage().contains("trainer.initialize("), e.getMessage());
-            assertTrue(!model.getBlock().getParameters().valueAt(0).isInitialized(),
+            assertTrue(
+                    !model.getBlock().getParameters().valueAt(0).isInitialized(),
                     "nothing ran, so nothing was initialized");
         }
     }

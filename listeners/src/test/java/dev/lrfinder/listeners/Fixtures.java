@@ -12,10 +12,10 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.ArrayDataset;
+import ai.djl.training.listener.TrainingListener;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.ParameterTracker;
-import ai.djl.training.listener.TrainingListener;
 import ai.djl.util.Pair;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -23,7 +23,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 
-/** Synthetic data and small models for listener tests on the real engine the run selects (MXNet or PyTorch). */
+/**
+ * Synthetic data and small models for listener tests on the real engine the run selects (MXNet or
+ * PyTorch).
+ */
 public final class Fixtures {
 
     public static final int FEATURES = 8;
@@ -145,11 +148,20 @@ public final class Fixtures {
      * The result of a range test fed a loss for each learning rate, without training: an
      * exponential sweep, no smoothing.
      */
-    static LrFinderResult result(double startLr, double endLr, int iterations,
-            java.util.function.DoubleUnaryOperator lossAt, dev.lrfinder.core.SuggestionRule rule,
+    static LrFinderResult result(
+            double startLr,
+            double endLr,
+            int iterations,
+            java.util.function.DoubleUnaryOperator lossAt,
+            dev.lrfinder.core.SuggestionRule rule,
             String optimizer) {
-        dev.lrfinder.core.RangeTest test = dev.lrfinder.core.RangeTest.builder().optStartLr(startLr)
-                .optEndLr(endLr).optNumIterations(iterations).optSmoothing(0).build();
+        dev.lrfinder.core.RangeTest test =
+                dev.lrfinder.core.RangeTest.builder()
+                        .optStartLr(startLr)
+                        .optEndLr(endLr)
+                        .optNumIterations(iterations)
+                        .optSmoothing(0)
+                        .build();
         while (test.status() == dev.lrfinder.core.RangeTestStatus.RUNNING) {
             test.record(lossAt.applyAsDouble(test.learningRate()));
         }

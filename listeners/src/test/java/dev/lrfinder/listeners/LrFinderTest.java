@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 class LrFinderTest {
 
     /** Trains a few batches so that momentum buffers, moments and update counts exist. */
-    static void warmUp(Trainer trainer, ai.djl.training.dataset.Dataset data, int batches) throws Exception {
+    static void warmUp(Trainer trainer, ai.djl.training.dataset.Dataset data, int batches)
+            throws Exception {
         int n = 0;
         for (Batch b : trainer.iterateDataset(data)) {
             try (b) {
@@ -41,7 +42,8 @@ class LrFinderTest {
         }
     }
 
-    void assertRestoredBitForBit(Supplier<Optimizer> optimizer, int warmUpBatches) throws Exception {
+    void assertRestoredBitForBit(Supplier<Optimizer> optimizer, int warmUpBatches)
+            throws Exception {
         try (Model model = Fixtures.mlp();
                 NDManager manager = NDManager.newBaseManager();
                 Trainer trainer = Fixtures.trainer(model, optimizer.get())) {
@@ -51,9 +53,13 @@ class LrFinderTest {
             Map<String, String> state = Fixtures.optimizerState(trainer);
 
             List<Boolean> changedDuringTest = new ArrayList<>();
-            Progress peek = new PeekingProgress(() -> changedDuringTest.add(
-                    !Fixtures.optimizerState(trainer).equals(state)
-                            && !sameParams(params, Fixtures.parameters(trainer))));
+            Progress peek =
+                    new PeekingProgress(
+                            () ->
+                                    changedDuringTest.add(
+                                            !Fixtures.optimizerState(trainer).equals(state)
+                                                    && !sameParams(
+                                                            params, Fixtures.parameters(trainer))));
             LrFinderResult r =
                     LrFinder.builder()
                             .optStartLr(1e-4)
@@ -80,7 +86,11 @@ class LrFinderTest {
     @Test
     void restoresParametersAndSgdMomentumBitForBit() throws Exception {
         assertRestoredBitForBit(
-                () -> Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.1f)).optMomentum(0.9f).build(),
+                () ->
+                        Optimizer.sgd()
+                                .setLearningRateTracker(Tracker.fixed(0.1f))
+                                .optMomentum(0.9f)
+                                .build(),
                 5);
     }
 
@@ -94,7 +104,11 @@ class LrFinderTest {
     void aFreshOptimizerIsLeftWithoutState() throws Exception {
         // before any training the optimizer has no state: the test must not leave any behind
         assertRestoredBitForBit(
-                () -> Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.1f)).optMomentum(0.9f).build(),
+                () ->
+                        Optimizer.sgd()
+                                .setLearningRateTracker(Tracker.fixed(0.1f))
+                                .optMomentum(0.9f)
+                                .build(),
                 0);
     }
 
@@ -118,7 +132,10 @@ class LrFinderTest {
             ArrayDataset ordered = Fixtures.constant(manager, 0.5f, 64, 32);
             warmUp(trainer, ordered, 2);
             if (runFinder) {
-                LrFinder.builder().optNumIterations(20).build().find(trainer, Fixtures.blobs(manager, 128, 32, 4));
+                LrFinder.builder()
+                        .optNumIterations(20)
+                        .build()
+                        .find(trainer, Fixtures.blobs(manager, 128, 32, 4));
             }
             warmUp(trainer, ordered, 2);
             return Fixtures.parameters(trainer).values().iterator().next();
@@ -131,7 +148,8 @@ class LrFinderTest {
         try (Model model = Fixtures.mlp();
                 NDManager manager = NDManager.newBaseManager();
                 Trainer trainer =
-                        Fixtures.trainer(model, Optimizer.sgd().setLearningRateTracker(original).build())) {
+                        Fixtures.trainer(
+                                model, Optimizer.sgd().setLearningRateTracker(original).build())) {
             ArrayDataset threeBatches = Fixtures.blobs(manager, 96, 32, 5);
             LrFinderResult r =
                     LrFinder.builder()
@@ -154,8 +172,13 @@ class LrFinderTest {
         try (Model model = Fixtures.mlp();
                 NDManager manager = NDManager.newBaseManager();
                 Trainer trainer =
-                        Fixtures.trainer(model, Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.1f)).build())) {
-            ai.djl.training.dataset.RandomAccessDataset empty = Fixtures.blobs(manager, 256, 32, 6).subDataset(new ArrayList<>());
+                        Fixtures.trainer(
+                                model,
+                                Optimizer.sgd()
+                                        .setLearningRateTracker(Tracker.fixed(0.1f))
+                                        .build())) {
+            ai.djl.training.dataset.RandomAccessDataset empty =
+                    Fixtures.blobs(manager, 256, 32, 6).subDataset(new ArrayList<>());
             IllegalArgumentException e =
                     assertThrows(
                             IllegalArgumentException.class,
@@ -169,7 +192,11 @@ class LrFinderTest {
         try (Model model = Fixtures.linear();
                 NDManager manager = NDManager.newBaseManager();
                 Trainer trainer =
-                        Fixtures.trainer(model, Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.1f)).build())) {
+                        Fixtures.trainer(
+                                model,
+                                Optimizer.sgd()
+                                        .setLearningRateTracker(Tracker.fixed(0.1f))
+                                        .build())) {
             ArrayDataset nan = Fixtures.constant(manager, Float.NaN, 64, 32);
             LrFinderResult r = LrFinder.builder().build().find(trainer, nan);
             assertEquals(RangeTestStatus.DIVERGED, r.status());
@@ -188,7 +215,11 @@ class LrFinderTest {
         try (Model model = Fixtures.mlp();
                 NDManager manager = NDManager.newBaseManager();
                 Trainer trainer =
-                        Fixtures.trainer(model, Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.1f)).build())) {
+                        Fixtures.trainer(
+                                model,
+                                Optimizer.sgd()
+                                        .setLearningRateTracker(Tracker.fixed(0.1f))
+                                        .build())) {
             ArrayDataset data = Fixtures.blobs(manager, 512, 32, 7);
             LrFinderResult r =
                     LrFinder.builder()
@@ -211,7 +242,9 @@ class LrFinderTest {
             assertEquals((byte) 0x89, bytes[0]);
             assertEquals('P', bytes[1]);
             r.writeCsv(dir.resolve("c.csv"));
-            assertEquals(r.curve(), dev.lrfinder.core.LossCurve.fromCsv(Files.readString(dir.resolve("c.csv"))));
+            assertEquals(
+                    r.curve(),
+                    dev.lrfinder.core.LossCurve.fromCsv(Files.readString(dir.resolve("c.csv"))));
         }
     }
 
@@ -220,7 +253,11 @@ class LrFinderTest {
         try (Model model = Fixtures.mlp();
                 NDManager manager = NDManager.newBaseManager();
                 Trainer trainer =
-                        Fixtures.trainer(model, Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.1f)).build())) {
+                        Fixtures.trainer(
+                                model,
+                                Optimizer.sgd()
+                                        .setLearningRateTracker(Tracker.fixed(0.1f))
+                                        .build())) {
             LrFinderResult r =
                     LrFinder.builder()
                             .optStartLr(1e-4)
@@ -229,7 +266,10 @@ class LrFinderTest {
                             .optSmoothing(0)
                             .optValidationBatches(2)
                             .build()
-                            .find(trainer, Fixtures.blobs(manager, 256, 32, 8), Fixtures.blobs(manager, 256, 64, 9));
+                            .find(
+                                    trainer,
+                                    Fixtures.blobs(manager, 256, 32, 8),
+                                    Fixtures.blobs(manager, 256, 64, 9));
             for (var p : r.curve().points()) {
                 assertTrue(p.hasValidationLoss());
                 assertEquals(p.validationLoss(), p.smoothedLoss(), 0);
@@ -240,10 +280,15 @@ class LrFinderTest {
 
     @Test
     void badParametersAreRejectedAtBuild() {
-        assertThrows(IllegalArgumentException.class, () -> LrFinder.builder().optStartLr(-1).build());
-        assertThrows(IllegalArgumentException.class, () -> LrFinder.builder().optNumIterations(2).build());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> LrFinder.builder().optValidationBatches(-3).build());
+        assertThrows(
+                IllegalArgumentException.class, () -> LrFinder.builder().optStartLr(-1).build());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> LrFinder.builder().optNumIterations(2).build());
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> LrFinder.builder().optValidationBatches(-3).build());
         assertTrue(e.getMessage().contains("validationBatches") && e.getMessage().contains("-3"));
         assertThrows(
                 IllegalArgumentException.class,

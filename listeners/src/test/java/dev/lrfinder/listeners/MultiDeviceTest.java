@@ -25,22 +25,33 @@ class MultiDeviceTest {
 
     @Test
     void findOnTwoGpusRestoresTheModelAndSuggests() throws Exception {
-        assumeTrue(Engine.getInstance().getGpuCount() >= 2, "needs two GPUs: DJL refuses a trainer"
-                + " over two CPU devices (\"Duplicated devices\"), so the multi-device path of"
-                + " LrFinder is untested on this machine");
-        try (Model model = Fixtures.mlp(); NDManager manager = NDManager.newBaseManager()) {
-            DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-                    .optOptimizer(Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.1f))
-                            .optMomentum(0.9f).build())
-                    .optDevices(Engine.getInstance().getDevices(2));
+        assumeTrue(
+                Engine.getInstance().getGpuCount() >= 2,
+                "needs two GPUs: DJL refuses a trainer"
+                        + " over two CPU devices (\"Duplicated devices\"), so the multi-device path of"
+                        + " LrFinder is untested on this machine");
+        try (Model model = Fixtures.mlp();
+                NDManager manager = NDManager.newBaseManager()) {
+            DefaultTrainingConfig config =
+                    new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+                            .optOptimizer(
+                                    Optimizer.sgd()
+                                            .setLearningRateTracker(Tracker.fixed(0.1f))
+                                            .optMomentum(0.9f)
+                                            .build())
+                            .optDevices(Engine.getInstance().getDevices(2));
             try (Trainer trainer = model.newTrainer(config)) {
                 trainer.initialize(new Shape(1, Fixtures.FEATURES));
                 assertEquals(2, trainer.getDevices().length);
                 assertTrue(trainer.getDevices()[0].isGpu());
                 Map<String, float[]> before = Fixtures.parameters(trainer);
-                LrFinderResult r = LrFinder.builder().optStartLr(1e-4).optEndLr(10)
-                        .optNumIterations(50).build()
-                        .find(trainer, Fixtures.blobs(manager, 1024, 64, 2));
+                LrFinderResult r =
+                        LrFinder.builder()
+                                .optStartLr(1e-4)
+                                .optEndLr(10)
+                                .optNumIterations(50)
+                                .build()
+                                .find(trainer, Fixtures.blobs(manager, 1024, 64, 2));
                 assertTrue(r.findSuggestion().isPresent(), r.toString());
                 Map<String, float[]> after = Fixtures.parameters(trainer);
                 for (String name : before.keySet()) {

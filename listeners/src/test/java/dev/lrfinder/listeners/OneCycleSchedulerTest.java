@@ -66,7 +66,8 @@ class OneCycleSchedulerTest {
         Recorder recorder = new Recorder(scheduler);
         try (Model model = Model.newInstance("w");
                 NDManager manager = NDManager.newBaseManager()) {
-            model.setBlock(new SequentialBlock().add(Linear.builder().setUnits(1).optBias(false).build()));
+            model.setBlock(
+                    new SequentialBlock().add(Linear.builder().setUnits(1).optBias(false).build()));
             DefaultTrainingConfig config =
                     new DefaultTrainingConfig(new MeanLoss())
                             .optOptimizer(optimizer)
@@ -82,7 +83,12 @@ class OneCycleSchedulerTest {
                                 .build();
                 EasyTrain.fit(trainer, 1, ones, null);
                 recorder.weights.add(
-                        trainer.getModel().getBlock().getParameters().valueAt(0).getArray().getFloat(0, 0));
+                        trainer.getModel()
+                                .getBlock()
+                                .getParameters()
+                                .valueAt(0)
+                                .getArray()
+                                .getFloat(0, 0));
             }
         }
         return recorder;
@@ -91,9 +97,14 @@ class OneCycleSchedulerTest {
     @Test
     void sgdAppliesTheScheduledLearningRateAndMomentum() throws Exception {
         int steps = 40;
-        OneCycleScheduler scheduler = OneCycleScheduler.builder().setMaxLr(0.5).setTotalSteps(steps).build();
+        OneCycleScheduler scheduler =
+                OneCycleScheduler.builder().setMaxLr(0.5).setTotalSteps(steps).build();
         OneCycleSchedule schedule = scheduler.schedule();
-        Optimizer sgd = Optimizer.sgd().setLearningRateTracker(Tracker.fixed(123f)).optMomentum(0.5f).build();
+        Optimizer sgd =
+                Optimizer.sgd()
+                        .setLearningRateTracker(Tracker.fixed(123f))
+                        .optMomentum(0.5f)
+                        .build();
         Recorder r = train(sgd, scheduler, steps);
         assertEquals(steps + 1, r.weights.size());
         // Momentum SGD with gradient 1: v = m * v - lr, w = w + v. The update with momentum is
@@ -115,8 +126,13 @@ class OneCycleSchedulerTest {
     @Test
     void adamGetsTheScheduledBeta1AndTheOriginalIsRestored() throws Exception {
         int steps = 20;
-        OneCycleScheduler scheduler = OneCycleScheduler.builder().setMaxLr(0.01).setTotalSteps(steps).build();
-        Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(0.001f)).optBeta1(0.9f).build();
+        OneCycleScheduler scheduler =
+                OneCycleScheduler.builder().setMaxLr(0.01).setTotalSteps(steps).build();
+        Optimizer adam =
+                Optimizer.adam()
+                        .optLearningRateTracker(Tracker.fixed(0.001f))
+                        .optBeta1(0.9f)
+                        .build();
         Recorder r = train(adam, scheduler, steps);
         for (int t = 0; t < steps; t++) {
             assertEquals(scheduler.schedule().momentum(t), r.momenta.get(t), 1e-7);
@@ -128,14 +144,20 @@ class OneCycleSchedulerTest {
 
     @Test
     void stepsPastTheTotalHoldTheFinalRateAndARestartedJobResumesAtStepK() throws Exception {
-        OneCycleScheduler past = OneCycleScheduler.builder().setMaxLr(0.1).setTotalSteps(10).build();
-        Recorder r = train(Optimizer.sgd().setLearningRateTracker(Tracker.fixed(1f)).build(), past, 16);
+        OneCycleScheduler past =
+                OneCycleScheduler.builder().setMaxLr(0.1).setTotalSteps(10).build();
+        Recorder r =
+                train(Optimizer.sgd().setLearningRateTracker(Tracker.fixed(1f)).build(), past, 16);
         for (int t = 10; t < 16; t++) {
             assertEquals(past.schedule().finalLr(), r.lrs.get(t), 1e-12);
         }
         OneCycleScheduler resumed =
                 OneCycleScheduler.builder().setMaxLr(0.1).setTotalSteps(10).optStartStep(4).build();
-        Recorder r2 = train(Optimizer.sgd().setLearningRateTracker(Tracker.fixed(1f)).build(), resumed, 3);
+        Recorder r2 =
+                train(
+                        Optimizer.sgd().setLearningRateTracker(Tracker.fixed(1f)).build(),
+                        resumed,
+                        3);
         assertEquals((float) resumed.schedule().learningRate(4), r2.lrs.get(0), 0f);
         assertEquals((float) resumed.schedule().learningRate(6), r2.lrs.get(2), 0f);
     }
@@ -145,68 +167,107 @@ class OneCycleSchedulerTest {
         // lowest loss at lr 0.1, so the minimum rule suggests 0.01
         java.util.function.DoubleUnaryOperator bowl = lr -> Math.pow(Math.log10(lr) + 1, 2) + 1;
         double end = 1e-5 * Math.pow(10, 99 / 20.0);
-        LrFinderResult sgd = Fixtures.result(1e-5, end, 100, bowl, SuggestionRules.minimum(), "Sgd");
-        LrFinderResult adam = Fixtures.result(1e-5, end, 100, bowl, SuggestionRules.defaultRule(), "Adam");
-        LrFinderResult unknown = Fixtures.result(1e-5, end, 100, bowl, SuggestionRules.valley(), null);
+        LrFinderResult sgd =
+                Fixtures.result(1e-5, end, 100, bowl, SuggestionRules.minimum(), "Sgd");
+        LrFinderResult adam =
+                Fixtures.result(1e-5, end, 100, bowl, SuggestionRules.defaultRule(), "Adam");
+        LrFinderResult unknown =
+                Fixtures.result(1e-5, end, 100, bowl, SuggestionRules.valley(), null);
         assertEquals(0.01, sgd.suggestion().learningRate(), 1e-12);
         // the peak is fixed at construction: what schedule() reports is what training gets
         OneCycleScheduler forSgd = OneCycleScheduler.fromSuggestion(sgd, 500);
         assertEquals(500, forSgd.schedule().totalSteps());
-        assertEquals(OneCycleScheduler.PEAK_PER_SUGGESTION_SGD * 0.01, forSgd.schedule().maxLr(), 1e-12);
-        assertEquals(OneCycleScheduler.PEAK_PER_SUGGESTION_ADAPTIVE * 0.01,
-                OneCycleScheduler.fromSuggestion(adam, 500).schedule().maxLr(), 1e-12);
-        assertEquals(OneCycleScheduler.PEAK_PER_SUGGESTION_ADAPTIVE * 0.01,
-                OneCycleScheduler.fromSuggestion(unknown, 500).schedule().maxLr(), 1e-12);
+        assertEquals(
+                OneCycleScheduler.PEAK_PER_SUGGESTION_SGD * 0.01, forSgd.schedule().maxLr(), 1e-12);
+        assertEquals(
+                OneCycleScheduler.PEAK_PER_SUGGESTION_ADAPTIVE * 0.01,
+                OneCycleScheduler.fromSuggestion(adam, 500).schedule().maxLr(),
+                1e-12);
+        assertEquals(
+                OneCycleScheduler.PEAK_PER_SUGGESTION_ADAPTIVE * 0.01,
+                OneCycleScheduler.fromSuggestion(unknown, 500).schedule().maxLr(),
+                1e-12);
         // both overloads anchor on the same (minimum) rule, whatever the result's own rule
-        assertEquals(0.05, OneCycleScheduler.fromSuggestion(adam, 500, 5).schedule().maxLr(), 1e-12);
-        assertEquals(0.05, OneCycleScheduler.fromSuggestion(unknown, 500, 5).schedule().maxLr(), 1e-12);
+        assertEquals(
+                0.05, OneCycleScheduler.fromSuggestion(adam, 500, 5).schedule().maxLr(), 1e-12);
+        assertEquals(
+                0.05, OneCycleScheduler.fromSuggestion(unknown, 500, 5).schedule().maxLr(), 1e-12);
         try (Model model = Fixtures.mlp()) {
             OneCycleScheduler s = OneCycleScheduler.fromSuggestion(sgd, 500);
-            try (Trainer t = Fixtures.trainer(model,
-                    Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.1f)).build(), s)) {
+            try (Trainer t =
+                    Fixtures.trainer(
+                            model,
+                            Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.1f)).build(),
+                            s)) {
                 assertEquals(0.03 / 25, s.currentLearningRate(), 1e-9);
             }
         }
         dev.lrfinder.core.RangeTest diverged = dev.lrfinder.core.RangeTest.builder().build();
         diverged.record(Double.NaN);
         LrFinderResult none = LrFinderResult.of(diverged, SuggestionRules.minimum());
-        assertThrows(IllegalStateException.class, () -> OneCycleScheduler.fromSuggestion(none, 500));
+        assertThrows(
+                IllegalStateException.class, () -> OneCycleScheduler.fromSuggestion(none, 500));
     }
 
     @Test
     void onACurveWithoutAClearDescentThePeakAnchorsOnTheResultsOwnSuggestion() {
         // a warm model: flat with noise, then the loss turns worse and diverges
-        java.util.function.DoubleUnaryOperator warm = lr -> lr < 0.3
-                ? 0.2 + 0.004 * Math.sin(37 * Math.log(lr))
-                : 0.2 + 2 * Math.pow(lr / 0.3, 2);
-        LrFinderResult r = Fixtures.result(1e-7, 10, 100, warm, SuggestionRules.defaultRule(), "Sgd");
+        java.util.function.DoubleUnaryOperator warm =
+                lr ->
+                        lr < 0.3
+                                ? 0.2 + 0.004 * Math.sin(37 * Math.log(lr))
+                                : 0.2 + 2 * Math.pow(lr / 0.3, 2);
+        LrFinderResult r =
+                Fixtures.result(1e-7, 10, 100, warm, SuggestionRules.defaultRule(), "Sgd");
         assertTrue(!r.verdict().confident(), r.verdict().toString());
         double own = r.suggestion().learningRate();
         double minimum = r.suggestions().get("minimum").orElseThrow().learningRate();
         assertTrue(Math.abs(Math.log(own / minimum)) > Math.log(2), own + " vs minimum " + minimum);
-        assertEquals(OneCycleScheduler.PEAK_PER_SUGGESTION_SGD * own,
-                OneCycleScheduler.fromSuggestion(r, 500).schedule().maxLr(), 1e-12);
-        assertEquals(2 * own, OneCycleScheduler.fromSuggestion(r, 500, 2).schedule().maxLr(), 1e-12);
+        assertEquals(
+                OneCycleScheduler.PEAK_PER_SUGGESTION_SGD * own,
+                OneCycleScheduler.fromSuggestion(r, 500).schedule().maxLr(),
+                1e-12);
+        assertEquals(
+                2 * own, OneCycleScheduler.fromSuggestion(r, 500, 2).schedule().maxLr(), 1e-12);
     }
 
     @Test
     void badParametersAreRejected() {
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> OneCycleScheduler.builder().setMaxLr(-1).setTotalSteps(10).build());
-        assertThrows(IllegalArgumentException.class,
-                () -> OneCycleScheduler.builder().setMaxLr(1).setTotalSteps(10).optStartStep(-1).build());
-        IllegalArgumentException past = assertThrows(IllegalArgumentException.class,
-                () -> OneCycleScheduler.builder().setMaxLr(1).setTotalSteps(10).optStartStep(10).build());
-        assertTrue(past.getMessage().startsWith("startStep ") && past.getMessage().contains("10"),
+        assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                        OneCycleScheduler.builder()
+                                .setMaxLr(1)
+                                .setTotalSteps(10)
+                                .optStartStep(-1)
+                                .build());
+        IllegalArgumentException past =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () ->
+                                OneCycleScheduler.builder()
+                                        .setMaxLr(1)
+                                        .setTotalSteps(10)
+                                        .optStartStep(10)
+                                        .build());
+        assertTrue(
+                past.getMessage().startsWith("startStep ") && past.getMessage().contains("10"),
                 past.getMessage());
     }
 
     @Test
     void rmsPropGetsTheLearningRateOnlyItsMomentumIsLeftAlone() throws Exception {
-        Optimizer rms = Optimizer.rmsprop().optLearningRateTracker(Tracker.fixed(0.001f))
-                .optMomentum(0.3f).build();
+        Optimizer rms =
+                Optimizer.rmsprop()
+                        .optLearningRateTracker(Tracker.fixed(0.001f))
+                        .optMomentum(0.3f)
+                        .build();
         assertTrue(DjlInternals.momentumField(rms).isEmpty());
-        OneCycleScheduler scheduler = OneCycleScheduler.builder().setMaxLr(0.01).setTotalSteps(10).build();
+        OneCycleScheduler scheduler =
+                OneCycleScheduler.builder().setMaxLr(0.01).setTotalSteps(10).build();
         if (Fixtures.pytorch()) { // DJL's PyTorch engine has no RmsProp update
             assertThrows(UnsupportedOperationException.class, () -> train(rms, scheduler, 5));
             return;

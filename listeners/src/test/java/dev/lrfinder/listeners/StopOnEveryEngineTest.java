@@ -20,9 +20,9 @@ import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
 import dev.lrfinder.core.RangeTestStatus;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * "Once the test has stopped, the same trainer can go on training" on every engine: PyTorch keeps
@@ -43,25 +43,35 @@ class StopOnEveryEngineTest {
     @ParameterizedTest(name = "end lr {0}")
     @ValueSource(doubles = {1e-2, 1e4})
     void theFirstStepAfterTheStopEqualsACleanStep(double endLr) throws Exception {
-        LrRangeTestListener rangeTest = LrRangeTestListener.builder().optStartLr(1e-4)
-                .optEndLr(endLr).optNumIterations(30).build();
+        LrRangeTestListener rangeTest =
+                LrRangeTestListener.builder()
+                        .optStartLr(1e-4)
+                        .optEndLr(endLr)
+                        .optNumIterations(30)
+                        .build();
         Map<String, float[]> stopped;
         Map<String, float[]> afterStep;
         try (Model model = Fixtures.mlp();
                 NDManager manager = NDManager.newBaseManager();
                 Trainer trainer = Fixtures.trainer(model, sgd(), rangeTest)) {
             ArrayDataset data = Fixtures.blobs(manager, 512, 16, 3);
-            assertThrows(LrRangeTestListener.RangeTestStoppedException.class,
+            assertThrows(
+                    LrRangeTestListener.RangeTestStoppedException.class,
                     () -> EasyTrain.fit(trainer, 10, data, null));
-            assertEquals(endLr > 1 ? RangeTestStatus.DIVERGED : RangeTestStatus.FINISHED,
+            assertEquals(
+                    endLr > 1 ? RangeTestStatus.DIVERGED : RangeTestStatus.FINISHED,
                     rangeTest.result().status());
             stopped = Fixtures.parameters(trainer);
             afterStep = stepOnce(trainer, manager);
         }
         // the same step from the same weights on a trainer that never ran a range test
-        try (Model model = Fixtures.mlp(); NDManager manager = NDManager.newBaseManager()) {
-            model.getBlock().initialize(model.getNDManager(), DataType.FLOAT32,
-                    new Shape(1, Fixtures.FEATURES));
+        try (Model model = Fixtures.mlp();
+                NDManager manager = NDManager.newBaseManager()) {
+            model.getBlock()
+                    .initialize(
+                            model.getNDManager(),
+                            DataType.FLOAT32,
+                            new Shape(1, Fixtures.FEATURES));
             for (Pair<String, Parameter> p : model.getBlock().getParameters()) {
                 float[] w = stopped.get(p.getKey());
                 p.getValue().getArray().set(w); // before the trainer exists (MXNet's KVStore)
@@ -77,8 +87,12 @@ class StopOnEveryEngineTest {
 
     @Test
     void aFitThatEndsBeforeTheTestLeavesARunningResultWithoutASuggestion() throws Exception {
-        LrRangeTestListener rangeTest = LrRangeTestListener.builder().optStartLr(1e-4)
-                .optEndLr(1).optNumIterations(100).build();
+        LrRangeTestListener rangeTest =
+                LrRangeTestListener.builder()
+                        .optStartLr(1e-4)
+                        .optEndLr(1)
+                        .optNumIterations(100)
+                        .build();
         try (Model model = Fixtures.mlp();
                 NDManager manager = NDManager.newBaseManager();
                 Trainer trainer = Fixtures.trainer(model, sgd(), rangeTest)) {
@@ -87,8 +101,10 @@ class StopOnEveryEngineTest {
             assertEquals(RangeTestStatus.RUNNING, partial.status());
             assertEquals(12, partial.curve().size());
             assertTrue(partial.findSuggestion().isEmpty());
-            assertTrue(partial.suggestions().values().stream().allMatch(java.util.Optional::isEmpty));
-            IllegalStateException e = assertThrows(IllegalStateException.class, partial::suggestion);
+            assertTrue(
+                    partial.suggestions().values().stream().allMatch(java.util.Optional::isEmpty));
+            IllegalStateException e =
+                    assertThrows(IllegalStateException.class, partial::suggestion);
             assertTrue(e.getMessage().contains("still running"), e.getMessage());
         }
     }

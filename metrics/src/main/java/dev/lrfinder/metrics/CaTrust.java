@@ -38,14 +38,20 @@ final class CaTrust {
             for (Certificate c : certs) {
                 store.setCertificateEntry("ca-" + i++, c);
             }
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            TrustManagerFactory tmf =
+                    TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             tmf.init(store);
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(null, tmf.getTrustManagers(), null);
             return context.getSocketFactory();
         } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalArgumentException("cannot read CA certificates from " + caCertificates
-                    + " (" + e.getMessage() + ")", e);
+            throw new IllegalArgumentException(
+                    "cannot read CA certificates from "
+                            + caCertificates
+                            + " ("
+                            + e.getMessage()
+                            + ")",
+                    e);
         }
     }
 }

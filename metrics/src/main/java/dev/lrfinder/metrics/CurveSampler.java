@@ -4,8 +4,8 @@ package dev.lrfinder.metrics;
  * Picks which points of a range-test curve to export when the export is capped at {@code max}
  * points: the learning-rate span is cut into {@code max} cells evenly in log learning rate (in
  * learning rate for a linear sweep, whose points are evenly spaced that way), and the first point
- * to land in a cell is kept. The points arrive one by one, as a live test records
- * them, so the choice never needs the whole curve; at most {@code max} points are kept.
+ * to land in a cell is kept. The points arrive one by one, as a live test records them, so the
+ * choice never needs the whole curve; at most {@code max} points are kept.
  *
  * <p>With no cap, or before the span is known (no {@link #span} call), every point is kept.
  */
@@ -35,14 +35,17 @@ final class CurveSampler {
      *
      * @param fromLr the first learning rate of the sweep
      * @param toLr the last learning rate of the sweep
-     * @param logScale true for cells even in log learning rate (exponential sweep), false for
-     *     cells even in learning rate (linear sweep)
+     * @param logScale true for cells even in log learning rate (exponential sweep), false for cells
+     *     even in learning rate (linear sweep)
      */
     void span(double fromLr, double toLr, boolean logScale) {
         lastCell = -1;
         log = logScale;
-        boolean valid = Double.isFinite(fromLr) && Double.isFinite(toLr) && fromLr != toLr
-                && (!logScale || fromLr > 0 && toLr > 0);
+        boolean valid =
+                Double.isFinite(fromLr)
+                        && Double.isFinite(toLr)
+                        && fromLr != toLr
+                        && (!logScale || fromLr > 0 && toLr > 0);
         lo = valid ? scale(Math.min(fromLr, toLr)) : Double.NaN;
         hi = valid ? scale(Math.max(fromLr, toLr)) : Double.NaN;
     }

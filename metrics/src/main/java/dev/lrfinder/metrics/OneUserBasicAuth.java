@@ -24,8 +24,10 @@ final class OneUserBasicAuth extends BasicAuthenticator {
 
     @Override
     public boolean checkCredentials(String u, String p) {
-        boolean userOk = MessageDigest.isEqual(user, String.valueOf(u).getBytes(StandardCharsets.UTF_8));
-        boolean passwordOk = MessageDigest.isEqual(password, String.valueOf(p).getBytes(StandardCharsets.UTF_8));
+        boolean userOk =
+                MessageDigest.isEqual(user, String.valueOf(u).getBytes(StandardCharsets.UTF_8));
+        boolean passwordOk =
+                MessageDigest.isEqual(password, String.valueOf(p).getBytes(StandardCharsets.UTF_8));
         return userOk & passwordOk;
     }
 }

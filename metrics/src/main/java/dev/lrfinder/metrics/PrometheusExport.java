@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Lifecycle of the pushed group: unless the target says {@link
  * PushgatewayTarget.Builder#optKeepGroup() keep}, {@link #close()} waits until the target's linger
- * has passed since the last successful push (so that Prometheus scrapes it), then deletes the
- * run's group from the Pushgateway.
+ * has passed since the last successful push (so that Prometheus scrapes it), then deletes the run's
+ * group from the Pushgateway.
  *
  * <p>A metrics failure never stops training: a port in use, an unreachable Pushgateway or refused
  * credentials log one warning and the job goes on. Secrets never appear in a log line.
@@ -93,22 +93,32 @@ public final class PrometheusExport implements AutoCloseable {
             throw new IllegalArgumentException("port must be in [0, 65535], got " + port);
         }
         if ((user == null) != (password == null)) {
-            throw new IllegalArgumentException("give both the endpoint's user and password, or neither");
+            throw new IllegalArgumentException(
+                    "give both the endpoint's user and password, or neither");
         }
         try {
-            HTTPServer.Builder b = HTTPServer.builder().hostname(host).port(port)
-                    .registry(registry.getPrometheusRegistry());
+            HTTPServer.Builder b =
+                    HTTPServer.builder()
+                            .hostname(host)
+                            .port(port)
+                            .registry(registry.getPrometheusRegistry());
             if (user != null) {
                 b.authenticator(new OneUserBasicAuth(user, password));
             } else if (!InetAddress.getByName(host).isLoopbackAddress()) {
-                logger.warn("metrics endpoint on {}:{} has no authentication: anyone who reaches it can"
-                        + " read the metrics (pass a user and a password to require them)", host, port);
+                logger.warn(
+                        "metrics endpoint on {}:{} has no authentication: anyone who reaches it can"
+                                + " read the metrics (pass a user and a password to require them)",
+                        host,
+                        port);
             }
             server = b.buildAndStart();
             return server.getPort();
         } catch (IOException | RuntimeException e) {
-            logger.warn("metrics endpoint on {}:{} did not start ({}); training goes on without it",
-                    host, port, e.toString());
+            logger.warn(
+                    "metrics endpoint on {}:{} did not start ({}); training goes on without it",
+                    host,
+                    port,
+                    e.toString());
             return -1;
         }
     }
@@ -126,9 +136,9 @@ public final class PrometheusExport implements AutoCloseable {
     }
 
     /**
-     * Sets the Pushgateway to push to. The Pushgateway groups pushes by job and run: it files
-     * this export's meters under the run's job and run id (and sets every pushed meter's {@code
-     * job} label to that job), so give each job its own export.
+     * Sets the Pushgateway to push to. The Pushgateway groups pushes by job and run: it files this
+     * export's meters under the run's job and run id (and sets every pushed meter's {@code job}
+     * label to that job), so give each job its own export.
      *
      * @param pushTarget the Pushgateway, its security and the group's lifecycle
      * @param tags the run's tags
@@ -136,22 +146,23 @@ public final class PrometheusExport implements AutoCloseable {
      */
     public synchronized void pushTo(PushgatewayTarget pushTarget, RunTags tags) {
         target = Objects.requireNonNull(pushTarget, "pushTarget");
-        PushGateway.Builder b = PushGateway.builder()
-                .address(target.address())
-                .scheme(target.https() ? Scheme.HTTPS : Scheme.HTTP)
-                .connectionFactory(target::open)
-                .job(tags.job())
-                .groupingKey("run", tags.run())
-                .registry(registry.getPrometheusRegistry())
-                .connectionTimeout(target.connectTimeout())
-                .readTimeout(target.readTimeout());
+        PushGateway.Builder b =
+                PushGateway.builder()
+                        .address(target.address())
+                        .scheme(target.https() ? Scheme.HTTPS : Scheme.HTTP)
+                        .connectionFactory(target::open)
+                        .job(tags.job())
+                        .groupingKey("run", tags.run())
+                        .registry(registry.getPrometheusRegistry())
+                        .connectionTimeout(target.connectTimeout())
+                        .readTimeout(target.readTimeout());
         target.user().ifPresent(u -> b.basicAuth(u, target.password().orElseThrow().reveal()));
         target.bearerToken().ifPresent(t -> b.bearerToken(t.reveal()));
         try {
             pushGateway = b.build();
         } catch (RuntimeException e) { // e.g. the client's PrometheusPropertiesException
-            throw new IllegalArgumentException("cannot push to the Pushgateway at " + target + " ("
-                    + e.getMessage() + ")", e);
+            throw new IllegalArgumentException(
+                    "cannot push to the Pushgateway at " + target + " (" + e.getMessage() + ")", e);
         }
     }
 
@@ -201,20 +212,32 @@ public final class PrometheusExport implements AutoCloseable {
         Matcher m = STATUS.matcher(String.valueOf(e.getMessage()));
         int status = m.find() ? Integer.parseInt(m.group(1)) : -1;
         if (status == 401 || status == 403) {
-            logger.warn("{} the Pushgateway at {} was refused (HTTP {}: wrong or missing credentials);"
-                    + " training goes on without pushing", what, target, status);
+            logger.warn(
+                    "{} the Pushgateway at {} was refused (HTTP {}: wrong or missing credentials);"
+                            + " training goes on without pushing",
+                    what,
+                    target,
+                    status);
         } else if (tlsFailure(e)) {
-            logger.warn("{} the Pushgateway at {} failed the TLS handshake ({}); is the CA that signed its"
-                    + " certificate trusted (PushgatewayTarget.optTrustedCa)? Training goes on", what, target,
+            logger.warn(
+                    "{} the Pushgateway at {} failed the TLS handshake ({}); is the CA that signed its"
+                            + " certificate trusted (PushgatewayTarget.optTrustedCa)? Training goes on",
+                    what,
+                    target,
                     e.getMessage());
         } else {
-            logger.warn("{} the Pushgateway at {} failed ({}); training goes on", what, target, e.toString());
+            logger.warn(
+                    "{} the Pushgateway at {} failed ({}); training goes on",
+                    what,
+                    target,
+                    e.toString());
         }
     }
 
     private static boolean tlsFailure(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof javax.net.ssl.SSLException || String.valueOf(t.getMessage()).contains("PKIX")) {
+            if (t instanceof javax.net.ssl.SSLException
+                    || String.valueOf(t.getMessage()).contains("PKIX")) {
                 return true;
             }
         }
@@ -228,11 +251,13 @@ public final class PrometheusExport implements AutoCloseable {
      */
     public synchronized void pushEvery(Duration period) {
         if (pusher == null) {
-            pusher = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "lrfinder-pushgateway");
-                t.setDaemon(true);
-                return t;
-            });
+            pusher =
+                    Executors.newSingleThreadScheduledExecutor(
+                            r -> {
+                                Thread t = new Thread(r, "lrfinder-pushgateway");
+                                t.setDaemon(true);
+                                return t;
+                            });
             long ms = period.toMillis();
             pusher.scheduleAtFixedRate(this::push, ms, ms, TimeUnit.MILLISECONDS);
         }
@@ -269,13 +294,15 @@ public final class PrometheusExport implements AutoCloseable {
             }
             closed = true;
             if (pushed && target != null && target.deleteAfter().isPresent()) {
-                long waitNanos = lastPushNanos + target.deleteAfter().get().toNanos() - System.nanoTime();
+                long waitNanos =
+                        lastPushNanos + target.deleteAfter().get().toNanos() - System.nanoTime();
                 try {
                     if (waitNanos > 0) {
                         TimeUnit.NANOSECONDS.sleep(waitNanos);
                     }
                 } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt(); // delete now rather than leave the group forever
+                    Thread.currentThread()
+                            .interrupt(); // delete now rather than leave the group forever
                 }
                 deleteGroup();
             }

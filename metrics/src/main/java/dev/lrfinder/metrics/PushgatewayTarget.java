@@ -26,8 +26,8 @@ import javax.net.ssl.SSLSocketFactory;
  * }</pre>
  *
  * <p>By default the run's group is deleted when the export closes, {@link #DEFAULT_LINGER} after
- * the last successful push, so that Prometheus scrapes it at least once first (see
- * docs/METRICS.md, "Lifecycle"); {@link Builder#optKeepGroup()} keeps it.
+ * the last successful push, so that Prometheus scrapes it at least once first (see docs/METRICS.md,
+ * "Lifecycle"); {@link Builder#optKeepGroup()} keeps it.
  */
 public final class PushgatewayTarget {
 
@@ -35,7 +35,8 @@ public final class PushgatewayTarget {
     public static final Duration DEFAULT_LINGER = Duration.ofSeconds(30);
 
     private static final Pattern ADDRESS =
-            Pattern.compile("(?:(https?)://)?(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9._-]+):([0-9]{1,5})/?");
+            Pattern.compile(
+                    "(?:(https?)://)?(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9._-]+):([0-9]{1,5})/?");
 
     private final String address;
     private final boolean https;
@@ -151,11 +152,15 @@ public final class PushgatewayTarget {
         return c;
     }
 
-    /** Names the address, the scheme, the kind of credentials and where they come from, no secret. */
+    /**
+     * Names the address, the scheme, the kind of credentials and where they come from, no secret.
+     */
     @Override
     public String toString() {
-        String auth = user != null ? ", basic auth as " + user + " with " + password
-                : bearerToken != null ? ", bearer " + bearerToken : "";
+        String auth =
+                user != null
+                        ? ", basic auth as " + user + " with " + password
+                        : bearerToken != null ? ", bearer " + bearerToken : "";
         return (https ? "https://" : "http://") + address + auth;
     }
 
@@ -176,15 +181,18 @@ public final class PushgatewayTarget {
             Matcher m = ADDRESS.matcher(address == null ? "" : address.strip());
             int port = m.matches() ? Integer.parseInt(m.group(3)) : -1;
             if (port < 1 || port > 65535) {
-                throw new IllegalArgumentException("Pushgateway address '" + address
-                        + "' is not host:port (e.g. 127.0.0.1:9091 or https://pgw.example.org:9091)");
+                throw new IllegalArgumentException(
+                        "Pushgateway address '"
+                                + address
+                                + "' is not host:port (e.g. 127.0.0.1:9091 or https://pgw.example.org:9091)");
             }
             hostPort = m.group(2) + ":" + port;
             https = "https".equals(m.group(1));
         }
 
         /**
-         * Pushes over HTTPS, trusting the JVM's default CAs (unless {@link #optTrustedCa} is given).
+         * Pushes over HTTPS, trusting the JVM's default CAs (unless {@link #optTrustedCa} is
+         * given).
          *
          * @return this builder
          */
@@ -215,7 +223,8 @@ public final class PushgatewayTarget {
          */
         public Builder optBasicAuth(String user, Secret password) {
             if (user == null || user.isBlank() || user.contains(":")) {
-                throw new IllegalArgumentException("basic-auth user must be non-blank without ':', got '" + user + "'");
+                throw new IllegalArgumentException(
+                        "basic-auth user must be non-blank without ':', got '" + user + "'");
             }
             this.user = user;
             this.password = Objects.requireNonNull(password, "password");
@@ -261,9 +270,14 @@ public final class PushgatewayTarget {
          * @return this builder
          */
         public Builder optTimeouts(Duration connect, Duration read) {
-            if (connect == null || read == null || connect.isNegative() || connect.isZero()
-                    || read.isNegative() || read.isZero()) {
-                throw new IllegalArgumentException("timeouts must be > 0, got " + connect + ", " + read);
+            if (connect == null
+                    || read == null
+                    || connect.isNegative()
+                    || connect.isZero()
+                    || read.isNegative()
+                    || read.isZero()) {
+                throw new IllegalArgumentException(
+                        "timeouts must be > 0, got " + connect + ", " + read);
             }
             this.connectTimeout = connect;
             this.readTimeout = read;

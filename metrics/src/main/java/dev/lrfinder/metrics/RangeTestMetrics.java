@@ -7,9 +7,9 @@ import dev.lrfinder.core.Verdict;
 import dev.lrfinder.listeners.LrFinderResult;
 import dev.lrfinder.listeners.RangeTestObserver;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,8 +21,8 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * Meters for an LR range test. A range test is a short batch job, often over before a 15 s scrape
- * comes, so besides the live state it exposes the whole recorded curve as gauges keyed by step:
- * one scrape or one push captures the curve whole, or at most {@code maxCurvePoints} of its points
+ * comes, so besides the live state it exposes the whole recorded curve as gauges keyed by step: one
+ * scrape or one push captures the curve whole, or at most {@code maxCurvePoints} of its points
  * spread evenly in log learning rate ({@link #RangeTestMetrics(RunTags, int)}).
  *
  * <p>One instance describes one test at a time: when it observes a second test ({@link #onStart}
@@ -61,7 +61,8 @@ public final class RangeTestMetrics implements MeterBinder, RangeTestObserver {
     private final RunTags tags;
     private final CurveSampler sampler;
     private final List<MeterRegistry> registries = new ArrayList<>();
-    private final Map<Integer, double[]> curve = new LinkedHashMap<>(); // step: {lr, loss, smoothed}
+    private final Map<Integer, double[]> curve =
+            new LinkedHashMap<>(); // step: {lr, loss, smoothed}
     private final List<Meter> perTestMeters = new ArrayList<>(); // curve, suggestions: this test's
     private final Map<String, double[]> suggestions = new LinkedHashMap<>();
     private String defaultRule;
@@ -88,8 +89,8 @@ public final class RangeTestMetrics implements MeterBinder, RangeTestObserver {
     /**
      * Creates the meters of a range test, exporting at most {@code maxCurvePoints} points of the
      * curve, spread evenly in log learning rate over the sweep (evenly in learning rate for a
-     * linear sweep), 3 series per point. The result,
-     * its plot and its suggestions are unaffected: they come from the whole {@code LossCurve}.
+     * linear sweep), 3 series per point. The result, its plot and its suggestions are unaffected:
+     * they come from the whole {@code LossCurve}.
      *
      * @param tags the run's tags
      * @param maxCurvePoints the most curve points to export (at least 2), or 0 for every point
@@ -110,38 +111,67 @@ public final class RangeTestMetrics implements MeterBinder, RangeTestObserver {
         for (int i = 0; i < STATES.length; i++) {
             int s = i;
             Gauge.builder("lrfinder.range.test.state", this, m -> m.state == s ? 1 : 0)
-                    .description("1 for the range test's current state").tags(t)
-                    .tag("state", STATES[i]).strongReference(true).register(registry);
+                    .description("1 for the range test's current state")
+                    .tags(t)
+                    .tag("state", STATES[i])
+                    .strongReference(true)
+                    .register(registry);
         }
-        gauge("lrfinder.range.test.start.time", m -> m.startTime,
-                "when the range test started (or its meters were bound), in seconds since the epoch")
-                .baseUnit("seconds").register(registry);
-        gauge("lrfinder.range.test.iteration", m -> m.iteration, "iterations recorded").register(registry);
-        gauge("lrfinder.range.test.learning.rate", m -> m.learningRate,
-                "learning rate of the last iteration").register(registry);
-        gauge("lrfinder.range.test.loss", m -> m.loss, "raw loss of the last iteration").register(registry);
-        gauge("lrfinder.range.test.loss.smoothed", m -> m.smoothed,
-                "smoothed loss of the last iteration").register(registry);
-        gauge("lrfinder.range.test.diverged.iteration", m -> m.divergedIteration,
-                "iteration where the loss diverged, -1 if it did not").register(registry);
-        gauge("lrfinder.range.test.diverged.learning.rate", m -> m.divergedLr,
-                "learning rate where the loss diverged").register(registry);
-        gauge("lrfinder.range.test.confident", m -> m.confident,
-                "1 if the curve supports the suggestion, 0 if not, NaN while running").register(registry);
+        gauge(
+                        "lrfinder.range.test.start.time",
+                        m -> m.startTime,
+                        "when the range test started (or its meters were bound), in seconds since the epoch")
+                .baseUnit("seconds")
+                .register(registry);
+        gauge("lrfinder.range.test.iteration", m -> m.iteration, "iterations recorded")
+                .register(registry);
+        gauge(
+                        "lrfinder.range.test.learning.rate",
+                        m -> m.learningRate,
+                        "learning rate of the last iteration")
+                .register(registry);
+        gauge("lrfinder.range.test.loss", m -> m.loss, "raw loss of the last iteration")
+                .register(registry);
+        gauge(
+                        "lrfinder.range.test.loss.smoothed",
+                        m -> m.smoothed,
+                        "smoothed loss of the last iteration")
+                .register(registry);
+        gauge(
+                        "lrfinder.range.test.diverged.iteration",
+                        m -> m.divergedIteration,
+                        "iteration where the loss diverged, -1 if it did not")
+                .register(registry);
+        gauge(
+                        "lrfinder.range.test.diverged.learning.rate",
+                        m -> m.divergedLr,
+                        "learning rate where the loss diverged")
+                .register(registry);
+        gauge(
+                        "lrfinder.range.test.confident",
+                        m -> m.confident,
+                        "1 if the curve supports the suggestion, 0 if not, NaN while running")
+                .register(registry);
         for (Verdict.Reason reason : Verdict.Reason.values()) {
             int bit = 1 << reason.ordinal();
-            gauge("lrfinder.range.test.verdict.reason", m -> (m.reasons & bit) != 0 ? 1 : 0,
-                    "1 for each reason the curve does not support a suggestion")
-                    .tag("reason", reason.code()).register(registry);
+            gauge(
+                            "lrfinder.range.test.verdict.reason",
+                            m -> (m.reasons & bit) != 0 ? 1 : 0,
+                            "1 for each reason the curve does not support a suggestion")
+                    .tag("reason", reason.code())
+                    .register(registry);
         }
         // a registry bound late still gets this test's curve and suggestions
         curve.forEach((step, v) -> registerPoint(registry, step, v));
         suggestions.forEach((rule, v) -> registerSuggestion(registry, rule, v));
     }
 
-    private Gauge.Builder<RangeTestMetrics> gauge(String name, ToDoubleFunction<RangeTestMetrics> f,
-            String description) {
-        return Gauge.builder(name, this, f).description(description).tags(tags.tags()).strongReference(true);
+    private Gauge.Builder<RangeTestMetrics> gauge(
+            String name, ToDoubleFunction<RangeTestMetrics> f, String description) {
+        return Gauge.builder(name, this, f)
+                .description(description)
+                .tags(tags.tags())
+                .strongReference(true);
     }
 
     /**
@@ -188,10 +218,12 @@ public final class RangeTestMetrics implements MeterBinder, RangeTestObserver {
             mask |= 1 << reason.ordinal();
         }
         reasons = mask;
-        result.divergedAt().ifPresent(i -> {
-            divergedIteration = i;
-            divergedLr = result.curve().get(i).learningRate();
-        });
+        result.divergedAt()
+                .ifPresent(
+                        i -> {
+                            divergedIteration = i;
+                            divergedLr = result.curve().get(i).learningRate();
+                        });
         if (defaultRule != null && !defaultRule.equals(result.rule().name())) {
             removeSuggestions(); // the default tag moved: drop the old default="true" series
         }
@@ -223,14 +255,18 @@ public final class RangeTestMetrics implements MeterBinder, RangeTestObserver {
         reset();
         int n = result.curve().size();
         if (n > 0) {
-            // the sweep's shape from its middle point: the geometric or the arithmetic mean of its ends
+            // the sweep's shape from its middle point: the geometric or the arithmetic mean of its
+            // ends
             double first = result.curve().get(0).learningRate();
             double last = result.curve().get(n - 1).learningRate();
             double mid = result.curve().get((n - 1) / 2).learningRate();
             double at = (n - 1) / 2 / (double) Math.max(1, n - 1);
             double geometric = first * Math.pow(last / first, at);
             double arithmetic = first + (last - first) * at;
-            sampler.span(first, last, Math.abs(Math.log(mid / geometric)) <= Math.abs(Math.log(mid / arithmetic)));
+            sampler.span(
+                    first,
+                    last,
+                    Math.abs(Math.log(mid / geometric)) <= Math.abs(Math.log(mid / arithmetic)));
         }
         state = 0;
         result.curve().points().forEach(this::onIteration);
@@ -248,21 +284,43 @@ public final class RangeTestMetrics implements MeterBinder, RangeTestObserver {
 
     private void registerPoint(MeterRegistry r, int step, double[] v) {
         Tags t = tags.tags().and("step", Integer.toString(step));
-        perTestMeters.add(Gauge.builder("lrfinder.range.test.curve.learning.rate", v, a -> a[0])
-                .description("learning rate of each recorded step").tags(t).strongReference(true).register(r));
-        perTestMeters.add(Gauge.builder("lrfinder.range.test.curve.loss", v, a -> a[1])
-                .description("raw loss of each recorded step").tags(t).strongReference(true).register(r));
-        perTestMeters.add(Gauge.builder("lrfinder.range.test.curve.loss.smoothed", v, a -> a[2])
-                .description("smoothed loss of each recorded step").tags(t).strongReference(true).register(r));
+        perTestMeters.add(
+                Gauge.builder("lrfinder.range.test.curve.learning.rate", v, a -> a[0])
+                        .description("learning rate of each recorded step")
+                        .tags(t)
+                        .strongReference(true)
+                        .register(r));
+        perTestMeters.add(
+                Gauge.builder("lrfinder.range.test.curve.loss", v, a -> a[1])
+                        .description("raw loss of each recorded step")
+                        .tags(t)
+                        .strongReference(true)
+                        .register(r));
+        perTestMeters.add(
+                Gauge.builder("lrfinder.range.test.curve.loss.smoothed", v, a -> a[2])
+                        .description("smoothed loss of each recorded step")
+                        .tags(t)
+                        .strongReference(true)
+                        .register(r));
     }
 
     private void registerSuggestion(MeterRegistry r, String rule, double[] v) {
-        Tags t = tags.tags().and("rule", rule).and("default", Boolean.toString(rule.equals(defaultRule)));
-        perTestMeters.add(Gauge.builder("lrfinder.range.test.suggestion", v, a -> a[0])
-                .description("learning rate each rule suggests").tags(t).strongReference(true).register(r));
-        perTestMeters.add(Gauge.builder("lrfinder.range.test.suggestion.loss", v, a -> a[1])
-                .description("smoothed loss where each rule's suggestion sits").tags(t)
-                .strongReference(true).register(r));
+        Tags t =
+                tags.tags()
+                        .and("rule", rule)
+                        .and("default", Boolean.toString(rule.equals(defaultRule)));
+        perTestMeters.add(
+                Gauge.builder("lrfinder.range.test.suggestion", v, a -> a[0])
+                        .description("learning rate each rule suggests")
+                        .tags(t)
+                        .strongReference(true)
+                        .register(r));
+        perTestMeters.add(
+                Gauge.builder("lrfinder.range.test.suggestion.loss", v, a -> a[1])
+                        .description("smoothed loss where each rule's suggestion sits")
+                        .tags(t)
+                        .strongReference(true)
+                        .register(r));
     }
 
     private void removeSuggestions() {

@@ -50,7 +50,8 @@ public final class Secret {
         Objects.requireNonNull(variable, "variable");
         String v = env.get(variable);
         if (v == null || v.isBlank()) {
-            throw new IllegalArgumentException("environment variable " + variable + " is not set or empty");
+            throw new IllegalArgumentException(
+                    "environment variable " + variable + " is not set or empty");
         }
         return new Secret(v, "environment variable " + variable);
     }
@@ -67,12 +68,23 @@ public final class Secret {
         Objects.requireNonNull(file, "file");
         String v;
         try {
-            v = Files.readString(file, StandardCharsets.UTF_8).lines().findFirst().orElse("").strip();
+            v =
+                    Files.readString(file, StandardCharsets.UTF_8)
+                            .lines()
+                            .findFirst()
+                            .orElse("")
+                            .strip();
         } catch (IOException | RuntimeException e) {
-            String why = e instanceof java.nio.file.NoSuchFileException ? "no such file"
-                    : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
-                    : e.getClass().getSimpleName(); // never the message: it could quote the file
-            throw new IllegalArgumentException("cannot read the secret file " + file + " (" + why + ")");
+            String why =
+                    e instanceof java.nio.file.NoSuchFileException
+                            ? "no such file"
+                            : e instanceof java.nio.file.AccessDeniedException
+                                    ? "permission denied"
+                                    : e.getClass()
+                                            .getSimpleName(); // never the message: it could quote
+            // the file
+            throw new IllegalArgumentException(
+                    "cannot read the secret file " + file + " (" + why + ")");
         }
         if (v.isEmpty()) {
             throw new IllegalArgumentException("the secret file " + file + " is empty");

@@ -17,9 +17,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
 
 /**
- * Meters for any DJL training, bound like Micrometer's own {@code MeterBinder}s and fed as a
- * {@code TrainingListener}: add it to the training config after any lrfinder listener, and bind
- * it to a registry.
+ * Meters for any DJL training, bound like Micrometer's own {@code MeterBinder}s and fed as a {@code
+ * TrainingListener}: add it to the training config after any lrfinder listener, and bind it to a
+ * registry.
  *
  * <pre>{@code
  * TrainingMetrics metrics = TrainingMetrics.builder(RunTags.newRun("mlp", "one-cycle"))
@@ -43,8 +43,8 @@ import java.util.function.DoubleSupplier;
  * </table>
  *
  * <p>An update writes primitive fields and increments counters: it allocates no meter. The loss is
- * the only value read from the device, once per batch and one batch late ({@link DeferredLoss}),
- * so that reading it does not stall the engine; with {@link Builder#optRangeTest} or {@link
+ * the only value read from the device, once per batch and one batch late ({@link DeferredLoss}), so
+ * that reading it does not stall the engine; with {@link Builder#optRangeTest} or {@link
  * Builder#optLoss} it reads nothing.
  */
 public final class TrainingMetrics extends TrainingListenerAdapter implements MeterBinder {
@@ -94,27 +94,56 @@ public final class TrainingMetrics extends TrainingListenerAdapter implements Me
             startTime = System.currentTimeMillis() / 1000.0;
         }
         Gauge.builder("lrfinder.training.start.time", this, m -> m.startTime)
-                .description("when the meters were bound, in seconds since the epoch").baseUnit("seconds")
-                .tags(t).strongReference(true).register(registry);
+                .description("when the meters were bound, in seconds since the epoch")
+                .baseUnit("seconds")
+                .tags(t)
+                .strongReference(true)
+                .register(registry);
         Gauge.builder("lrfinder.training.learning.rate", this, m -> m.lastLr)
-                .description("learning rate of the last optimizer step").tags(t).strongReference(true).register(registry);
+                .description("learning rate of the last optimizer step")
+                .tags(t)
+                .strongReference(true)
+                .register(registry);
         Gauge.builder("lrfinder.training.momentum", this, m -> m.lastMomentum)
-                .description("momentum (SGD) or beta1 (Adam) of the last step").tags(t).strongReference(true).register(registry);
+                .description("momentum (SGD) or beta1 (Adam) of the last step")
+                .tags(t)
+                .strongReference(true)
+                .register(registry);
         Gauge.builder("lrfinder.training.loss", this, m -> m.lastLoss)
-                .description("raw training loss of the last batch").tags(t).strongReference(true).register(registry);
+                .description("raw training loss of the last batch")
+                .tags(t)
+                .strongReference(true)
+                .register(registry);
         Gauge.builder("lrfinder.training.loss.smoothed", this, m -> m.smoothedLoss)
-                .description("debiased moving average of the training loss (beta 0.98)").tags(t)
-                .strongReference(true).register(registry);
+                .description("debiased moving average of the training loss (beta 0.98)")
+                .tags(t)
+                .strongReference(true)
+                .register(registry);
         Gauge.builder("lrfinder.training.epoch", this, m -> m.epochs)
-                .description("epochs completed").tags(t).strongReference(true).register(registry);
+                .description("epochs completed")
+                .tags(t)
+                .strongReference(true)
+                .register(registry);
         Gauge.builder("lrfinder.training.samples.per.second", this, m -> m.samplesPerSecond)
-                .description("examples trained per second over the last batch").tags(t).strongReference(true).register(registry);
-        iterations = Counter.builder("lrfinder.training.iterations")
-                .description("batches trained").tags(t).register(registry);
-        samples = Counter.builder("lrfinder.training.samples")
-                .description("examples trained").tags(t).register(registry);
-        batchTime = Timer.builder("lrfinder.training.batch")
-                .description("time between successive batches").tags(t).register(registry);
+                .description("examples trained per second over the last batch")
+                .tags(t)
+                .strongReference(true)
+                .register(registry);
+        iterations =
+                Counter.builder("lrfinder.training.iterations")
+                        .description("batches trained")
+                        .tags(t)
+                        .register(registry);
+        samples =
+                Counter.builder("lrfinder.training.samples")
+                        .description("examples trained")
+                        .tags(t)
+                        .register(registry);
+        batchTime =
+                Timer.builder("lrfinder.training.batch")
+                        .description("time between successive batches")
+                        .tags(t)
+                        .register(registry);
     }
 
     /** {@inheritDoc} */
@@ -131,8 +160,12 @@ public final class TrainingMetrics extends TrainingListenerAdapter implements Me
                 l = Double.NaN;
             }
         }
-        record(learningRate.getAsDouble(), momentum.getAsDouble(), l,
-                batchData.getBatch().getSize(), now);
+        record(
+                learningRate.getAsDouble(),
+                momentum.getAsDouble(),
+                l,
+                batchData.getBatch().getSize(),
+                now);
     }
 
     /** {@inheritDoc} */
@@ -214,18 +247,19 @@ public final class TrainingMetrics extends TrainingListenerAdapter implements Me
         }
 
         /**
-         * Takes the learning rate and the loss from a range test, so that the loss is read from
-         * the device only once.
+         * Takes the learning rate and the loss from a range test, so that the loss is read from the
+         * device only once.
          *
          * @param rangeTest the range-test listener, added to the config before this one
          * @return this builder
          */
         public Builder optRangeTest(LrRangeTestListener rangeTest) {
             learningRate = rangeTest::currentLearningRate;
-            loss = () -> {
-                var p = rangeTest.lastPoint();
-                return p == null ? Double.NaN : p.loss();
-            };
+            loss =
+                    () -> {
+                        var p = rangeTest.lastPoint();
+                        return p == null ? Double.NaN : p.loss();
+                    };
             return this;
         }
 

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 class DashboardJsonTest {
 
     static JsonNode dashboard() throws Exception {
-        try (InputStream in = DashboardJsonTest.class.getResourceAsStream("/grafana/lrfinder-dashboard.json")) {
+        try (InputStream in =
+                DashboardJsonTest.class.getResourceAsStream("/grafana/lrfinder-dashboard.json")) {
             return new ObjectMapper().readTree(in);
         }
     }
@@ -30,7 +31,8 @@ class DashboardJsonTest {
                 if (target.path("instant").asBoolean()) {
                     instant++;
                     String expr = target.get("expr").asText();
-                    assertTrue(expr.startsWith("last_over_time(") && expr.contains("[$__range])"),
+                    assertTrue(
+                            expr.startsWith("last_over_time(") && expr.contains("[$__range])"),
                             panel.get("title").asText() + ": " + expr);
                 }
             }
@@ -47,13 +49,18 @@ class DashboardJsonTest {
             job = "job".equals(v.get("name").asText()) ? v : job;
         }
         String q = run.get("definition").asText();
-        assertTrue(q.startsWith("query_result(sort_desc(") && q.contains("[$__range]") && q.contains("start_time"), q);
+        assertTrue(
+                q.startsWith("query_result(sort_desc(")
+                        && q.contains("[$__range]")
+                        && q.contains("start_time"),
+                q);
         assertEquals(q, run.get("query").get("query").asText());
         assertEquals("/run=\"([^\"]+)\"/", run.get("regex").asText());
         assertEquals(0, run.get("sort").asInt(), "Grafana must keep the query's order");
         assertEquals(2, run.get("refresh").asInt(), "refreshed when the time range changes");
         assertFalse(run.get("includeAll").asBoolean(), "All would overlay every run's curve");
-        assertFalse(job.get("definition").asText().contains("label_values({__name__=~"),
+        assertFalse(
+                job.get("definition").asText().contains("label_values({__name__=~"),
                 "the job selector must not ask for every lrfinder series");
     }
 }

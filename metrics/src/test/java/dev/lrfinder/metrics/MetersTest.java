@@ -28,12 +28,16 @@ class MetersTest {
 
     /** A scripted range test: loss falls with the LR, then explodes at iteration 60. */
     static LrFinderResult scriptedRun(RangeTestMetrics metrics) {
-        return observe(metrics, RangeTest.builder().optStartLr(1e-5).optEndLr(10).optNumIterations(100).build(),
+        return observe(
+                metrics,
+                RangeTest.builder().optStartLr(1e-5).optEndLr(10).optNumIterations(100).build(),
                 i -> i < 60 ? 2.3 - 0.03 * i : 100 * (i - 59));
     }
 
     /** Feeds a test the loss of each iteration, telling the metrics as a live test would. */
-    static LrFinderResult observe(RangeTestMetrics metrics, RangeTest test,
+    static LrFinderResult observe(
+            RangeTestMetrics metrics,
+            RangeTest test,
             java.util.function.IntToDoubleFunction lossAt) {
         metrics.onStart(test.sweep());
         for (int i = 0; test.status() == RangeTestStatus.RUNNING; i++) {
@@ -57,25 +61,36 @@ class MetersTest {
         assertEquals(1, gauge(registry, "lrfinder.range.test.state", Tags.of("state", "diverged")));
         assertEquals(0, gauge(registry, "lrfinder.range.test.state", Tags.of("state", "running")));
         assertEquals(n, gauge(registry, "lrfinder.range.test.iteration", Tags.empty()));
-        assertEquals((double) result.divergedAt().orElseThrow(),
+        assertEquals(
+                (double) result.divergedAt().orElseThrow(),
                 gauge(registry, "lrfinder.range.test.diverged.iteration", Tags.empty()));
-        assertEquals(result.curve().get(n - 1).learningRate(),
+        assertEquals(
+                result.curve().get(n - 1).learningRate(),
                 gauge(registry, "lrfinder.range.test.diverged.learning.rate", Tags.empty()));
         // the verdict: confident or not, and one series per reason
-        assertEquals(result.verdict().confident() ? 1 : 0,
+        assertEquals(
+                result.verdict().confident() ? 1 : 0,
                 gauge(registry, "lrfinder.range.test.confident", Tags.empty()));
         for (dev.lrfinder.core.Verdict.Reason reason : dev.lrfinder.core.Verdict.Reason.values()) {
-            assertEquals(result.verdict().reasons().contains(reason) ? 1 : 0,
-                    gauge(registry, "lrfinder.range.test.verdict.reason", Tags.of("reason", reason.code())),
+            assertEquals(
+                    result.verdict().reasons().contains(reason) ? 1 : 0,
+                    gauge(
+                            registry,
+                            "lrfinder.range.test.verdict.reason",
+                            Tags.of("reason", reason.code())),
                     reason.code());
         }
         // the whole curve, step by step
         for (int step = 0; step < n; step++) {
             Tags s = Tags.of("step", Integer.toString(step));
-            assertEquals(result.curve().get(step).learningRate(),
+            assertEquals(
+                    result.curve().get(step).learningRate(),
                     gauge(registry, "lrfinder.range.test.curve.learning.rate", s));
-            assertEquals(result.curve().get(step).loss(), gauge(registry, "lrfinder.range.test.curve.loss", s));
-            assertEquals(result.curve().get(step).smoothedLoss(),
+            assertEquals(
+                    result.curve().get(step).loss(),
+                    gauge(registry, "lrfinder.range.test.curve.loss", s));
+            assertEquals(
+                    result.curve().get(step).smoothedLoss(),
                     gauge(registry, "lrfinder.range.test.curve.loss.smoothed", s));
         }
         assertEquals(n, registry.find("lrfinder.range.test.curve.loss").gauges().size());
@@ -83,11 +98,16 @@ class MetersTest {
         for (String rule : new String[] {"steepest", "valley", "minimum", "slide"}) {
             String isDefault = Boolean.toString(rule.equals(SuggestionRules.defaultRule().name()));
             double expected = result.suggestions().get(rule).orElseThrow().learningRate();
-            assertEquals(expected, gauge(registry, "lrfinder.range.test.suggestion",
-                    Tags.of("rule", rule, "default", isDefault)));
+            assertEquals(
+                    expected,
+                    gauge(
+                            registry,
+                            "lrfinder.range.test.suggestion",
+                            Tags.of("rule", rule, "default", isDefault)));
         }
-        assertEquals(result.suggestion().learningRate(), gauge(registry, "lrfinder.range.test.suggestion",
-                Tags.of("default", "true")));
+        assertEquals(
+                result.suggestion().learningRate(),
+                gauge(registry, "lrfinder.range.test.suggestion", Tags.of("default", "true")));
     }
 
     @Test
@@ -98,12 +118,15 @@ class MetersTest {
         scriptedRun(metrics);
         metrics = null;
         // a collection certainly ran once a fresh, unreferenced object is gone
-        java.lang.ref.WeakReference<Object> canary = new java.lang.ref.WeakReference<>(new Object());
+        java.lang.ref.WeakReference<Object> canary =
+                new java.lang.ref.WeakReference<>(new Object());
         for (int i = 0; i < 100 && canary.get() != null; i++) {
             System.gc();
         }
         assertTrue(canary.get() == null, "no garbage collection ran");
-        assertFalse(Double.isNaN(gauge(registry, "lrfinder.range.test.curve.loss", Tags.of("step", "3"))));
+        assertFalse(
+                Double.isNaN(
+                        gauge(registry, "lrfinder.range.test.curve.loss", Tags.of("step", "3"))));
         assertFalse(Double.isNaN(gauge(registry, "lrfinder.range.test.iteration", Tags.empty())));
     }
 
@@ -128,11 +151,23 @@ class MetersTest {
             avg = 0.98 * avg + 0.02 * l;
             bp *= 0.98;
         }
-        assertEquals(avg / (1 - bp), gauge(registry, "lrfinder.training.loss.smoothed", Tags.empty()), 1e-12);
+        assertEquals(
+                avg / (1 - bp),
+                gauge(registry, "lrfinder.training.loss.smoothed", Tags.empty()),
+                1e-12);
         assertEquals(1, gauge(registry, "lrfinder.training.epoch", Tags.empty()), 0);
-        assertEquals(3, registry.find("lrfinder.training.iterations").tags(TAGS.tags()).counter().count(), 0);
-        assertEquals(384, registry.find("lrfinder.training.samples").tags(TAGS.tags()).counter().count(), 0);
-        assertEquals(128 / 0.05, gauge(registry, "lrfinder.training.samples.per.second", Tags.empty()), 1e-6);
+        assertEquals(
+                3,
+                registry.find("lrfinder.training.iterations").tags(TAGS.tags()).counter().count(),
+                0);
+        assertEquals(
+                384,
+                registry.find("lrfinder.training.samples").tags(TAGS.tags()).counter().count(),
+                0);
+        assertEquals(
+                128 / 0.05,
+                gauge(registry, "lrfinder.training.samples.per.second", Tags.empty()),
+                1e-6);
         var timer = registry.find("lrfinder.training.batch").tags(TAGS.tags()).timer();
         assertEquals(2, timer.count());
         assertEquals(100, timer.totalTime(TimeUnit.MILLISECONDS), 1e-6);
@@ -140,8 +175,9 @@ class MetersTest {
 
     @Test
     void runTagsRejectBlankValues() {
-        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
-                IllegalArgumentException.class, () -> new RunTags("r", " ", "j"));
+        IllegalArgumentException e =
+                org.junit.jupiter.api.Assertions.assertThrows(
+                        IllegalArgumentException.class, () -> new RunTags("r", " ", "j"));
         assertTrue(e.getMessage().startsWith("model"));
         assertEquals(8, RunTags.newRun("m", "j").run().length());
     }

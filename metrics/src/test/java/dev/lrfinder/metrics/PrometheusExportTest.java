@@ -21,9 +21,17 @@ class PrometheusExportTest {
             MetersTest.scriptedRun(metrics);
             int port = export.startEndpoint(0);
             assertTrue(port > 0);
-            String body = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
+            String body =
+                    HttpClient.newHttpClient()
+                            .send(
+                                    HttpRequest.newBuilder(
+                                                    URI.create(
+                                                            "http://127.0.0.1:"
+                                                                    + port
+                                                                    + "/metrics"))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString())
+                            .body();
             assertTrue(body.contains("lrfinder_range_test_curve_loss_smoothed{"), body);
             assertTrue(body.contains("step=\"42\""));
             assertTrue(body.contains("lrfinder_range_test_suggestion{default=\"true\""));
@@ -32,7 +40,8 @@ class PrometheusExportTest {
 
     @Test
     void aPortInUseOrADeadPushgatewayOnlyWarns() throws Exception {
-        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"));
+        try (ServerSocket taken =
+                        new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"));
                 PrometheusExport export = new PrometheusExport()) {
             assertEquals(-1, export.startEndpoint(taken.getLocalPort()));
             // nothing listens on a port we just closed

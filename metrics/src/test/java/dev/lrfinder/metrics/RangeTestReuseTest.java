@@ -20,12 +20,25 @@ import org.junit.jupiter.api.Test;
 /** Issue 9 item 4 (one instance, two tests) and the curve cap of the series budget. */
 class RangeTestReuseTest {
 
-    /** A scripted test over [1e-5, endLr]; the loss is scaled, and explodes at divergeAt (-1: never). */
-    static LrFinderResult run(RangeTestMetrics metrics, double endLr, int iterations, double scale,
-            int divergeAt) {
-        RangeTest test = RangeTest.builder().optStartLr(1e-5).optEndLr(endLr).optNumIterations(iterations).build();
-        return MetersTest.observe(metrics, test, i -> divergeAt < 0 || i < divergeAt
-                ? scale * 2.3 * Math.exp(-0.003 * i) : 100 * scale * (i - divergeAt + 1));
+    /**
+     * A scripted test over [1e-5, endLr]; the loss is scaled, and explodes at divergeAt (-1:
+     * never).
+     */
+    static LrFinderResult run(
+            RangeTestMetrics metrics, double endLr, int iterations, double scale, int divergeAt) {
+        RangeTest test =
+                RangeTest.builder()
+                        .optStartLr(1e-5)
+                        .optEndLr(endLr)
+                        .optNumIterations(iterations)
+                        .build();
+        return MetersTest.observe(
+                metrics,
+                test,
+                i ->
+                        divergeAt < 0 || i < divergeAt
+                                ? scale * 2.3 * Math.exp(-0.003 * i)
+                                : 100 * scale * (i - divergeAt + 1));
     }
 
     static List<Gauge> curveGauges(PrometheusMeterRegistry registry, String name) {
@@ -46,22 +59,46 @@ class RangeTestReuseTest {
         assertTrue(second.curve().size() < first.curve().size());
 
         List<Gauge> loss = curveGauges(registry, "lrfinder.range.test.curve.loss");
-        assertEquals(second.curve().size(), loss.size(), "series for steps the second test never had");
+        assertEquals(
+                second.curve().size(), loss.size(), "series for steps the second test never had");
         for (int step = 0; step < second.curve().size(); step++) {
             assertEquals(Integer.toString(step), loss.get(step).getId().getTag("step"));
-            assertEquals(second.curve().get(step).loss(), loss.get(step).value(), "stale loss at step " + step);
-            assertEquals(second.curve().get(step).learningRate(), MetersTest.gauge(registry,
-                    "lrfinder.range.test.curve.learning.rate", Tags.of("step", Integer.toString(step))));
-            assertEquals(second.curve().get(step).smoothedLoss(), MetersTest.gauge(registry,
-                    "lrfinder.range.test.curve.loss.smoothed", Tags.of("step", Integer.toString(step))));
+            assertEquals(
+                    second.curve().get(step).loss(),
+                    loss.get(step).value(),
+                    "stale loss at step " + step);
+            assertEquals(
+                    second.curve().get(step).learningRate(),
+                    MetersTest.gauge(
+                            registry,
+                            "lrfinder.range.test.curve.learning.rate",
+                            Tags.of("step", Integer.toString(step))));
+            assertEquals(
+                    second.curve().get(step).smoothedLoss(),
+                    MetersTest.gauge(
+                            registry,
+                            "lrfinder.range.test.curve.loss.smoothed",
+                            Tags.of("step", Integer.toString(step))));
         }
         // the live state, the divergence point and the suggestions are the second test's
-        assertEquals(1, MetersTest.gauge(registry, "lrfinder.range.test.state", Tags.of("state", "finished")));
-        assertEquals(0, MetersTest.gauge(registry, "lrfinder.range.test.state", Tags.of("state", "diverged")));
-        assertEquals(-1, MetersTest.gauge(registry, "lrfinder.range.test.diverged.iteration", Tags.empty()));
-        assertEquals(second.curve().size(), MetersTest.gauge(registry, "lrfinder.range.test.iteration", Tags.empty()));
-        assertEquals(second.suggestion().learningRate(),
-                MetersTest.gauge(registry, "lrfinder.range.test.suggestion", Tags.of("default", "true")));
+        assertEquals(
+                1,
+                MetersTest.gauge(
+                        registry, "lrfinder.range.test.state", Tags.of("state", "finished")));
+        assertEquals(
+                0,
+                MetersTest.gauge(
+                        registry, "lrfinder.range.test.state", Tags.of("state", "diverged")));
+        assertEquals(
+                -1,
+                MetersTest.gauge(registry, "lrfinder.range.test.diverged.iteration", Tags.empty()));
+        assertEquals(
+                second.curve().size(),
+                MetersTest.gauge(registry, "lrfinder.range.test.iteration", Tags.empty()));
+        assertEquals(
+                second.suggestion().learningRate(),
+                MetersTest.gauge(
+                        registry, "lrfinder.range.test.suggestion", Tags.of("default", "true")));
         // and the scrape says the same: no step of the first test past the second's last
         String scrape = registry.scrape();
         assertFalse(scrape.contains("step=\"" + second.curve().size() + "\""), scrape);
@@ -98,17 +135,24 @@ class RangeTestReuseTest {
             double step = Math.log10(lr.get(i).value() / lr.get(i - 1).value());
             assertEquals(decades / 24, step, 0.5 * decades / 24, "uneven step at " + i);
         }
-        double toEnd = Math.log10(result.curve().get(299).learningRate() / lr.get(lr.size() - 1).value());
-        assertTrue(toEnd >= 0 && toEnd <= 0.5 * decades / 24 + 1e-9, "last point " + toEnd + " decades from the end");
+        double toEnd =
+                Math.log10(result.curve().get(299).learningRate() / lr.get(lr.size() - 1).value());
+        assertTrue(
+                toEnd >= 0 && toEnd <= 0.5 * decades / 24 + 1e-9,
+                "last point " + toEnd + " decades from the end");
         // the suggestion still comes from the whole curve
-        assertEquals(result.suggestion().learningRate(),
-                MetersTest.gauge(registry, "lrfinder.range.test.suggestion", Tags.of("default", "true")));
+        assertEquals(
+                result.suggestion().learningRate(),
+                MetersTest.gauge(
+                        registry, "lrfinder.range.test.suggestion", Tags.of("default", "true")));
         // a cap below the number of points of a short test keeps them all
         RangeTestMetrics small = new RangeTestMetrics(MetersTest.TAGS.withJob("other"), 500);
         PrometheusMeterRegistry r2 = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         small.bindTo(r2);
         LrFinderResult shortTest = run(small, 10, 50, 1, -1);
-        assertEquals(shortTest.curve().size(), r2.find("lrfinder.range.test.curve.loss").gauges().size());
+        assertEquals(
+                shortTest.curve().size(),
+                r2.find("lrfinder.range.test.curve.loss").gauges().size());
     }
 
     @Test
@@ -116,8 +160,13 @@ class RangeTestReuseTest {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         RangeTestMetrics metrics = new RangeTestMetrics(MetersTest.TAGS, 20);
         metrics.bindTo(registry);
-        RangeTest test = RangeTest.builder().optStartLr(0.01).optEndLr(1).optNumIterations(200)
-                .optShape(dev.lrfinder.core.LrSweep.Shape.LINEAR).build();
+        RangeTest test =
+                RangeTest.builder()
+                        .optStartLr(0.01)
+                        .optEndLr(1)
+                        .optNumIterations(200)
+                        .optShape(dev.lrfinder.core.LrSweep.Shape.LINEAR)
+                        .build();
         metrics.onStart(test.sweep());
         for (int i = 0; test.status() == RangeTestStatus.RUNNING; i++) {
             test.record(2.3 * Math.exp(-0.003 * i));
@@ -126,7 +175,11 @@ class RangeTestReuseTest {
         List<Gauge> lr = curveGauges(registry, "lrfinder.range.test.curve.learning.rate");
         assertTrue(lr.size() >= 19 && lr.size() <= 20, "kept " + lr.size());
         for (int i = 1; i < lr.size(); i++) {
-            assertEquals(0.99 / 19, lr.get(i).value() - lr.get(i - 1).value(), 0.5 * 0.99 / 19, "uneven at " + i);
+            assertEquals(
+                    0.99 / 19,
+                    lr.get(i).value() - lr.get(i - 1).value(),
+                    0.5 * 0.99 / 19,
+                    "uneven at " + i);
         }
         // record() finds the linear shape from the curve itself
         RangeTestMetrics replay = new RangeTestMetrics(MetersTest.TAGS.withJob("replay"), 20);
@@ -138,8 +191,12 @@ class RangeTestReuseTest {
 
     @Test
     void aCapBelowTwoIsRefused() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new RangeTestMetrics(MetersTest.TAGS, 1));
-        assertTrue(e.getMessage().contains("maxCurvePoints") && e.getMessage().contains("1"), e.getMessage());
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> new RangeTestMetrics(MetersTest.TAGS, 1));
+        assertTrue(
+                e.getMessage().contains("maxCurvePoints") && e.getMessage().contains("1"),
+                e.getMessage());
     }
 }

@@ -26,24 +26,37 @@ class TrainingSoakTest {
     void fiveThousandIterationsKeepArrayAndManagerCountsFlat() throws Exception {
         int batches = 100; // per epoch
         int epochs = 50;
-        OneCycleScheduler oneCycle = OneCycleScheduler.builder().setMaxLr(0.05)
-                .setTotalSteps(epochs, batches).build();
-        TrainingMetrics meters = TrainingMetrics.builder(new RunTags("soak", "mlp", "train"))
-                .optSchedule(oneCycle).build();
+        OneCycleScheduler oneCycle =
+                OneCycleScheduler.builder().setMaxLr(0.05).setTotalSteps(epochs, batches).build();
+        TrainingMetrics meters =
+                TrainingMetrics.builder(new RunTags("soak", "mlp", "train"))
+                        .optSchedule(oneCycle)
+                        .build();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         meters.bindTo(registry);
         try (Model model = Fixtures.mlp();
                 NDManager manager = NDManager.newBaseManager();
-                Trainer trainer = Fixtures.trainer(model, Optimizer.sgd()
-                        .setLearningRateTracker(Tracker.fixed(0.01f)).optMomentum(0.9f).build(),
-                        oneCycle, meters)) {
+                Trainer trainer =
+                        Fixtures.trainer(
+                                model,
+                                Optimizer.sgd()
+                                        .setLearningRateTracker(Tracker.fixed(0.01f))
+                                        .optMomentum(0.9f)
+                                        .build(),
+                                oneCycle,
+                                meters)) {
             ArrayDataset data = Fixtures.blobs(manager, batches * 16, 16, 7);
             EasyTrain.fit(trainer, 1, data, null);
             int[] afterFirstEpoch = Fixtures.liveResources(model.getNDManager());
             EasyTrain.fit(trainer, epochs - 1, data, null);
             int[] atTheEnd = Fixtures.liveResources(model.getNDManager());
-            assertArrayEquals(afterFirstEpoch, atTheEnd, Arrays.toString(afterFirstEpoch)
-                    + " after the first epoch, " + Arrays.toString(atTheEnd) + " after 5,000 iterations");
+            assertArrayEquals(
+                    afterFirstEpoch,
+                    atTheEnd,
+                    Arrays.toString(afterFirstEpoch)
+                            + " after the first epoch, "
+                            + Arrays.toString(atTheEnd)
+                            + " after 5,000 iterations");
             assertEquals(epochs * batches, oneCycle.step());
             registry.scrape(); // the meters still export after the soak
         }

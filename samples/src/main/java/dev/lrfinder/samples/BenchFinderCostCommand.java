@@ -24,23 +24,39 @@ import picocli.CommandLine.Option;
 @Command(
         name = "bench-finder-cost",
         mixinStandardHelpOptions = true,
-        description = "Measures LrFinder.find with N iterations against N bare training iterations"
-                + " on the same trainer (real MNIST).")
+        description =
+                "Measures LrFinder.find with N iterations against N bare training iterations"
+                        + " on the same trainer (real MNIST).")
 public final class BenchFinderCostCommand implements Callable<Integer> {
 
-    @Option(names = "--pairs", defaultValue = "15", description = "pairs (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--pairs",
+            defaultValue = "15",
+            description = "pairs (default: ${DEFAULT-VALUE})")
     int pairs;
 
-    @Option(names = "--iterations", defaultValue = "100", description = "iterations of each side (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--iterations",
+            defaultValue = "100",
+            description = "iterations of each side (default: ${DEFAULT-VALUE})")
     int iterations;
 
-    @Option(names = "--model", defaultValue = "mlp", description = "mlp or cnn (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--model",
+            defaultValue = "mlp",
+            description = "mlp or cnn (default: ${DEFAULT-VALUE})")
     String model;
 
-    @Option(names = "--engine", defaultValue = "mxnet", description = "mxnet or pytorch (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--engine",
+            defaultValue = "mxnet",
+            description = "mxnet or pytorch (default: ${DEFAULT-VALUE})")
     String engine;
 
-    @Option(names = "--batch-size", defaultValue = "128", description = "batch size (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--batch-size",
+            defaultValue = "128",
+            description = "batch size (default: ${DEFAULT-VALUE})")
     int batchSize;
 
     @Option(names = "--mnist-dir", description = "folder with the MNIST IDX files")
@@ -55,27 +71,39 @@ public final class BenchFinderCostCommand implements Callable<Integer> {
         CliChecks.positive("--pairs", pairs);
         CliChecks.atLeast("--iterations", iterations, 10);
         // a sweep that neither diverges nor stops early: find() runs all its iterations
-        LrFinder finder = LrFinder.builder().optStartLr(1e-5).optEndLr(1e-3)
-                .optNumIterations(iterations).optDivergenceFactor(1e12).build();
+        LrFinder finder =
+                LrFinder.builder()
+                        .optStartLr(1e-5)
+                        .optEndLr(1e-3)
+                        .optNumIterations(iterations)
+                        .optDivergenceFactor(1e12)
+                        .build();
         double[] ratios = new double[pairs];
         double[] bare = new double[pairs];
         double[] found = new double[pairs];
         try (NDManager manager = NDManager.newBaseManager(engineName);
                 Model m = Model.newInstance("bench", engineName)) {
-            RandomAccessDataset data = MnistSource.resolve(mnistDir)
-                    .load(manager, true, 0, batchSize, true);
+            RandomAccessDataset data =
+                    MnistSource.resolve(mnistDir).load(manager, true, 0, batchSize, true);
             Engine.getEngine(engineName).setRandomSeed(1);
             m.setBlock(net.block());
-            DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-                    .optOptimizer(Optimizers.create("sgd", 0.01f, 0.9f));
+            DefaultTrainingConfig config =
+                    new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+                            .optOptimizer(Optimizers.create("sgd", 0.01f, 0.9f));
             try (Trainer trainer = m.newTrainer(config)) {
                 trainer.initialize(Models.INPUT);
                 bare(trainer, data, iterations); // warm-up of both paths
                 finder.find(trainer, data);
                 for (int k = 0; k < pairs; k++) {
                     boolean findFirst = k % 2 == 1;
-                    double a = findFirst ? timeFind(finder, trainer, data) : bare(trainer, data, iterations);
-                    double b = findFirst ? bare(trainer, data, iterations) : timeFind(finder, trainer, data);
+                    double a =
+                            findFirst
+                                    ? timeFind(finder, trainer, data)
+                                    : bare(trainer, data, iterations);
+                    double b =
+                            findFirst
+                                    ? bare(trainer, data, iterations)
+                                    : timeFind(finder, trainer, data);
                     bare[k] = findFirst ? b : a;
                     found[k] = findFirst ? a : b;
                     ratios[k] = found[k] / bare[k];
@@ -84,16 +112,22 @@ public final class BenchFinderCostCommand implements Callable<Integer> {
         }
         double[] sorted = ratios.clone();
         Arrays.sort(sorted);
-        out.printf("%s on %s, batch %d, %d pairs of %d iterations%n", model, engineName, batchSize,
-                pairs, iterations);
-        out.println("| bare ms per iteration (median) | find() ms per iteration (median) |"
-                + " ratio (median of pairs) | middle half of the pair ratios | all pairs |");
+        out.printf(
+                "%s on %s, batch %d, %d pairs of %d iterations%n",
+                model, engineName, batchSize, pairs, iterations);
+        out.println(
+                "| bare ms per iteration (median) | find() ms per iteration (median) |"
+                        + " ratio (median of pairs) | middle half of the pair ratios | all pairs |");
         out.println("|---|---|---|---|---|");
-        out.printf("| %.3f | %.3f | %.4f | %.4f to %.4f | %.4f to %.4f |%n",
+        out.printf(
+                "| %.3f | %.3f | %.4f | %.4f to %.4f | %.4f to %.4f |%n",
                 1000 * BenchOverheadCommand.median(bare) / iterations,
                 1000 * BenchOverheadCommand.median(found) / iterations,
-                BenchOverheadCommand.median(ratios), sorted[pairs / 4], sorted[pairs * 3 / 4],
-                sorted[0], sorted[pairs - 1]);
+                BenchOverheadCommand.median(ratios),
+                sorted[pairs / 4],
+                sorted[pairs * 3 / 4],
+                sorted[0],
+                sorted[pairs - 1]);
         return 0;
     }
 
@@ -106,6 +140,8 @@ public final class BenchFinderCostCommand implements Callable<Integer> {
 
     /** Trains {@code n} bare iterations (cycling over the data); returns the seconds. */
     private static double bare(Trainer trainer, RandomAccessDataset data, int n) throws Exception {
-        return n * BenchOverheadCommand.segment(trainer, data, trainer.iterateDataset(data).iterator(), n);
+        return n
+                * BenchOverheadCommand.segment(
+                        trainer, data, trainer.iterateDataset(data).iterator(), n);
     }
 }

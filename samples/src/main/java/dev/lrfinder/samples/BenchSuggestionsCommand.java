@@ -36,29 +36,53 @@ import picocli.CommandLine.Option;
         description = "Measures each suggestion rule against a grid-search oracle.")
 public final class BenchSuggestionsCommand implements Callable<Integer> {
 
-    @Option(names = "--setups", split = ",", defaultValue = "mlp-sgd,mlp-adam,cnn-sgd,synthetic-sgd",
+    @Option(
+            names = "--setups",
+            split = ",",
+            defaultValue = "mlp-sgd,mlp-adam,cnn-sgd,synthetic-sgd",
             description = "setups (default: ${DEFAULT-VALUE})")
     List<String> setups;
 
-    @Option(names = "--epochs", defaultValue = "2", description = "training budget (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--epochs",
+            defaultValue = "2",
+            description = "training budget (default: ${DEFAULT-VALUE})")
     int epochs;
 
-    @Option(names = "--seeds", defaultValue = "3", description = "seeds (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--seeds",
+            defaultValue = "3",
+            description = "seeds (default: ${DEFAULT-VALUE})")
     int seeds;
 
-    @Option(names = "--grid-from", defaultValue = "1e-4", description = "lowest grid LR (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--grid-from",
+            defaultValue = "1e-4",
+            description = "lowest grid LR (default: ${DEFAULT-VALUE})")
     double gridFrom;
 
-    @Option(names = "--grid-to", defaultValue = "1", description = "highest grid LR (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--grid-to",
+            defaultValue = "1",
+            description = "highest grid LR (default: ${DEFAULT-VALUE})")
     double gridTo;
 
-    @Option(names = "--per-decade", defaultValue = "4", description = "grid points per decade (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--per-decade",
+            defaultValue = "4",
+            description = "grid points per decade (default: ${DEFAULT-VALUE})")
     int perDecade;
 
-    @Option(names = "--limit", defaultValue = "0", description = "training images to use (default: all)")
+    @Option(
+            names = "--limit",
+            defaultValue = "0",
+            description = "training images to use (default: all)")
     int limit;
 
-    @Option(names = "--batch-size", defaultValue = "128", description = "batch size (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--batch-size",
+            defaultValue = "128",
+            description = "batch size (default: ${DEFAULT-VALUE})")
     int batchSize;
 
     @Option(names = "--mnist-dir", description = "folder with the MNIST IDX files")
@@ -67,38 +91,68 @@ public final class BenchSuggestionsCommand implements Callable<Integer> {
     @Option(names = "--report", description = "also write the Markdown tables to this file")
     Path report;
 
-    @Option(names = "--curves", description = "write each range test's curve and each oracle grid to this folder")
+    @Option(
+            names = "--curves",
+            description = "write each range test's curve and each oracle grid to this folder")
     Path curves;
 
-    @Option(names = "--reuse-oracle", description = "read the oracle grid from the --curves folder when a"
-            + " previous run left it there, instead of training it again")
+    @Option(
+            names = "--reuse-oracle",
+            description =
+                    "read the oracle grid from the --curves folder when a"
+                            + " previous run left it there, instead of training it again")
     boolean reuseOracle;
 
-    @Option(names = "--scenarios", split = ",", description = "run these scenarios instead of the"
-            + " setups (" + "fresh, warm, transfer, batch16, batch1024, adamw, cnn-bn; probes: shuffled,"
-            + " above-divergence, sharp-minimum; held out: batch32, nag); everything goes to --curves"
-            + " (default docs/bench/scenarios)")
+    @Option(
+            names = "--scenarios",
+            split = ",",
+            description =
+                    "run these scenarios instead of the"
+                            + " setups ("
+                            + "fresh, warm, transfer, batch16, batch1024, adamw, cnn-bn; probes: shuffled,"
+                            + " above-divergence, sharp-minimum; held out: batch32, nag); everything goes to --curves"
+                            + " (default docs/bench/scenarios)")
     List<String> scenarios;
 
-    @Option(names = "--confirm", split = ",", description = "with --scenarios: rules to train at for real")
+    @Option(
+            names = "--confirm",
+            split = ",",
+            description = "with --scenarios: rules to train at for real")
     List<String> confirm;
 
-    @Option(names = "--one-cycle", split = ",", description = "with --scenarios: one-cycle peaks to"
-            + " train, as multiples of the minimum rule's suggestion")
+    @Option(
+            names = "--one-cycle",
+            split = ",",
+            description =
+                    "with --scenarios: one-cycle peaks to"
+                            + " train, as multiples of the minimum rule's suggestion")
     List<Double> oneCycle;
 
-    @Option(names = "--one-cycle-anchor", defaultValue = "minimum", description = "the rule whose"
-            + " suggestion --one-cycle multiplies (default: ${DEFAULT-VALUE}, as fromSuggestion)")
+    @Option(
+            names = "--one-cycle-anchor",
+            defaultValue = "minimum",
+            description =
+                    "the rule whose"
+                            + " suggestion --one-cycle multiplies (default: ${DEFAULT-VALUE}, as fromSuggestion)")
     String oneCycleAnchor;
 
-    @Option(names = "--score", split = ",", description = "score every rule offline on the curves"
-            + " and oracle grids saved in these folders (no training) and print the tables")
+    @Option(
+            names = "--score",
+            split = ",",
+            description =
+                    "score every rule offline on the curves"
+                            + " and oracle grids saved in these folders (no training) and print the tables")
     List<Path> score;
 
     /** The outcome of one setup. */
-    public record SetupResult(String setup, double oracleLr, double oracleAccuracy,
-            Map<String, Double> ruleAccuracy, Map<String, double[]> ruleSuggestions,
-            long gridIterations, long rangeTestIterations) {}
+    public record SetupResult(
+            String setup,
+            double oracleLr,
+            double oracleAccuracy,
+            Map<String, Double> ruleAccuracy,
+            Map<String, double[]> ruleSuggestions,
+            long gridIterations,
+            long rangeTestIterations) {}
 
     /** {@inheritDoc} */
     @Override
@@ -106,8 +160,12 @@ public final class BenchSuggestionsCommand implements Callable<Integer> {
         PrintStream out = System.out;
         if (score != null) {
             Map<String, List<ScenarioScore.Run>> sets = ScenarioScore.load(score, seeds);
-            String tables = ScenarioScore.report(sets) + "\n" + ScenarioTables.confirmations(score, sets)
-                    + "\n" + ScenarioTables.costs(score, sets);
+            String tables =
+                    ScenarioScore.report(sets)
+                            + "\n"
+                            + ScenarioTables.confirmations(score, sets)
+                            + "\n"
+                            + ScenarioTables.costs(score, sets);
             out.print(tables);
             if (report != null) {
                 Files.writeString(report, tables);
@@ -123,8 +181,14 @@ public final class BenchSuggestionsCommand implements Callable<Integer> {
             Path mnist = mnistDir != null ? mnistDir : MnistSource.defaultDir();
             for (String name : scenarios) {
                 try (NDManager manager = NDManager.newBaseManager()) {
-                    new ScenarioBench(dir, out, seeds).anchor(SuggestionRules.byName(oneCycleAnchor)).run(Scenarios.of(name, manager, mnist, limit), grid(),
-                            reuseOracle, rules, oneCycle != null ? oneCycle : List.of());
+                    new ScenarioBench(dir, out, seeds)
+                            .anchor(SuggestionRules.byName(oneCycleAnchor))
+                            .run(
+                                    Scenarios.of(name, manager, mnist, limit),
+                                    grid(),
+                                    reuseOracle,
+                                    rules,
+                                    oneCycle != null ? oneCycle : List.of());
                 }
             }
             return 0;
@@ -132,9 +196,12 @@ public final class BenchSuggestionsCommand implements Callable<Integer> {
         List<SetupResult> results = new ArrayList<>();
         try (NDManager manager = NDManager.newBaseManager()) {
             for (String name : setups) {
-                Setup setup = Setup.of(name, manager, MnistSource.resolve(mnistDir), limit, batchSize);
-                Map<Double, double[]> oracle = reuseOracle && curves != null
-                        ? readOracle(curves.resolve(setup.name() + "-oracle.csv"), seeds) : null;
+                Setup setup =
+                        Setup.of(name, manager, MnistSource.resolve(mnistDir), limit, batchSize);
+                Map<Double, double[]> oracle =
+                        reuseOracle && curves != null
+                                ? readOracle(curves.resolve(setup.name() + "-oracle.csv"), seeds)
+                                : null;
                 results.add(run(setup, grid(), epochs, seeds, out, curves, oracle));
             }
         }
@@ -167,8 +234,8 @@ public final class BenchSuggestionsCommand implements Callable<Integer> {
      * @return the outcome
      * @throws Exception if training fails
      */
-    public static SetupResult run(Setup setup, double[] grid, int epochs, int seeds, PrintStream out)
-            throws Exception {
+    public static SetupResult run(
+            Setup setup, double[] grid, int epochs, int seeds, PrintStream out) throws Exception {
         return run(setup, grid, epochs, seeds, out, null, null);
     }
 
@@ -203,16 +270,27 @@ public final class BenchSuggestionsCommand implements Callable<Integer> {
      * @return the outcome
      * @throws Exception if training fails
      */
-    public static SetupResult run(Setup setup, double[] grid, int epochs, int seeds, PrintStream out,
-            Path curves, Map<Double, double[]> known) throws Exception {
+    public static SetupResult run(
+            Setup setup,
+            double[] grid,
+            int epochs,
+            int seeds,
+            PrintStream out,
+            Path curves,
+            Map<Double, double[]> known)
+            throws Exception {
         StringBuilder oracle = new StringBuilder("learning_rate,seed,accuracy\n");
         long stepsPerEpoch = (setup.train().size() + setup.batchSize() - 1) / setup.batchSize();
         double bestLr = Double.NaN;
         double bestAcc = -1;
-        for (double lr : known != null ? known.keySet().stream().mapToDouble(d -> d).toArray() : grid) {
+        for (double lr :
+                known != null ? known.keySet().stream().mapToDouble(d -> d).toArray() : grid) {
             double acc = 0;
             for (int seed = 1; seed <= seeds; seed++) {
-                double a = known != null ? known.get(lr)[seed - 1] : setup.accuracyAt(lr, epochs, seed);
+                double a =
+                        known != null
+                                ? known.get(lr)[seed - 1]
+                                : setup.accuracyAt(lr, epochs, seed);
                 oracle.append(lr).append(',').append(seed).append(',').append(a).append('\n');
                 acc += a / seeds;
             }
@@ -248,20 +326,28 @@ public final class BenchSuggestionsCommand implements Callable<Integer> {
                 acc += (Double.isNaN(lr) ? 0.1 : setup.accuracyAt(lr, epochs, seed)) / seeds;
             }
             accuracy.put(e.getKey(), acc);
-            out.printf("%s rule %s: %s -> %.2f %%%n", setup.name(), e.getKey(),
-                    java.util.Arrays.toString(e.getValue()), 100 * acc);
+            out.printf(
+                    "%s rule %s: %s -> %.2f %%%n",
+                    setup.name(), e.getKey(), java.util.Arrays.toString(e.getValue()), 100 * acc);
         }
         if (curves != null) {
             Files.writeString(curves.resolve(setup.name() + "-oracle.csv"), oracle);
         }
         long gridIterations = (long) grid.length * seeds * epochs * stepsPerEpoch;
-        return new SetupResult(setup.name(), bestLr, bestAcc, accuracy, suggestions,
-                gridIterations, rangeIterations);
+        return new SetupResult(
+                setup.name(),
+                bestLr,
+                bestAcc,
+                accuracy,
+                suggestions,
+                gridIterations,
+                rangeIterations);
     }
 
     static String tables(List<SetupResult> results) {
         StringBuilder sb = new StringBuilder();
-        sb.append("| setup | oracle best LR | oracle accuracy | rule | suggestions (per seed) | spread (max/min) | accuracy at suggestion | gap (points) |\n");
+        sb.append(
+                "| setup | oracle best LR | oracle accuracy | rule | suggestions (per seed) | spread (max/min) | accuracy at suggestion | gap (points) |\n");
         sb.append("|---|---|---|---|---|---|---|---|\n");
         for (SetupResult r : results) {
             for (Map.Entry<String, Double> e : r.ruleAccuracy().entrySet()) {
@@ -272,16 +358,34 @@ public final class BenchSuggestionsCommand implements Callable<Integer> {
                 for (double x : s) {
                     ss.append(ss.length() == 0 ? "" : ", ").append(String.format("%.3g", x));
                 }
-                String rule = e.getKey() + (e.getKey().equals(SuggestionRules.defaultRule().name()) ? " (default)" : "");
-                sb.append(String.format("| %s | %.3g | %.2f %% | %s | %s | %.2f | %.2f %% | %.2f |%n",
-                        r.setup(), r.oracleLr(), 100 * r.oracleAccuracy(), rule, ss, max / min,
-                        100 * e.getValue(), 100 * (r.oracleAccuracy() - e.getValue())));
+                String rule =
+                        e.getKey()
+                                + (e.getKey().equals(SuggestionRules.defaultRule().name())
+                                        ? " (default)"
+                                        : "");
+                sb.append(
+                        String.format(
+                                "| %s | %.3g | %.2f %% | %s | %s | %.2f | %.2f %% | %.2f |%n",
+                                r.setup(),
+                                r.oracleLr(),
+                                100 * r.oracleAccuracy(),
+                                rule,
+                                ss,
+                                max / min,
+                                100 * e.getValue(),
+                                100 * (r.oracleAccuracy() - e.getValue())));
             }
         }
-        sb.append("\n| setup | grid-search iterations | range-test iterations | ratio |\n|---|---|---|---|\n");
+        sb.append(
+                "\n| setup | grid-search iterations | range-test iterations | ratio |\n|---|---|---|---|\n");
         for (SetupResult r : results) {
-            sb.append(String.format("| %s | %d | %d | %.0fx |%n", r.setup(), r.gridIterations(),
-                    r.rangeTestIterations(), (double) r.gridIterations() / r.rangeTestIterations()));
+            sb.append(
+                    String.format(
+                            "| %s | %d | %d | %.0fx |%n",
+                            r.setup(),
+                            r.gridIterations(),
+                            r.rangeTestIterations(),
+                            (double) r.gridIterations() / r.rangeTestIterations()));
         }
         return sb.toString();
     }

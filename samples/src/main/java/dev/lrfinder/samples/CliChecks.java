@@ -9,21 +9,22 @@ import java.util.function.Supplier;
 
 /**
  * Checks of command-line options before anything runs. Each failure is an {@link
- * IllegalArgumentException} whose message starts with the option as the user typed it, which
- * {@link LrFinderCli} prints as one {@code lrfinder: ...} line.
+ * IllegalArgumentException} whose message starts with the option as the user typed it, which {@link
+ * LrFinderCli} prints as one {@code lrfinder: ...} line.
  */
 final class CliChecks {
 
     /** The library's parameter names and the options that set them. */
-    private static final Map<String, String> OPTIONS = Map.of(
-            "startLr", "--start-lr",
-            "endLr", "--end-lr",
-            "numIterations", "--iterations",
-            "validationBatches", "--validation-batches",
-            "rule", "--rule",
-            "shape", "--linear",
-            "model", "--model",
-            "optimizer", "--optimizer");
+    private static final Map<String, String> OPTIONS =
+            Map.of(
+                    "startLr", "--start-lr",
+                    "endLr", "--end-lr",
+                    "numIterations", "--iterations",
+                    "validationBatches", "--validation-batches",
+                    "rule", "--rule",
+                    "shape", "--linear",
+                    "model", "--model",
+                    "optimizer", "--optimizer");
 
     private CliChecks() {}
 
@@ -59,8 +60,10 @@ final class CliChecks {
         try {
             Files.createDirectories(folder);
         } catch (IOException | RuntimeException e) {
-            String why = e instanceof FileSystemException f && f.getReason() != null
-                    ? f.getReason() : e.getMessage();
+            String why =
+                    e instanceof FileSystemException f && f.getReason() != null
+                            ? f.getReason()
+                            : e.getMessage();
             throw new IllegalArgumentException(
                     option + " must be a folder that can be created, got " + folder + ": " + why);
         }

@@ -37,58 +37,98 @@ import picocli.CommandLine.Option;
         })
 public final class FindCommand implements Callable<Integer> {
 
-    @Option(names = "--engine", defaultValue = "mxnet",
+    @Option(
+            names = "--engine",
+            defaultValue = "mxnet",
             description = "DJL engine: mxnet or pytorch (default: ${DEFAULT-VALUE})")
     String engine;
 
-    @Option(names = "--model", defaultValue = "mlp", description = "mlp, cnn or resnet (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--model",
+            defaultValue = "mlp",
+            description = "mlp, cnn or resnet (default: ${DEFAULT-VALUE})")
     String model;
 
-    @Option(names = "--optimizer", defaultValue = "sgd", description = "sgd (with momentum) or adam (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--optimizer",
+            defaultValue = "sgd",
+            description = "sgd (with momentum) or adam (default: ${DEFAULT-VALUE})")
     String optimizer;
 
-    @Option(names = "--momentum", defaultValue = "0.9", description = "SGD momentum (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--momentum",
+            defaultValue = "0.9",
+            description = "SGD momentum (default: ${DEFAULT-VALUE})")
     float momentum;
 
-    @Option(names = "--batch-size", defaultValue = "128", description = "batch size (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--batch-size",
+            defaultValue = "128",
+            description = "batch size (default: ${DEFAULT-VALUE})")
     int batchSize;
 
-    @Option(names = "--iterations", defaultValue = "100", description = "iterations of the sweep (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--iterations",
+            defaultValue = "100",
+            description = "iterations of the sweep (default: ${DEFAULT-VALUE})")
     int iterations;
 
-    @Option(names = "--start-lr", defaultValue = "1e-7", description = "first learning rate (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--start-lr",
+            defaultValue = "1e-7",
+            description = "first learning rate (default: ${DEFAULT-VALUE})")
     double startLr;
 
-    @Option(names = "--end-lr", defaultValue = "10", description = "last learning rate (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--end-lr",
+            defaultValue = "10",
+            description = "last learning rate (default: ${DEFAULT-VALUE})")
     double endLr;
 
     @Option(names = "--linear", description = "sweep linearly instead of exponentially")
     boolean linear;
 
-    @Option(names = "--rule", description = "steepest, valley, minimum, slide, consensus, onset or guarded (default: the library default, guarded)")
+    @Option(
+            names = "--rule",
+            description =
+                    "steepest, valley, minimum, slide, consensus, onset or guarded (default: the library default, guarded)")
     String rule;
 
-    @Option(names = "--validation-batches", defaultValue = "0",
-            description = "measure the loss on this many MNIST test batches after every update (default: ${DEFAULT-VALUE}, off)")
+    @Option(
+            names = "--validation-batches",
+            defaultValue = "0",
+            description =
+                    "measure the loss on this many MNIST test batches after every update (default: ${DEFAULT-VALUE}, off)")
     int validationBatches;
 
-    @Option(names = "--limit", defaultValue = "0", description = "use only the first N training images (default: all)")
+    @Option(
+            names = "--limit",
+            defaultValue = "0",
+            description = "use only the first N training images (default: all)")
     int limit;
 
-    @Option(names = "--seed", defaultValue = "42", description = "random seed (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--seed",
+            defaultValue = "42",
+            description = "random seed (default: ${DEFAULT-VALUE})")
     int seed;
 
-    @Option(names = "--mnist-dir", description = "folder with the MNIST IDX files (default: $LRFINDER_MNIST_DIR or ~/.lrfinder/mnist, else DJL's download)")
+    @Option(
+            names = "--mnist-dir",
+            description =
+                    "folder with the MNIST IDX files (default: $LRFINDER_MNIST_DIR or ~/.lrfinder/mnist, else DJL's download)")
     Path mnistDir;
 
-    @Option(names = {"-o", "--output"}, defaultValue = "lrfinder-out", description = "output folder (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = {"-o", "--output"},
+            defaultValue = "lrfinder-out",
+            description = "output folder (default: ${DEFAULT-VALUE})")
     Path output;
 
     @Option(names = "--no-progress", description = "do not draw a progress bar")
     boolean noProgress;
 
-    @Mixin
-    MetricsOptions metrics = new MetricsOptions();
+    @Mixin MetricsOptions metrics = new MetricsOptions();
 
     @Option(names = "--run-id", description = "the run tag of the metrics (default: random)")
     String runId;
@@ -101,26 +141,37 @@ public final class FindCommand implements Callable<Integer> {
         String engineName = Engines.name(engine);
         Models net = CliChecks.translated(() -> Models.of(model));
         CliChecks.translated(() -> Optimizers.create(optimizer, 0.01f, 0.9f));
-        SuggestionRule chosen = rule == null ? SuggestionRules.defaultRule()
-                : CliChecks.translated(() -> SuggestionRules.byName(rule));
+        SuggestionRule chosen =
+                rule == null
+                        ? SuggestionRules.defaultRule()
+                        : CliChecks.translated(() -> SuggestionRules.byName(rule));
         CliChecks.positive("--batch-size", batchSize);
         CliChecks.atLeast("--limit", limit, 0);
         CliChecks.atLeast("--validation-batches", validationBatches, 0);
         CliChecks.unitInterval("--momentum", momentum);
         metrics.check();
         CliChecks.writableFolder("-o/--output", output);
-        LrFinder.Builder finder = CliChecks.translated(() -> LrFinder.builder()
-                .optStartLr(startLr)
-                .optEndLr(endLr)
-                .optNumIterations(iterations)
-                .optShape(linear ? LrSweep.Shape.LINEAR : LrSweep.Shape.EXPONENTIAL)
-                .optSuggestionRule(chosen)
-                .optValidationBatches(validationBatches));
+        LrFinder.Builder finder =
+                CliChecks.translated(
+                        () ->
+                                LrFinder.builder()
+                                        .optStartLr(startLr)
+                                        .optEndLr(endLr)
+                                        .optNumIterations(iterations)
+                                        .optShape(
+                                                linear
+                                                        ? LrSweep.Shape.LINEAR
+                                                        : LrSweep.Shape.EXPONENTIAL)
+                                        .optSuggestionRule(chosen)
+                                        .optValidationBatches(validationBatches));
         CliChecks.translated(finder::build);
         if (!noProgress) {
             finder.optProgress(new ProgressBar());
         }
-        RunTags tags = runId == null ? RunTags.newRun(model, "lr-find") : new RunTags(runId, model, "lr-find");
+        RunTags tags =
+                runId == null
+                        ? RunTags.newRun(model, "lr-find")
+                        : new RunTags(runId, model, "lr-find");
         PrometheusExport export = null;
         if (metrics.enabled()) {
             RangeTestMetrics meters = metrics.meters(tags);
@@ -136,13 +187,23 @@ public final class FindCommand implements Callable<Integer> {
         }
     }
 
-    private Integer run(PrintStream out, LrFinder lrFinder, Models net, SuggestionRule chosen,
-            String engineName) throws Exception {
+    private Integer run(
+            PrintStream out,
+            LrFinder lrFinder,
+            Models net,
+            SuggestionRule chosen,
+            String engineName)
+            throws Exception {
         MnistSource source = MnistSource.resolve(mnistDir);
         Engine.getEngine(engineName).setRandomSeed(seed);
-        out.printf("LR range test on %s: %s, %s, batch %d, %s, %s engine%n",
-                source.describe(), net.name().toLowerCase(), optimizerName(), batchSize,
-                lrFinder.config().sweep(), engineName);
+        out.printf(
+                "LR range test on %s: %s, %s, batch %d, %s, %s engine%n",
+                source.describe(),
+                net.name().toLowerCase(),
+                optimizerName(),
+                batchSize,
+                lrFinder.config().sweep(),
+                engineName);
 
         LrFinderResult result;
         try (NDManager manager = NDManager.newBaseManager(engineName);
@@ -164,7 +225,10 @@ public final class FindCommand implements Callable<Integer> {
         result.writeCsv(output.resolve("curve.csv"));
         result.writeJson(output.resolve("curve.json"));
         result.writePlot(output.resolve("lr-find.png"));
-        out.printf("wrote %s, %s, %s%n", output.resolve("curve.csv"), output.resolve("curve.json"),
+        out.printf(
+                "wrote %s, %s, %s%n",
+                output.resolve("curve.csv"),
+                output.resolve("curve.json"),
                 output.resolve("lr-find.png"));
         return result.findSuggestion().isPresent() ? 0 : 2;
     }
@@ -174,22 +238,40 @@ public final class FindCommand implements Callable<Integer> {
     }
 
     static void report(PrintStream out, LrFinderResult result) {
-        out.printf("%nrange test %s after %d iterations%n", result.stopReason().orElse("running"),
-                result.curve().size());
+        out.printf(
+                "%nrange test %s after %d iterations%n",
+                result.stopReason().orElse("running"), result.curve().size());
         out.printf("%-10s %-14s %s%n", "rule", "suggested lr", "curve point");
         for (Map.Entry<String, Optional<Suggestion>> e : result.suggestions().entrySet()) {
             String name = e.getKey() + (e.getKey().equals(result.rule().name()) ? " *" : "");
-            out.printf("%-10s %-14s %s%n", name,
+            out.printf(
+                    "%-10s %-14s %s%n",
+                    name,
                     e.getValue().map(s -> String.format("%.4g", s.learningRate())).orElse("none"),
-                    e.getValue().map(s -> "#" + s.index() + String.format(" (lr %.3g, loss %.4f)",
-                            s.pointLearningRate(), s.smoothedLoss())).orElse(""));
+                    e.getValue()
+                            .map(
+                                    s ->
+                                            "#"
+                                                    + s.index()
+                                                    + String.format(
+                                                            " (lr %.3g, loss %.4f)",
+                                                            s.pointLearningRate(),
+                                                            s.smoothedLoss()))
+                            .orElse(""));
         }
         out.println("* default rule");
-        out.println(result.findSuggestion()
-                .map(s -> String.format("Suggested learning rate: %.4g (%s)", s.learningRate(), s.rule()))
-                .orElse("No learning rate to suggest: " + result.stopReason().orElse("")));
-        out.println(result.verdict().confident()
-                ? "Verdict: confident (the curve supports the suggestion)"
-                : "Verdict: NOT confident, read the plot: " + String.join("; ", result.verdict().details()));
+        out.println(
+                result.findSuggestion()
+                        .map(
+                                s ->
+                                        String.format(
+                                                "Suggested learning rate: %.4g (%s)",
+                                                s.learningRate(), s.rule()))
+                        .orElse("No learning rate to suggest: " + result.stopReason().orElse("")));
+        out.println(
+                result.verdict().confident()
+                        ? "Verdict: confident (the curve supports the suggestion)"
+                        : "Verdict: NOT confident, read the plot: "
+                                + String.join("; ", result.verdict().details()));
     }
 }

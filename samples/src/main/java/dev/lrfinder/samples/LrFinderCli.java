@@ -46,8 +46,10 @@ public final class LrFinderCli implements Runnable {
                         (ex, cmd, parsed) -> {
                             // one line, never a stack trace: bad input (2) or a failure (1)
                             boolean badInput = ex instanceof IllegalArgumentException;
-                            String message = ex.getMessage() == null ? ex.toString() : ex.getMessage();
-                            cmd.getErr().println("lrfinder: " + (badInput ? "" : "failed: ") + message);
+                            String message =
+                                    ex.getMessage() == null ? ex.toString() : ex.getMessage();
+                            cmd.getErr()
+                                    .println("lrfinder: " + (badInput ? "" : "failed: ") + message);
                             return badInput ? 2 : 1;
                         });
     }

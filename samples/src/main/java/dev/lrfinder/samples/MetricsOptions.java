@@ -17,38 +17,58 @@ import picocli.CommandLine.Option;
  */
 final class MetricsOptions {
 
-    @Option(names = "--metrics-port", defaultValue = "-1",
-            description = "serve Prometheus metrics on 127.0.0.1 at this port (0: any free port; default: off)")
+    @Option(
+            names = "--metrics-port",
+            defaultValue = "-1",
+            description =
+                    "serve Prometheus metrics on 127.0.0.1 at this port (0: any free port; default: off)")
     int port;
 
-    @Option(names = "--metrics-linger", defaultValue = "0",
-            description = "keep the metrics endpoint up this many seconds after the test (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--metrics-linger",
+            defaultValue = "0",
+            description =
+                    "keep the metrics endpoint up this many seconds after the test (default: ${DEFAULT-VALUE})")
     int linger;
 
-    @Option(names = "--pushgateway",
-            description = "push the metrics to this Pushgateway (host:port or https://host:port) when the test ends")
+    @Option(
+            names = "--pushgateway",
+            description =
+                    "push the metrics to this Pushgateway (host:port or https://host:port) when the test ends")
     String pushgateway;
 
-    @Option(names = "--pushgateway-ca", description = "trust this CA certificate (PEM) for an https Pushgateway")
+    @Option(
+            names = "--pushgateway-ca",
+            description = "trust this CA certificate (PEM) for an https Pushgateway")
     Path ca;
 
-    @Option(names = "--pushgateway-user",
-            description = "basic-auth user; the password comes from --pushgateway-password-file or $LRFINDER_PUSHGATEWAY_PASSWORD")
+    @Option(
+            names = "--pushgateway-user",
+            description =
+                    "basic-auth user; the password comes from --pushgateway-password-file or $LRFINDER_PUSHGATEWAY_PASSWORD")
     String user;
 
-    @Option(names = "--pushgateway-password-file", description = "file holding the basic-auth password")
+    @Option(
+            names = "--pushgateway-password-file",
+            description = "file holding the basic-auth password")
     Path passwordFile;
 
-    @Option(names = "--pushgateway-delete-after", defaultValue = "30",
-            description = "delete the run's group this many seconds after the last push (default: ${DEFAULT-VALUE},"
-                    + " at least one scrape interval)")
+    @Option(
+            names = "--pushgateway-delete-after",
+            defaultValue = "30",
+            description =
+                    "delete the run's group this many seconds after the last push (default: ${DEFAULT-VALUE},"
+                            + " at least one scrape interval)")
     int deleteAfter;
 
     @Option(names = "--pushgateway-keep", description = "keep the run's group on the Pushgateway")
     boolean keep;
 
-    @Option(names = "--curve-points", defaultValue = "0",
-            description = "export at most this many curve points, evenly in log LR (default: 0, all)")
+    @Option(
+            names = "--curve-points",
+            defaultValue = "0",
+            description =
+                    "export at most this many curve points, evenly in log LR (default: 0, all)")
     int curvePoints;
 
     private PushgatewayTarget target;
@@ -66,16 +86,22 @@ final class MetricsOptions {
         try {
             b = PushgatewayTarget.builder(pushgateway);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--pushgateway must be host:port or https://host:port,"
-                    + " got " + pushgateway, e);
+            throw new IllegalArgumentException(
+                    "--pushgateway must be host:port or https://host:port," + " got " + pushgateway,
+                    e);
         }
         if (ca != null) {
             named("--pushgateway-ca", () -> b.optTrustedCa(ca));
         }
         if (user != null) {
-            named(passwordFile != null ? "--pushgateway-password-file" : "--pushgateway-user",
-                    () -> b.optBasicAuth(user, passwordFile != null ? Secret.fromFile(passwordFile)
-                            : Secret.fromEnv("LRFINDER_PUSHGATEWAY_PASSWORD")));
+            named(
+                    passwordFile != null ? "--pushgateway-password-file" : "--pushgateway-user",
+                    () ->
+                            b.optBasicAuth(
+                                    user,
+                                    passwordFile != null
+                                            ? Secret.fromFile(passwordFile)
+                                            : Secret.fromEnv("LRFINDER_PUSHGATEWAY_PASSWORD")));
         }
         if (keep) {
             b.optKeepGroup();
@@ -116,10 +142,18 @@ final class MetricsOptions {
     }
 
     /** Pushes, lingers and closes (deleting the group after its linger unless kept). */
-    void finish(PrometheusExport export, RunTags tags, PrintStream out) throws InterruptedException {
+    void finish(PrometheusExport export, RunTags tags, PrintStream out)
+            throws InterruptedException {
         if (target != null && export.push()) {
-            out.printf("pushed metrics to %s (job lr-find, run %s)%s%n", pushgateway, tags.run(),
-                    keep ? "" : "; deleting the group in " + deleteAfter + " s (--pushgateway-keep to keep it)");
+            out.printf(
+                    "pushed metrics to %s (job lr-find, run %s)%s%n",
+                    pushgateway,
+                    tags.run(),
+                    keep
+                            ? ""
+                            : "; deleting the group in "
+                                    + deleteAfter
+                                    + " s (--pushgateway-keep to keep it)");
         }
         if (linger > 0 && export.endpointPort() > 0) {
             Thread.sleep(linger * 1000L);
@@ -129,6 +163,8 @@ final class MetricsOptions {
 
     /** Returns the range-test meters for a run, with the curve cap. */
     RangeTestMetrics meters(RunTags tags) {
-        return curvePoints > 0 ? new RangeTestMetrics(tags, curvePoints) : new RangeTestMetrics(tags);
+        return curvePoints > 0
+                ? new RangeTestMetrics(tags, curvePoints)
+                : new RangeTestMetrics(tags);
     }
 }

@@ -60,8 +60,15 @@ public final class MnistIdx {
         byte[] labels = read(dir, prefix + "-labels-idx1-ubyte", 2049);
         int n = labels.length;
         if (images.length != n * 28 * 28) {
-            throw new IOException("MNIST " + prefix + ": " + n + " labels but " + images.length
-                    + " image bytes in " + dir);
+            throw new IOException(
+                    "MNIST "
+                            + prefix
+                            + ": "
+                            + n
+                            + " labels but "
+                            + images.length
+                            + " image bytes in "
+                            + dir);
         }
         if (limit > 0) {
             n = Math.min(n, limit);

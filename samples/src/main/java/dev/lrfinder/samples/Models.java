@@ -58,10 +58,18 @@ public enum Models {
             case CNN:
                 return new SequentialBlock()
                         .add(images())
-                        .add(Conv2d.builder().setKernelShape(new Shape(5, 5)).setFilters(20).build())
+                        .add(
+                                Conv2d.builder()
+                                        .setKernelShape(new Shape(5, 5))
+                                        .setFilters(20)
+                                        .build())
                         .add(Activation::relu)
                         .add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)))
-                        .add(Conv2d.builder().setKernelShape(new Shape(5, 5)).setFilters(50).build())
+                        .add(
+                                Conv2d.builder()
+                                        .setKernelShape(new Shape(5, 5))
+                                        .setFilters(50)
+                                        .build())
                         .add(Activation::relu)
                         .add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)))
                         .add(Blocks.batchFlattenBlock())

@@ -26,9 +26,7 @@ public final class Optimizers {
                         .optMomentum(momentum)
                         .build();
             case "adam":
-                return Optimizer.adam()
-                        .optLearningRateTracker(Tracker.fixed(learningRate))
-                        .build();
+                return Optimizer.adam().optLearningRateTracker(Tracker.fixed(learningRate)).build();
             default:
                 throw new IllegalArgumentException("optimizer must be sgd or adam, got " + name);
         }

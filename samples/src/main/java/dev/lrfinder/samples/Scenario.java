@@ -17,8 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A situation in which a user runs the finder: a start state (fresh weights, or weights trained
- * by an earlier phase) and the next phase, whose learning rate is the question.
+ * A situation in which a user runs the finder: a start state (fresh weights, or weights trained by
+ * an earlier phase) and the next phase, whose learning rate is the question.
  *
  * @param name the scenario's name, e.g. {@code warm}
  * @param description one line for the report
@@ -29,8 +29,15 @@ import java.util.List;
  * @param endLr the range test's last learning rate
  * @param probe true when the scenario has no oracle: a curve that should not support a suggestion
  */
-public record Scenario(String name, String description, Setup next, int epochs, Phase start,
-        double startLr, double endLr, boolean probe) {
+public record Scenario(
+        String name,
+        String description,
+        Setup next,
+        int epochs,
+        Phase start,
+        double startLr,
+        double endLr,
+        boolean probe) {
 
     /**
      * An earlier phase of training.
@@ -53,8 +60,10 @@ public record Scenario(String name, String description, Setup next, int epochs, 
             return null;
         }
         try (Model model = Model.newInstance(name + "-start");
-                Trainer trainer = start.setup().trainer(model,
-                        Tracker.fixed((float) start.learningRate()), seed)) {
+                Trainer trainer =
+                        start.setup()
+                                .trainer(
+                                        model, Tracker.fixed((float) start.learningRate()), seed)) {
             EasyTrain.fit(trainer, start.epochs(), start.setup().train(), null);
             List<float[]> weights = new ArrayList<>();
             for (Pair<String, Parameter> p : model.getBlock().getParameters()) {
@@ -66,8 +75,8 @@ public record Scenario(String name, String description, Setup next, int epochs, 
 
     /**
      * Builds the next phase's trainer from the start weights: they are written into a freshly
-     * initialized block before the trainer exists, since MXNet's KVStore keeps the first weights
-     * it sees.
+     * initialized block before the trainer exists, since MXNet's KVStore keeps the first weights it
+     * sees.
      *
      * @param model the model to fill
      * @param lr the learning-rate tracker
@@ -76,7 +85,11 @@ public record Scenario(String name, String description, Setup next, int epochs, 
      * @param listeners extra listeners, e.g. a schedule
      * @return the initialized trainer
      */
-    public Trainer trainer(Model model, ParameterTracker lr, int seed, List<float[]> weights,
+    public Trainer trainer(
+            Model model,
+            ParameterTracker lr,
+            int seed,
+            List<float[]> weights,
             ai.djl.training.listener.TrainingListener... listeners) {
         Engine.getInstance().setRandomSeed(seed);
         Block block = next.block().get();
@@ -88,8 +101,11 @@ public record Scenario(String name, String description, Setup next, int epochs, 
                 p.getValue().getArray().set(FloatBuffer.wrap(weights.get(i++)));
             }
         }
-        Trainer trainer = model.newTrainer(new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-                .optOptimizer(next.optimizer().apply(lr)).addTrainingListeners(listeners));
+        Trainer trainer =
+                model.newTrainer(
+                        new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+                                .optOptimizer(next.optimizer().apply(lr))
+                                .addTrainingListeners(listeners));
         trainer.initialize(next.inputShape());
         return trainer;
     }
@@ -124,8 +140,9 @@ public record Scenario(String name, String description, Setup next, int epochs, 
      * @return the test accuracy
      * @throws Exception if the data cannot be read
      */
-    public double accuracyWith(ai.djl.training.listener.TrainingListener listener, int seed,
-            List<float[]> weights) throws Exception {
+    public double accuracyWith(
+            ai.djl.training.listener.TrainingListener listener, int seed, List<float[]> weights)
+            throws Exception {
         try (Model model = Model.newInstance(name);
                 Trainer trainer = trainer(model, Tracker.fixed(0.01f), seed, weights, listener)) {
             EasyTrain.fit(trainer, epochs, next.train(), null);

@@ -20,11 +20,11 @@ import java.util.Optional;
 
 /**
  * Runs one scenario of the suggestion benchmark and keeps everything it measures in a folder, so
- * that rules can be scored offline ({@link ScenarioScore}): the oracle grid
- * ({@code NAME-oracle.csv}: learning rate, seed, test accuracy after the next phase), one
- * range-test curve per seed ({@code NAME-seedK.json}), the start state's accuracy and the cost
- * ({@code NAME-meta.csv}) and the accuracies reached by really training at chosen rules'
- * suggestions ({@code NAME-confirm.csv}).
+ * that rules can be scored offline ({@link ScenarioScore}): the oracle grid ({@code
+ * NAME-oracle.csv}: learning rate, seed, test accuracy after the next phase), one range-test curve
+ * per seed ({@code NAME-seedK.json}), the start state's accuracy and the cost ({@code
+ * NAME-meta.csv}) and the accuracies reached by really training at chosen rules' suggestions
+ * ({@code NAME-confirm.csv}).
  */
 final class ScenarioBench {
 
@@ -63,7 +63,12 @@ final class ScenarioBench {
      *     {@code OneCycleScheduler.fromSuggestion} anchors them (may be empty)
      * @throws Exception if training fails
      */
-    void run(Scenario s, double[] grid, boolean reuse, List<SuggestionRule> confirm, List<Double> peaks)
+    void run(
+            Scenario s,
+            double[] grid,
+            boolean reuse,
+            List<SuggestionRule> confirm,
+            List<Double> peaks)
             throws Exception {
         Files.createDirectories(dir);
         List<List<float[]>> weights = new ArrayList<>();
@@ -76,8 +81,9 @@ final class ScenarioBench {
             weights.add(w);
             double startAcc = startAccuracy(s, seed, w);
             meta.append("start_accuracy,").append(seed).append(',').append(startAcc).append('\n');
-            out.printf("%s seed %d: start accuracy %.2f %% (%.1f s)%n", s.name(), seed,
-                    100 * startAcc, (System.nanoTime() - t0) / 1e9);
+            out.printf(
+                    "%s seed %d: start accuracy %.2f %% (%.1f s)%n",
+                    s.name(), seed, 100 * startAcc, (System.nanoTime() - t0) / 1e9);
         }
         Files.writeString(dir.resolve(s.name() + "-meta.csv"), meta);
         if (!s.probe()) {
@@ -91,14 +97,21 @@ final class ScenarioBench {
                 continue;
             }
             try (Model model = Model.newInstance(s.name());
-                    Trainer trainer = s.trainer(model, Tracker.fixed(0.01f), seed, weights.get(seed - 1))) {
-                LossCurve c = LrFinder.builder().optStartLr(s.startLr()).optEndLr(s.endLr()).build()
-                        .find(trainer, s.next().train()).curve();
+                    Trainer trainer =
+                            s.trainer(model, Tracker.fixed(0.01f), seed, weights.get(seed - 1))) {
+                LossCurve c =
+                        LrFinder.builder()
+                                .optStartLr(s.startLr())
+                                .optEndLr(s.endLr())
+                                .build()
+                                .find(trainer, s.next().train())
+                                .curve();
                 c.writeJson(file);
                 curves.add(c);
             }
-            out.printf("%s seed %d: range test %d points; %s%n", s.name(), seed,
-                    curves.get(seed - 1).size(), suggestions(curves.get(seed - 1)));
+            out.printf(
+                    "%s seed %d: range test %d points; %s%n",
+                    s.name(), seed, curves.get(seed - 1).size(), suggestions(curves.get(seed - 1)));
         }
         oneCycle(s, curves, weights, peaks);
         for (SuggestionRule rule : confirm) {
@@ -106,35 +119,49 @@ final class ScenarioBench {
                 Optional<Suggestion> sug = rule.suggest(curves.get(seed - 1));
                 double lr = sug.map(Suggestion::learningRate).orElse(Double.NaN);
                 double acc = Double.isNaN(lr) ? 0.1 : s.accuracyAt(lr, seed, weights.get(seed - 1));
-                appendLine(dir.resolve(s.name() + "-confirm.csv"), "rule,seed,learning_rate,accuracy",
+                appendLine(
+                        dir.resolve(s.name() + "-confirm.csv"),
+                        "rule,seed,learning_rate,accuracy",
                         rule.name() + "," + seed + "," + lr + "," + acc);
-                out.printf("%s confirm %s seed %d: lr %.4g -> %.2f %%%n", s.name(), rule.name(),
-                        seed, lr, 100 * acc);
+                out.printf(
+                        "%s confirm %s seed %d: lr %.4g -> %.2f %%%n",
+                        s.name(), rule.name(), seed, lr, 100 * acc);
             }
         }
     }
 
-    private void oneCycle(Scenario s, List<LossCurve> curves, List<List<float[]>> weights,
-            List<Double> peaks) throws Exception {
+    private void oneCycle(
+            Scenario s, List<LossCurve> curves, List<List<float[]>> weights, List<Double> peaks)
+            throws Exception {
         for (double k : peaks) {
             double mean = 0;
             for (int seed = 1; seed <= seeds; seed++) {
                 double lr = anchor.suggest(curves.get(seed - 1)).orElseThrow().learningRate();
-                double acc = s.accuracyWith(dev.lrfinder.listeners.OneCycleScheduler.builder()
-                        .setMaxLr(k * lr).setTotalSteps((int) s.steps()).build(), seed,
-                        weights.get(seed - 1));
+                double acc =
+                        s.accuracyWith(
+                                dev.lrfinder.listeners.OneCycleScheduler.builder()
+                                        .setMaxLr(k * lr)
+                                        .setTotalSteps((int) s.steps())
+                                        .build(),
+                                seed,
+                                weights.get(seed - 1));
                 mean += acc / seeds;
-                appendLine(dir.resolve(s.name() + "-onecycle.csv"), "anchor,peak_per_anchor,seed,peak_lr,accuracy",
+                appendLine(
+                        dir.resolve(s.name() + "-onecycle.csv"),
+                        "anchor,peak_per_anchor,seed,peak_lr,accuracy",
                         anchor.name() + "," + k + "," + seed + "," + k * lr + "," + acc);
             }
-            out.printf("%s one-cycle peak %.2f x %s: %.2f %%%n", s.name(), k, anchor.name(), 100 * mean);
+            out.printf(
+                    "%s one-cycle peak %.2f x %s: %.2f %%%n",
+                    s.name(), k, anchor.name(), 100 * mean);
         }
     }
 
     private void oracle(Scenario s, double[] grid, boolean reuse, List<List<float[]>> weights)
             throws Exception {
         Path file = dir.resolve(s.name() + "-oracle.csv");
-        Map<Double, double[]> known = reuse ? BenchSuggestionsCommand.readOracle(file, seeds) : null;
+        Map<Double, double[]> known =
+                reuse ? BenchSuggestionsCommand.readOracle(file, seeds) : null;
         if (known != null && known.size() == grid.length) {
             return;
         }
@@ -161,8 +188,13 @@ final class ScenarioBench {
     private static String suggestions(LossCurve c) {
         StringBuilder sb = new StringBuilder();
         for (SuggestionRule r : SuggestionRules.all()) {
-            sb.append(r.name()).append(' ').append(r.suggest(c).map(x -> String.format("%.3g",
-                    x.learningRate())).orElse("-")).append("; ");
+            sb.append(r.name())
+                    .append(' ')
+                    .append(
+                            r.suggest(c)
+                                    .map(x -> String.format("%.3g", x.learningRate()))
+                                    .orElse("-"))
+                    .append("; ");
         }
         return sb.toString();
     }

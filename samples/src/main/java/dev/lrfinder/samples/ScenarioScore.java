@@ -18,9 +18,9 @@ import java.util.stream.Stream;
 /**
  * Scores every rule offline on saved range-test curves and oracle grids: a rule's suggestion for
  * seed k gets the accuracy of seed k's grid interpolated linearly in log10(lr) (a suggestion
- * outside the grid gets the nearest end's accuracy); its gap is the grid's best mean accuracy
- * minus that. Also judges every curve with {@link CurveVerdict} and reports the verdict's two
- * rates, and lists the accuracies reached by really training at a rule's suggestions.
+ * outside the grid gets the nearest end's accuracy); its gap is the grid's best mean accuracy minus
+ * that. Also judges every curve with {@link CurveVerdict} and reports the verdict's two rates, and
+ * lists the accuracies reached by really training at a rule's suggestions.
  */
 final class ScenarioScore {
 
@@ -32,8 +32,8 @@ final class ScenarioScore {
     private ScenarioScore() {}
 
     /**
-     * Loads every set in the folders: {@code NAME-seedK.json} curves with their
-     * {@code NAME-oracle.csv} grids (probes have no grid).
+     * Loads every set in the folders: {@code NAME-seedK.json} curves with their {@code
+     * NAME-oracle.csv} grids (probes have no grid).
      *
      * @param dirs the folders
      * @param seeds the number of seeds
@@ -45,13 +45,19 @@ final class ScenarioScore {
         for (Path dir : dirs) {
             List<String> names;
             try (Stream<Path> files = Files.list(dir)) {
-                names = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith("-seed1.json"))
-                        .map(n -> n.substring(0, n.length() - "-seed1.json".length())).sorted().toList();
+                names =
+                        files.map(p -> p.getFileName().toString())
+                                .filter(n -> n.endsWith("-seed1.json"))
+                                .map(n -> n.substring(0, n.length() - "-seed1.json".length()))
+                                .sorted()
+                                .toList();
             }
             for (String name : order(names)) {
-                Map<Double, double[]> grid = BenchSuggestionsCommand.readOracle(
-                        dir.resolve(name + "-oracle.csv"), seeds);
-                double[] lrs = grid == null ? null : grid.keySet().stream().mapToDouble(d -> d).toArray();
+                Map<Double, double[]> grid =
+                        BenchSuggestionsCommand.readOracle(
+                                dir.resolve(name + "-oracle.csv"), seeds);
+                double[] lrs =
+                        grid == null ? null : grid.keySet().stream().mapToDouble(d -> d).toArray();
                 double best = -1;
                 if (grid != null) {
                     for (double[] a : grid.values()) {
@@ -60,7 +66,9 @@ final class ScenarioScore {
                 }
                 List<Run> runs = new ArrayList<>();
                 for (int k = 1; k <= seeds; k++) {
-                    LossCurve c = LossCurve.fromJson(Files.readString(dir.resolve(name + "-seed" + k + ".json")));
+                    LossCurve c =
+                            LossCurve.fromJson(
+                                    Files.readString(dir.resolve(name + "-seed" + k + ".json")));
                     double[] acc = null;
                     if (grid != null) {
                         acc = new double[lrs.length];
@@ -77,7 +85,8 @@ final class ScenarioScore {
     }
 
     private static List<String> order(List<String> names) {
-        List<String> known = new ArrayList<>(List.of("mlp-sgd", "mlp-adam", "synthetic-sgd", "cnn-sgd"));
+        List<String> known =
+                new ArrayList<>(List.of("mlp-sgd", "mlp-adam", "synthetic-sgd", "cnn-sgd"));
         known.addAll(Scenarios.SCORED);
         known.addAll(Scenarios.HELD_OUT);
         known.addAll(Scenarios.PROBES);
@@ -119,8 +128,9 @@ final class ScenarioScore {
     static String report(Map<String, List<Run>> sets) {
         List<SuggestionRule> rules = SuggestionRules.all();
         StringBuilder sb = new StringBuilder();
-        sb.append("| set | oracle best LR | oracle accuracy | rule | suggestions (per seed) | spread |"
-                + " gap per seed (points) | mean gap |\n|---|---|---|---|---|---|---|---|\n");
+        sb.append(
+                "| set | oracle best LR | oracle accuracy | rule | suggestions (per seed) | spread |"
+                        + " gap per seed (points) | mean gap |\n|---|---|---|---|---|---|---|---|\n");
         Map<String, Map<String, double[]>> stats = new LinkedHashMap<>();
         for (Map.Entry<String, List<Run>> e : sets.entrySet()) {
             List<Run> runs = e.getValue();
@@ -148,8 +158,17 @@ final class ScenarioScore {
                 }
                 stats.computeIfAbsent(rule.name(), k -> new LinkedHashMap<>())
                         .put(e.getKey(), new double[] {sum, worst, max / min});
-                sb.append(String.format("| %s | %.3g | %.2f %% | %s | %s | %.2f | %s | %.2f |%n", e.getKey(),
-                        bestLr, 100 * r0.best(), label(rule), sug, max / min, gaps, sum));
+                sb.append(
+                        String.format(
+                                "| %s | %.3g | %.2f %% | %s | %s | %.2f | %s | %.2f |%n",
+                                e.getKey(),
+                                bestLr,
+                                100 * r0.best(),
+                                label(rule),
+                                sug,
+                                max / min,
+                                gaps,
+                                sum));
             }
         }
         sb.append("\n").append(summary(stats)).append("\n").append(verdicts(sets));
@@ -202,8 +221,10 @@ final class ScenarioScore {
     }
 
     private static String verdicts(Map<String, List<Run>> sets) {
-        StringBuilder sb = new StringBuilder("| set | seed | default's lr | default's gap | verdict |\n"
-                + "|---|---|---|---|---|\n");
+        StringBuilder sb =
+                new StringBuilder(
+                        "| set | seed | default's lr | default's gap | verdict |\n"
+                                + "|---|---|---|---|---|\n");
         int good = 0;
         int goodConfident = 0;
         int probes = 0;
@@ -229,15 +250,35 @@ final class ScenarioScore {
                         badRejected += v.confident() ? 0 : 1;
                     }
                 }
-                String codes = v.confident() ? "confident" : "not confident ("
-                        + String.join(", ", v.reasons().stream().map(Verdict.Reason::code).toList()) + ")";
-                sb.append(String.format("| %s | %d | %.3g | %s | %s |%n", r.set(), r.seed(), lr, gap, codes));
+                String codes =
+                        v.confident()
+                                ? "confident"
+                                : "not confident ("
+                                        + String.join(
+                                                ", ",
+                                                v.reasons().stream()
+                                                        .map(Verdict.Reason::code)
+                                                        .toList())
+                                        + ")";
+                sb.append(
+                        String.format(
+                                "| %s | %d | %.3g | %s | %s |%n",
+                                r.set(), r.seed(), lr, gap, codes));
             }
         }
-        sb.append(String.format("%nConfident on %d of %d runs whose default suggestion lies within 1 point"
-                + " of the oracle (%.0f %%); not confident on %d of %d runs beyond 1 point; not confident"
-                + " on %d of %d probe curves (%.0f %%).%n", goodConfident, good, 100.0 * goodConfident / good,
-                badRejected, bad, probesRejected, probes, 100.0 * probesRejected / Math.max(1, probes)));
+        sb.append(
+                String.format(
+                        "%nConfident on %d of %d runs whose default suggestion lies within 1 point"
+                                + " of the oracle (%.0f %%); not confident on %d of %d runs beyond 1 point; not confident"
+                                + " on %d of %d probe curves (%.0f %%).%n",
+                        goodConfident,
+                        good,
+                        100.0 * goodConfident / good,
+                        badRejected,
+                        bad,
+                        probesRejected,
+                        probes,
+                        100.0 * probesRejected / Math.max(1, probes)));
         return sb.toString();
     }
 }

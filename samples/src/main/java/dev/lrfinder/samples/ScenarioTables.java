@@ -25,8 +25,10 @@ final class ScenarioTables {
      * @throws IOException if a file cannot be read
      */
     static String costs(List<Path> dirs, Map<String, List<Run>> sets) throws IOException {
-        StringBuilder sb = new StringBuilder("| set | next phase | grid iterations | range-test"
-                + " iterations (all seeds) | ratio |\n|---|---|---|---|---|\n");
+        StringBuilder sb =
+                new StringBuilder(
+                        "| set | next phase | grid iterations | range-test"
+                                + " iterations (all seeds) | ratio |\n|---|---|---|---|---|\n");
         for (Path dir : dirs) {
             for (Map.Entry<String, List<Run>> e : sets.entrySet()) {
                 Path meta = dir.resolve(e.getKey() + "-meta.csv");
@@ -45,12 +47,17 @@ final class ScenarioTables {
                 List<Run> runs = e.getValue();
                 long range = runs.stream().mapToLong(r -> r.curve().size()).sum();
                 if (runs.get(0).lrs() == null) {
-                    sb.append(String.format("| %s | %s (probe) | - | %d | - |%n", e.getKey(), description, range));
+                    sb.append(
+                            String.format(
+                                    "| %s | %s (probe) | - | %d | - |%n",
+                                    e.getKey(), description, range));
                     continue;
                 }
                 long grid = steps * runs.size() * runs.get(0).lrs().length;
-                sb.append(String.format("| %s | %s | %d | %d | %.0fx |%n", e.getKey(), description, grid,
-                        range, (double) grid / range));
+                sb.append(
+                        String.format(
+                                "| %s | %s | %d | %d | %.0fx |%n",
+                                e.getKey(), description, grid, range, (double) grid / range));
             }
         }
         return sb.toString();
@@ -76,26 +83,39 @@ final class ScenarioTables {
                 List<String> lines = Files.readAllLines(f);
                 for (String line : lines.subList(1, lines.size())) {
                     String[] p = line.split(",");
-                    byRule.computeIfAbsent(p[0], k -> new LinkedHashMap<>()).computeIfAbsent(set,
-                            k -> new ArrayList<>()).add(new double[] {Double.parseDouble(p[2]),
-                                    Double.parseDouble(p[3])});
+                    byRule.computeIfAbsent(p[0], k -> new LinkedHashMap<>())
+                            .computeIfAbsent(set, k -> new ArrayList<>())
+                            .add(new double[] {Double.parseDouble(p[2]), Double.parseDouble(p[3])});
                 }
             }
         }
         if (byRule.isEmpty()) {
             return "";
         }
-        sb.append("| rule | set | learning rates (per seed) | accuracy (mean) | oracle best | gap |"
-                + " worst seed's gap |\n|---|---|---|---|---|---|---|\n");
+        sb.append(
+                "| rule | set | learning rates (per seed) | accuracy (mean) | oracle best | gap |"
+                        + " worst seed's gap |\n|---|---|---|---|---|---|---|\n");
         for (Map.Entry<String, Map<String, List<double[]>>> e : byRule.entrySet()) {
             for (Map.Entry<String, List<double[]>> s : e.getValue().entrySet()) {
                 double best = sets.get(s.getKey()).get(0).best();
                 double mean = s.getValue().stream().mapToDouble(v -> v[1]).average().orElse(0);
                 double worst = s.getValue().stream().mapToDouble(v -> best - v[1]).max().orElse(0);
                 StringBuilder lrs = new StringBuilder();
-                s.getValue().forEach(v -> lrs.append(lrs.length() == 0 ? "" : ", ").append(String.format("%.3g", v[0])));
-                sb.append(String.format("| %s | %s | %s | %.2f %% | %.2f %% | %.2f | %.2f |%n", e.getKey(),
-                        s.getKey(), lrs, 100 * mean, 100 * best, 100 * (best - mean), 100 * worst));
+                s.getValue()
+                        .forEach(
+                                v ->
+                                        lrs.append(lrs.length() == 0 ? "" : ", ")
+                                                .append(String.format("%.3g", v[0])));
+                sb.append(
+                        String.format(
+                                "| %s | %s | %s | %.2f %% | %.2f %% | %.2f | %.2f |%n",
+                                e.getKey(),
+                                s.getKey(),
+                                lrs,
+                                100 * mean,
+                                100 * best,
+                                100 * (best - mean),
+                                100 * worst));
             }
         }
         return sb.toString();

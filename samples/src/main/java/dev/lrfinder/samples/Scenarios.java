@@ -1,6 +1,8 @@
 package dev.lrfinder.samples;
 
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.Blocks;
@@ -10,8 +12,6 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.pooling.Pool;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.ParameterTracker;
 import java.io.IOException;
@@ -35,7 +35,8 @@ public final class Scenarios {
     public static final List<String> HELD_OUT = List.of("batch32", "nag");
 
     /** Scenarios whose curves should not support a suggestion. */
-    public static final List<String> PROBES = List.of("shuffled", "above-divergence", "sharp-minimum");
+    public static final List<String> PROBES =
+            List.of("shuffled", "above-divergence", "sharp-minimum");
 
     private Scenarios() {}
 
@@ -49,7 +50,8 @@ public final class Scenarios {
      * @return the scenario
      * @throws IOException if MNIST cannot be read
      */
-    public static Scenario of(String name, NDManager manager, Path dir, int limit) throws IOException {
+    public static Scenario of(String name, NDManager manager, Path dir, int limit)
+            throws IOException {
         MnistArrays all = MnistArrays.read(dir, true);
         MnistArrays train = limit > 0 ? all.subset(d -> true, limit) : all;
         MnistArrays test = MnistArrays.read(dir, false);
@@ -58,91 +60,229 @@ public final class Scenarios {
         Function<ParameterTracker, Optimizer> adam = t -> Setup.optimizer("adam", t);
         switch (key) {
             case "fresh":
-                return scored(key, "MLP, SGD 0.9, batch 128, fresh; 1 epoch",
-                        mlp(key, sgd, train, test, manager, 128), 1, null);
-            case "warm": {
-                Setup next = mlp(key, sgd, train, test, manager, 128);
-                return scored(key, "MLP, SGD 0.9, after 1 epoch at 0.01; next epoch",
-                        next, 1, new Scenario.Phase(next, 0.01, 1));
-            }
-            case "transfer": {
-                MnistArrays low = train.subset(d -> d < 5, 0);
-                MnistArrays high = train.subset(d -> d >= 5, 0);
-                Setup pre = setup(key + "-pre", Models.MLP::block, adam,
-                        low.dataset(manager, 128, true), test.dataset(manager, 1000, false), 128);
-                Setup next = setup(key, Models.MLP::block, adam, high.dataset(manager, 128, true),
-                        test.subset(d -> d >= 5, 0).dataset(manager, 1000, false), 128);
-                return scored(key, "MLP, Adam, pretrained 1 epoch on digits 0-4 at 0.001;"
-                        + " 1 epoch on digits 5-9", next, 1, new Scenario.Phase(pre, 0.001, 1));
-            }
+                return scored(
+                        key,
+                        "MLP, SGD 0.9, batch 128, fresh; 1 epoch",
+                        mlp(key, sgd, train, test, manager, 128),
+                        1,
+                        null);
+            case "warm":
+                {
+                    Setup next = mlp(key, sgd, train, test, manager, 128);
+                    return scored(
+                            key,
+                            "MLP, SGD 0.9, after 1 epoch at 0.01; next epoch",
+                            next,
+                            1,
+                            new Scenario.Phase(next, 0.01, 1));
+                }
+            case "transfer":
+                {
+                    MnistArrays low = train.subset(d -> d < 5, 0);
+                    MnistArrays high = train.subset(d -> d >= 5, 0);
+                    Setup pre =
+                            setup(
+                                    key + "-pre",
+                                    Models.MLP::block,
+                                    adam,
+                                    low.dataset(manager, 128, true),
+                                    test.dataset(manager, 1000, false),
+                                    128);
+                    Setup next =
+                            setup(
+                                    key,
+                                    Models.MLP::block,
+                                    adam,
+                                    high.dataset(manager, 128, true),
+                                    test.subset(d -> d >= 5, 0).dataset(manager, 1000, false),
+                                    128);
+                    return scored(
+                            key,
+                            "MLP, Adam, pretrained 1 epoch on digits 0-4 at 0.001;"
+                                    + " 1 epoch on digits 5-9",
+                            next,
+                            1,
+                            new Scenario.Phase(pre, 0.001, 1));
+                }
             case "batch16":
-                return scored(key, "MLP, SGD 0.9, batch 16, fresh; 1 epoch of 16,000 images",
-                        setup(key, Models.MLP::block, sgd,
+                return scored(
+                        key,
+                        "MLP, SGD 0.9, batch 16, fresh; 1 epoch of 16,000 images",
+                        setup(
+                                key,
+                                Models.MLP::block,
+                                sgd,
                                 train.subset(d -> true, 16000).dataset(manager, 16, true),
-                                test.dataset(manager, 1000, false), 16), 1, null);
+                                test.dataset(manager, 1000, false),
+                                16),
+                        1,
+                        null);
             case "batch1024":
-                return scored(key, "MLP, SGD 0.9, batch 1024, fresh; 2 epochs",
-                        mlp(key, sgd, train, test, manager, 1024), 2, null);
+                return scored(
+                        key,
+                        "MLP, SGD 0.9, batch 1024, fresh; 2 epochs",
+                        mlp(key, sgd, train, test, manager, 1024),
+                        2,
+                        null);
             case "adamw":
-                return scored(key, "MLP, AdamW (weight decay 0.01), fresh; 1 epoch",
-                        mlp(key, t -> Optimizer.adamW().optLearningRateTracker(t)
-                                .optWeightDecays(0.01f).build(), train, test, manager, 128), 1, null);
+                return scored(
+                        key,
+                        "MLP, AdamW (weight decay 0.01), fresh; 1 epoch",
+                        mlp(
+                                key,
+                                t ->
+                                        Optimizer.adamW()
+                                                .optLearningRateTracker(t)
+                                                .optWeightDecays(0.01f)
+                                                .build(),
+                                train,
+                                test,
+                                manager,
+                                128),
+                        1,
+                        null);
             case "cnn-bn":
-                return scored(key, "CNN with batch norm, SGD 0.9, fresh; 1 epoch of 6,000 images",
-                        setup(key, Scenarios::cnnBn, sgd,
+                return scored(
+                        key,
+                        "CNN with batch norm, SGD 0.9, fresh; 1 epoch of 6,000 images",
+                        setup(
+                                key,
+                                Scenarios::cnnBn,
+                                sgd,
                                 train.subset(d -> true, 6000).dataset(manager, 128, true),
-                                test.dataset(manager, 1000, false), 128), 1, null);
+                                test.dataset(manager, 1000, false),
+                                128),
+                        1,
+                        null);
             case "batch32":
-                return scored(key, "MLP, SGD 0.9, batch 32, fresh; 1 epoch of 16,000 images",
-                        setup(key, Models.MLP::block, sgd,
+                return scored(
+                        key,
+                        "MLP, SGD 0.9, batch 32, fresh; 1 epoch of 16,000 images",
+                        setup(
+                                key,
+                                Models.MLP::block,
+                                sgd,
                                 train.subset(d -> true, 16000).dataset(manager, 32, true),
-                                test.dataset(manager, 1000, false), 32), 1, null);
+                                test.dataset(manager, 1000, false),
+                                32),
+                        1,
+                        null);
             case "nag":
-                return scored(key, "MLP, Nesterov momentum 0.9, fresh; 1 epoch",
-                        mlp(key, t -> Optimizer.nag().setLearningRateTracker(t).setMomentum(0.9f)
-                                .build(), train, test, manager, 128), 1, null);
+                return scored(
+                        key,
+                        "MLP, Nesterov momentum 0.9, fresh; 1 epoch",
+                        mlp(
+                                key,
+                                t ->
+                                        Optimizer.nag()
+                                                .setLearningRateTracker(t)
+                                                .setMomentum(0.9f)
+                                                .build(),
+                                train,
+                                test,
+                                manager,
+                                128),
+                        1,
+                        null);
             case "shuffled":
-                return new Scenario(key, "MLP, SGD 0.9, fresh, labels shuffled",
-                        setup(key, Models.MLP::block, sgd,
-                                train.subset(d -> true, 20000).shuffledLabels(7).dataset(manager, 128, true),
-                                test.dataset(manager, 1000, false), 128), 1, null, 1e-7, 10, true);
+                return new Scenario(
+                        key,
+                        "MLP, SGD 0.9, fresh, labels shuffled",
+                        setup(
+                                key,
+                                Models.MLP::block,
+                                sgd,
+                                train.subset(d -> true, 20000)
+                                        .shuffledLabels(7)
+                                        .dataset(manager, 128, true),
+                                test.dataset(manager, 1000, false),
+                                128),
+                        1,
+                        null,
+                        1e-7,
+                        10,
+                        true);
             case "above-divergence":
-                return new Scenario(key, "MLP, SGD 0.9, fresh, sweep from 2 to 200",
-                        mlp(key, sgd, train, test, manager, 128), 1, null, 2, 200, true);
-            case "sharp-minimum": {
-                Setup tiny = setup(key, Models.MLP::block, sgd,
-                        train.subset(d -> true, 1024).dataset(manager, 128, true),
-                        test.dataset(manager, 1000, false), 128);
-                return new Scenario(key, "MLP, SGD 0.9, 1,024 images memorised (60 epochs at 0.05)",
-                        tiny, 1, new Scenario.Phase(tiny, 0.05, 60), 1e-7, 10, true);
-            }
+                return new Scenario(
+                        key,
+                        "MLP, SGD 0.9, fresh, sweep from 2 to 200",
+                        mlp(key, sgd, train, test, manager, 128),
+                        1,
+                        null,
+                        2,
+                        200,
+                        true);
+            case "sharp-minimum":
+                {
+                    Setup tiny =
+                            setup(
+                                    key,
+                                    Models.MLP::block,
+                                    sgd,
+                                    train.subset(d -> true, 1024).dataset(manager, 128, true),
+                                    test.dataset(manager, 1000, false),
+                                    128);
+                    return new Scenario(
+                            key,
+                            "MLP, SGD 0.9, 1,024 images memorised (60 epochs at 0.05)",
+                            tiny,
+                            1,
+                            new Scenario.Phase(tiny, 0.05, 60),
+                            1e-7,
+                            10,
+                            true);
+                }
             default:
-                throw new IllegalArgumentException("scenario must be one of " + SCORED + ", "
-                        + HELD_OUT + " or " + PROBES + ", got " + name);
+                throw new IllegalArgumentException(
+                        "scenario must be one of "
+                                + SCORED
+                                + ", "
+                                + HELD_OUT
+                                + " or "
+                                + PROBES
+                                + ", got "
+                                + name);
         }
     }
 
-    private static Scenario scored(String name, String description, Setup next, int epochs,
-            Scenario.Phase start) {
+    private static Scenario scored(
+            String name, String description, Setup next, int epochs, Scenario.Phase start) {
         return new Scenario(name, description, next, epochs, start, 1e-7, 10, false);
     }
 
-    private static Setup mlp(String name, Function<ParameterTracker, Optimizer> opt,
-            MnistArrays train, MnistArrays test, NDManager manager, int batch) {
-        return setup(name, Models.MLP::block, opt, train.dataset(manager, batch, true),
-                test.dataset(manager, 1000, false), batch);
+    private static Setup mlp(
+            String name,
+            Function<ParameterTracker, Optimizer> opt,
+            MnistArrays train,
+            MnistArrays test,
+            NDManager manager,
+            int batch) {
+        return setup(
+                name,
+                Models.MLP::block,
+                opt,
+                train.dataset(manager, batch, true),
+                test.dataset(manager, 1000, false),
+                batch);
     }
 
-    private static Setup setup(String name, java.util.function.Supplier<Block> block,
-            Function<ParameterTracker, Optimizer> opt, ai.djl.training.dataset.RandomAccessDataset train,
-            ai.djl.training.dataset.RandomAccessDataset test, int batch) {
+    private static Setup setup(
+            String name,
+            java.util.function.Supplier<Block> block,
+            Function<ParameterTracker, Optimizer> opt,
+            ai.djl.training.dataset.RandomAccessDataset train,
+            ai.djl.training.dataset.RandomAccessDataset test,
+            int batch) {
         return new Setup(name, block, Models.INPUT, opt, train, test, batch);
     }
 
     /** The samples' small CNN with a batch norm after each convolution. */
     static Block cnnBn() {
         return new SequentialBlock()
-                .add(new LambdaBlock(l -> new NDList(l.singletonOrThrow().reshape(-1, 1, 28, 28)), "images"))
+                .add(
+                        new LambdaBlock(
+                                l -> new NDList(l.singletonOrThrow().reshape(-1, 1, 28, 28)),
+                                "images"))
                 .add(Conv2d.builder().setKernelShape(new Shape(5, 5)).setFilters(20).build())
                 .add(BatchNorm.builder().build())
                 .add(Activation::relu)

@@ -4,7 +4,6 @@ import ai.djl.training.tracker.CosineTracker;
 import ai.djl.training.tracker.CyclicalTracker;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.training.tracker.WarmUpTracker;
-import dev.lrfinder.core.Annealing;
 import dev.lrfinder.core.WarmupCooldownSchedule;
 import dev.lrfinder.listeners.LrFinderResult;
 import dev.lrfinder.listeners.OneCycleScheduler;
@@ -12,22 +11,28 @@ import dev.lrfinder.listeners.ScheduleListener;
 import java.util.Locale;
 
 /**
- * The schedules the study compares, each built from one learning rate {@code lr} (the range
- * test's suggestion) and the run's number of steps. DJL's own trackers are used where they do the
- * job; lrfinder's schedules where DJL has none.
+ * The schedules the study compares, each built from one learning rate {@code lr} (the range test's
+ * suggestion) and the run's number of steps. DJL's own trackers are used where they do the job;
+ * lrfinder's schedules where DJL has none.
  */
 public enum Schedules {
     /** {@code lr} throughout. */
     CONSTANT,
-    /** {@code lr}, divided by 10 at 50 % and again at 75 % of the steps (DJL MultiFactorTracker). */
+    /**
+     * {@code lr}, divided by 10 at 50 % and again at 75 % of the steps (DJL MultiFactorTracker).
+     */
     STEP,
     /** Cosine from {@code lr} to 0 (DJL CosineTracker). */
     COSINE,
-    /** Linear warm-up over 10 % of the steps, then cosine to 0 (DJL WarmUpTracker + CosineTracker). */
+    /**
+     * Linear warm-up over 10 % of the steps, then cosine to 0 (DJL WarmUpTracker + CosineTracker).
+     */
     WARMUP_COSINE,
     /** Triangular cycles between lr/10 and 1.5 lr, four cycles per run (DJL CyclicalTracker). */
     TRIANGULAR,
-    /** {@code lr} with a linear cool-down to 0 over the last 20 % (lrfinder WarmupCooldownSchedule). */
+    /**
+     * {@code lr} with a linear cool-down to 0 over the last 20 % (lrfinder WarmupCooldownSchedule).
+     */
     COOLDOWN,
     /** One cycle, {@link OneCycleScheduler#fromSuggestion}. */
     ONE_CYCLE;
@@ -42,8 +47,11 @@ public enum Schedules {
         try {
             return valueOf(name.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("schedule must be one of constant, step, cosine,"
-                    + " warmup-cosine, triangular, cooldown, one-cycle, got " + name, e);
+            throw new IllegalArgumentException(
+                    "schedule must be one of constant, step, cosine,"
+                            + " warmup-cosine, triangular, cooldown, one-cycle, got "
+                            + name,
+                    e);
         }
     }
 
@@ -110,13 +118,17 @@ public enum Schedules {
                 return ScheduleListener.of(c, totalSteps);
             case COOLDOWN:
                 return ScheduleListener.of(
-                        WarmupCooldownSchedule.builder().setLr(lr).setTotalSteps(totalSteps)
-                                .optCooldownFraction(0.2).build());
+                        WarmupCooldownSchedule.builder()
+                                .setLr(lr)
+                                .setTotalSteps(totalSteps)
+                                .optCooldownFraction(0.2)
+                                .build());
             case ONE_CYCLE:
             default:
-                OneCycleScheduler one = Double.isNaN(onePeak)
-                        ? OneCycleScheduler.fromSuggestion(result, totalSteps)
-                        : OneCycleScheduler.fromSuggestion(result, totalSteps, onePeak);
+                OneCycleScheduler one =
+                        Double.isNaN(onePeak)
+                                ? OneCycleScheduler.fromSuggestion(result, totalSteps)
+                                : OneCycleScheduler.fromSuggestion(result, totalSteps, onePeak);
                 return ScheduleListener.of(one.schedule());
         }
     }

@@ -55,21 +55,28 @@ public record Setup(
      * @return the setup
      * @throws IOException if MNIST cannot be read
      */
-    public static Setup of(String name, NDManager manager, MnistSource source, int limit,
-            int batchSize) throws IOException {
+    public static Setup of(
+            String name, NDManager manager, MnistSource source, int limit, int batchSize)
+            throws IOException {
         String key = name.trim().toLowerCase(Locale.ROOT);
         if (key.equals("synthetic-sgd")) {
             return synthetic(manager, batchSize);
         }
         String[] parts = key.split("-");
         if (parts.length != 2) {
-            throw new IllegalArgumentException("setup must be mlp-sgd, mlp-adam, cnn-sgd, cnn-adam"
-                    + " or synthetic-sgd, got " + name);
+            throw new IllegalArgumentException(
+                    "setup must be mlp-sgd, mlp-adam, cnn-sgd, cnn-adam"
+                            + " or synthetic-sgd, got "
+                            + name);
         }
         Models net = Models.of(parts[0]);
         String opt = parts[1];
         Optimizers.create(opt, 0.01f, 0.9f); // validates the name
-        return new Setup(key, net::block, Models.INPUT, t -> optimizer(opt, t),
+        return new Setup(
+                key,
+                net::block,
+                Models.INPUT,
+                t -> optimizer(opt, t),
                 source.load(manager, true, limit, batchSize, true),
                 source.load(manager, false, 0, 1000, false),
                 batchSize);
@@ -92,11 +99,13 @@ public record Setup(
                 c[j] = (float) r.nextGaussian();
             }
         }
-        return new Setup("synthetic-sgd",
-                () -> new SequentialBlock()
-                        .add(Linear.builder().setUnits(64).build())
-                        .add(Activation::relu)
-                        .add(Linear.builder().setUnits(classes).build()),
+        return new Setup(
+                "synthetic-sgd",
+                () ->
+                        new SequentialBlock()
+                                .add(Linear.builder().setUnits(64).build())
+                                .add(Activation::relu)
+                                .add(Linear.builder().setUnits(classes).build()),
                 new Shape(1, dims),
                 t -> optimizer("sgd", t),
                 blobs(manager, centers, 20000, batchSize, true, r),
@@ -104,8 +113,8 @@ public record Setup(
                 batchSize);
     }
 
-    private static ArrayDataset blobs(NDManager manager, float[][] centers, int n, int batch,
-            boolean shuffle, Random r) {
+    private static ArrayDataset blobs(
+            NDManager manager, float[][] centers, int n, int batch, boolean shuffle, Random r) {
         int dims = centers[0].length;
         float[] x = new float[n * dims];
         float[] y = new float[n];
@@ -132,13 +141,15 @@ public record Setup(
      * @param listeners extra listeners
      * @return the initialized trainer
      */
-    public Trainer trainer(Model model, ParameterTracker lr, int seed, TrainingListener... listeners) {
+    public Trainer trainer(
+            Model model, ParameterTracker lr, int seed, TrainingListener... listeners) {
         Engine.getInstance().setRandomSeed(seed);
         model.setBlock(block.get());
-        Trainer trainer = model.newTrainer(
-                new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-                        .optOptimizer(optimizer.apply(lr))
-                        .addTrainingListeners(listeners));
+        Trainer trainer =
+                model.newTrainer(
+                        new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+                                .optOptimizer(optimizer.apply(lr))
+                                .addTrainingListeners(listeners));
         trainer.initialize(inputShape);
         return trainer;
     }

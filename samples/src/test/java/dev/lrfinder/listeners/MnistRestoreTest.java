@@ -10,8 +10,8 @@ import ai.djl.training.Trainer;
 import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
-import dev.lrfinder.samples.Models;
 import dev.lrfinder.samples.MnistSource;
+import dev.lrfinder.samples.Models;
 import java.util.Map;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -26,7 +26,11 @@ class MnistRestoreTest {
 
     static Stream<Arguments> setups() {
         Supplier<Optimizer> sgd =
-                () -> Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.03f)).optMomentum(0.9f).build();
+                () ->
+                        Optimizer.sgd()
+                                .setLearningRateTracker(Tracker.fixed(0.03f))
+                                .optMomentum(0.9f)
+                                .build();
         Supplier<Optimizer> adam =
                 () -> Optimizer.adam().optLearningRateTracker(Tracker.fixed(0.001f)).build();
         return Stream.of(
@@ -43,7 +47,8 @@ class MnistRestoreTest {
             String name, Models net, Supplier<Optimizer> optimizer) throws Exception {
         try (NDManager manager = NDManager.newBaseManager();
                 Model model = Model.newInstance(name)) {
-            RandomAccessDataset train = MnistSource.resolve(null).load(manager, true, 6400, 64, true);
+            RandomAccessDataset train =
+                    MnistSource.resolve(null).load(manager, true, 6400, 64, true);
             ai.djl.engine.Engine.getInstance().setRandomSeed(3);
             model.setBlock(net.block());
             try (Trainer trainer =
@@ -56,8 +61,12 @@ class MnistRestoreTest {
                 Map<String, float[]> params = Fixtures.parameters(trainer);
                 Map<String, String> state = Fixtures.optimizerState(trainer);
 
-                LrFinderResult r = LrFinder.builder().optNumIterations(30).optStartLr(1e-4).build()
-                        .find(trainer, train);
+                LrFinderResult r =
+                        LrFinder.builder()
+                                .optNumIterations(30)
+                                .optStartLr(1e-4)
+                                .build()
+                                .find(trainer, train);
                 assertNotEquals(0, r.curve().size());
 
                 Map<String, float[]> after = Fixtures.parameters(trainer);

@@ -22,15 +22,29 @@ import java.util.regex.Pattern;
 final class DashboardChecks {
 
     private static final Pattern METRIC = Pattern.compile("lrfinder_[a-z_]+");
-    private static final String[] SAMPLE_RUNS = {"load-000", "load-001", "load-002", "load-003", "load-057",
-        "load-100", "load-123", "load-150", "load-198", "load-199"};
+    private static final String[] SAMPLE_RUNS = {
+        "load-000",
+        "load-001",
+        "load-002",
+        "load-003",
+        "load-057",
+        "load-100",
+        "load-123",
+        "load-150",
+        "load-198",
+        "load-199"
+    };
 
     private final LocalPrometheus prom;
     private final Map<String, SimulatedRun> runs;
     private final double started;
     private final StringBuilder report;
 
-    DashboardChecks(LocalPrometheus prom, Map<String, SimulatedRun> runs, double started, StringBuilder report) {
+    DashboardChecks(
+            LocalPrometheus prom,
+            Map<String, SimulatedRun> runs,
+            double started,
+            StringBuilder report) {
         this.prom = prom;
         this.runs = runs;
         this.started = started;
@@ -39,9 +53,11 @@ final class DashboardChecks {
 
     /** Runs every panel query for all runs and for ten single runs; checks and times each. */
     void everyPanelQuery(JsonNode dashboard) throws Exception {
-        report.append("\n| panel / query | all ").append(runs.size())
+        report.append("\n| panel / query | all ")
+                .append(runs.size())
                 .append(" runs: ms (median of 3), series | one run: ms (median of ")
-                .append(SAMPLE_RUNS.length).append(" runs) |\n|---|---|---|\n");
+                .append(SAMPLE_RUNS.length)
+                .append(" runs) |\n|---|---|---|\n");
         for (JsonNode panel : dashboard.get("panels")) {
             boolean range = "timeseries".equals(panel.get("type").asText());
             for (JsonNode target : panel.get("targets")) {
@@ -63,19 +79,26 @@ final class DashboardChecks {
                     JsonNode r = prom.query(one);
                     oneMs.add((System.nanoTime() - t0) / 1e6);
                     Map<String, Integer> only = checkSeries(key + " [" + run + "]", expr, r);
-                    assertEquals(Map.of(run, perRun.get(run)), only, key + ": cross-talk for " + run);
+                    assertEquals(
+                            Map.of(run, perRun.get(run)), only, key + ": cross-talk for " + run);
                 }
                 String rangeNote = "";
                 if (range) {
                     // Grafana draws a time series panel from a range query: time that as well
                     double now = System.currentTimeMillis() / 1000.0;
                     long t0 = System.nanoTime();
-                    JsonNode r = prom.queryRange(DashboardOnPrometheusTest.substitute(expr), now - 300, now, 1);
-                    rangeNote = String.format("; range query 5 min at 1 s: %.1f ms, %d series",
-                            (System.nanoTime() - t0) / 1e6, r.size());
+                    JsonNode r =
+                            prom.queryRange(
+                                    DashboardOnPrometheusTest.substitute(expr), now - 300, now, 1);
+                    rangeNote =
+                            String.format(
+                                    "; range query 5 min at 1 s: %.1f ms, %d series",
+                                    (System.nanoTime() - t0) / 1e6, r.size());
                 }
-                report.append(String.format("| %s | %.1f, %d%s | %.1f |%n", key, median(allMs), all.size(),
-                        rangeNote, median(oneMs)));
+                report.append(
+                        String.format(
+                                "| %s | %.1f, %d%s | %.1f |%n",
+                                key, median(allMs), all.size(), rangeNote, median(oneMs)));
             }
         }
     }
@@ -96,16 +119,22 @@ final class DashboardChecks {
             SimulatedRun sim = runs.get(run);
             assertTrue(sim != null, key + ": series of an unknown run " + labels);
             String job = labels.path("job").asText();
-            assertEquals(metric.startsWith("lrfinder_training") ? "one-cycle" : "lr-find", job, key + " " + labels);
+            assertEquals(
+                    metric.startsWith("lrfinder_training") ? "one-cycle" : "lr-find",
+                    job,
+                    key + " " + labels);
             assertEquals(sim.tags.model(), labels.path("model").asText(), key + " " + labels);
             perRun.merge(run, 1, Integer::sum);
             double value = Double.parseDouble(s.get("value").get(1).asText());
             if (byValue) {
-                double expected = sim.expected(metric, labels).orElseThrow(() -> new AssertionError(metric));
+                double expected =
+                        sim.expected(metric, labels).orElseThrow(() -> new AssertionError(metric));
                 MetricsLoadTest.assertClose(expected, value, key + " " + labels);
             } else {
                 // a rate is 0 once a run's counters stop, and a ratio of two such rates is NaN
-                assertTrue(value >= 0 && Double.isFinite(value) || Double.isNaN(value), key + " " + labels + " = " + value);
+                assertTrue(
+                        value >= 0 && Double.isFinite(value) || Double.isNaN(value),
+                        key + " " + labels + " = " + value);
             }
         }
         if (metric.startsWith("lrfinder_range_test_curve")) {
@@ -113,8 +142,12 @@ final class DashboardChecks {
                 SimulatedRun sim = runs.get(e.getKey());
                 int points = sim.result.curve().size();
                 int expected = sim.cap == 0 ? points : Math.min(points, sim.cap);
-                assertTrue(sim.cap == 0 ? e.getValue() == expected : e.getValue() <= sim.cap
-                        && e.getValue() >= Math.min(points, sim.cap) / 2, key + " " + e);
+                assertTrue(
+                        sim.cap == 0
+                                ? e.getValue() == expected
+                                : e.getValue() <= sim.cap
+                                        && e.getValue() >= Math.min(points, sim.cap) / 2,
+                        key + " " + e);
             }
         }
         return perRun;
@@ -133,11 +166,15 @@ final class DashboardChecks {
         assertEquals(runs.size(), values.size(), "each run once");
         // newest first: the start times the selector sorts by do not increase down the list
         Map<String, Double> startOf = new HashMap<>();
-        for (JsonNode s : prom.query("max by (run) (last_over_time({__name__=~\"lrfinder_.*_start_time_seconds\"}[1h]))")) {
+        for (JsonNode s :
+                prom.query(
+                        "max by (run) (last_over_time({__name__=~\"lrfinder_.*_start_time_seconds\"}[1h]))")) {
             startOf.put(s.get("metric").get("run").asText(), s.get("value").get(1).asDouble());
         }
         for (int i = 1; i < values.size(); i++) {
-            assertTrue(startOf.get(values.get(i - 1)) >= startOf.get(values.get(i)), "not newest first at " + i);
+            assertTrue(
+                    startOf.get(values.get(i - 1)) >= startOf.get(values.get(i)),
+                    "not newest first at " + i);
         }
         Set<String> jobs = new HashSet<>();
         for (JsonNode v : dashboard.get("templating").get("list")) {
@@ -146,25 +183,41 @@ final class DashboardChecks {
             }
         }
         assertEquals(Set.of("lr-find", "one-cycle"), jobs);
-        report.append(String.format("| run selector (variable `run`, all jobs) | %.1f ms, %d runs |  |%n", ms,
-                values.size()));
+        report.append(
+                String.format(
+                        "| run selector (variable `run`, all jobs) | %.1f ms, %d runs |  |%n",
+                        ms, values.size()));
     }
 
     /**
-     * After the cleanup: the selector still lists every finished run over a range that covers
-     * them, and none over a range of the last 2 s, which they no longer reach.
+     * After the cleanup: the selector still lists every finished run over a range that covers them,
+     * and none over a range of the last 2 s, which they no longer reach.
      */
     void selectorKeepsToTheTimeRange(JsonNode dashboard) throws Exception {
         String definition = null;
         for (JsonNode v : dashboard.get("templating").get("list")) {
-            definition = "run".equals(v.get("name").asText()) ? v.get("definition").asText() : definition;
+            definition =
+                    "run".equals(v.get("name").asText())
+                            ? v.get("definition").asText()
+                            : definition;
         }
-        String inner = definition.substring("query_result(".length(), definition.length() - 1)
-                .replace("$job", ".*");
+        String inner =
+                definition
+                        .substring("query_result(".length(), definition.length() - 1)
+                        .replace("$job", ".*");
         Thread.sleep(3000);
-        assertEquals(runs.size(), prom.query(inner.replace("$__range", "1h")).size(), "finished runs in range");
-        assertEquals(0, prom.query(inner.replace("$__range", "2s")).size(), "runs outside the time range");
-        assertEquals(0, prom.query(inner.replace("$__range", "1h"), started - 1).size(), "runs before they began");
+        assertEquals(
+                runs.size(),
+                prom.query(inner.replace("$__range", "1h")).size(),
+                "finished runs in range");
+        assertEquals(
+                0,
+                prom.query(inner.replace("$__range", "2s")).size(),
+                "runs outside the time range");
+        assertEquals(
+                0,
+                prom.query(inner.replace("$__range", "1h"), started - 1).size(),
+                "runs before they began");
     }
 
     static double median(List<Double> xs) {

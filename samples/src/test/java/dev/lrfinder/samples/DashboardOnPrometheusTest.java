@@ -48,7 +48,8 @@ class DashboardOnPrometheusTest {
         Map<String, String> out = new LinkedHashMap<>();
         for (JsonNode panel : dashboard.get("panels")) {
             for (JsonNode target : panel.get("targets")) {
-                out.put(panel.get("title").asText() + " / " + target.get("refId").asText(),
+                out.put(
+                        panel.get("title").asText() + " / " + target.get("refId").asText(),
                         target.get("expr").asText());
             }
         }
@@ -57,8 +58,11 @@ class DashboardOnPrometheusTest {
 
     /** Grafana's variables as a query for all runs and jobs would see them. */
     static String substitute(String expr) {
-        return expr.replace("$__rate_interval", "1m").replace("$__interval", "15s").replace("$__range", "1h")
-                .replace("$run", ".*").replace("$job", ".*");
+        return expr.replace("$__rate_interval", "1m")
+                .replace("$__interval", "15s")
+                .replace("$__range", "1h")
+                .replace("$run", ".*")
+                .replace("$job", ".*");
     }
 
     /**
@@ -85,8 +89,14 @@ class DashboardOnPrometheusTest {
         Pattern pick = Pattern.compile(regex.substring(1, regex.length() - 1));
         for (JsonNode s : prom.query(qr.group(1))) {
             StringBuilder text = new StringBuilder("{");
-            s.get("metric").fields().forEachRemaining(
-                    e -> text.append(e.getKey()).append("=\"").append(e.getValue().asText()).append("\", "));
+            s.get("metric")
+                    .fields()
+                    .forEachRemaining(
+                            e ->
+                                    text.append(e.getKey())
+                                            .append("=\"")
+                                            .append(e.getValue().asText())
+                                            .append("\", "));
             Matcher m = pick.matcher(text.append("}"));
             if (m.find()) {
                 values.add(m.group(1));
@@ -109,8 +119,10 @@ class DashboardOnPrometheusTest {
             int port = trainExport.startEndpoint(0);
             try (LocalPrometheus prom = new LocalPrometheus(dir, port)) {
                 // the groups are deleted on close, 2 s (two scrapes) after the last push
-                PushgatewayTarget target = PushgatewayTarget.builder(prom.pushgatewayAddress())
-                        .optDeleteAfter(java.time.Duration.ofSeconds(2)).build();
+                PushgatewayTarget target =
+                        PushgatewayTarget.builder(prom.pushgatewayAddress())
+                                .optDeleteAfter(java.time.Duration.ofSeconds(2))
+                                .build();
                 findExport.pushTo(target, findTags);
                 trainExport.pushTo(target, trainTags);
 
@@ -120,8 +132,13 @@ class DashboardOnPrometheusTest {
                 rangeMeters.bindTo(findExport.registry());
                 LrFinderResult found;
                 try (Model model = Model.newInstance("mlp");
-                        Trainer trainer = Mnist.trainer(model, Models.MLP, FindOnMnistTest.sgd(), 1)) {
-                    found = LrFinder.builder().addObserver(rangeMeters).build().find(trainer, train);
+                        Trainer trainer =
+                                Mnist.trainer(model, Models.MLP, FindOnMnistTest.sgd(), 1)) {
+                    found =
+                            LrFinder.builder()
+                                    .addObserver(rangeMeters)
+                                    .build()
+                                    .find(trainer, train);
                 }
                 assertTrue(findExport.push(), "push of the range test failed");
 
@@ -150,7 +167,8 @@ class DashboardOnPrometheusTest {
 
                 // 3. wait until Prometheus has scraped both the endpoint and the Pushgateway
                 awaitData(prom, "lrfinder_training_iterations_total{run=\"e2e-find\"}");
-                awaitData(prom, "lrfinder_range_test_suggestion{run=\"e2e-find\",default=\"true\"}");
+                awaitData(
+                        prom, "lrfinder_range_test_suggestion{run=\"e2e-find\",default=\"true\"}");
                 Thread.sleep(3000); // a few more scrapes, so that rate() has samples
 
                 // 4. every panel query returns data
@@ -175,19 +193,30 @@ class DashboardOnPrometheusTest {
                 assertTrue(empty.isEmpty(), "dashboard queries without data: " + empty);
 
                 // 5. the values are the run's: the suggestion, and the curve pushed whole
-                JsonNode s = prom.query("lrfinder_range_test_suggestion{run=\"e2e-find\",default=\"true\"}");
-                assertEquals(found.suggestion().learningRate(), s.get(0).get("value").get(1).asDouble(),
+                JsonNode s =
+                        prom.query(
+                                "lrfinder_range_test_suggestion{run=\"e2e-find\",default=\"true\"}");
+                assertEquals(
+                        found.suggestion().learningRate(),
+                        s.get(0).get("value").get(1).asDouble(),
                         1e-9 * found.suggestion().learningRate());
-                JsonNode curve = prom.query("count(lrfinder_range_test_curve_loss_smoothed{run=\"e2e-find\"})");
+                JsonNode curve =
+                        prom.query(
+                                "count(lrfinder_range_test_curve_loss_smoothed{run=\"e2e-find\"})");
                 assertEquals(found.curve().size(), curve.get(0).get("value").get(1).asInt());
-                JsonNode pushed = prom.query("lrfinder_range_test_iteration{run=\"e2e-find\",instance=\"\"}");
-                assertEquals(1, pushed.size(), "the range test must arrive through the Pushgateway");
-                JsonNode momentum = prom.query("lrfinder_training_momentum{run=\"e2e-find\",job=\"one-cycle\"}");
+                JsonNode pushed =
+                        prom.query("lrfinder_range_test_iteration{run=\"e2e-find\",instance=\"\"}");
+                assertEquals(
+                        1, pushed.size(), "the range test must arrive through the Pushgateway");
+                JsonNode momentum =
+                        prom.query(
+                                "lrfinder_training_momentum{run=\"e2e-find\",job=\"one-cycle\"}");
                 assertEquals(0.95, momentum.get(0).get("value").get(1).asDouble(), 1e-6);
                 // 6. closing the exports deletes their groups (while the Pushgateway still runs)
                 findExport.close();
                 trainExport.close();
-                assertEquals(0, prom.pushgatewayGroups().size(), prom.pushgatewayGroups().toString());
+                assertEquals(
+                        0, prom.pushgatewayGroups().size(), prom.pushgatewayGroups().toString());
             }
         }
     }

@@ -11,9 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 class FindCommandTest {
 
@@ -34,11 +34,24 @@ class FindCommandTest {
     @ValueSource(strings = {"mxnet", "pytorch"})
     void findPrintsEveryRuleMarksTheDefaultAndWritesTheFiles(String engine, @TempDir Path dir)
             throws Exception {
-        String out = run("find", "--engine", engine, "--limit", "4000", "--iterations", "60",
-                "--no-progress", "-o", dir.toString());
+        String out =
+                run(
+                        "find",
+                        "--engine",
+                        engine,
+                        "--limit",
+                        "4000",
+                        "--iterations",
+                        "60",
+                        "--no-progress",
+                        "-o",
+                        dir.toString());
         assertTrue(out.startsWith("0\n"), out);
         assertTrue(out.contains(Engines.name(engine) + " engine"), out);
-        for (String rule : new String[] {"steepest", "valley", "minimum", "slide", "consensus", "onset", "guarded"}) {
+        for (String rule :
+                new String[] {
+                    "steepest", "valley", "minimum", "slide", "consensus", "onset", "guarded"
+                }) {
             assertTrue(out.contains("\n" + rule), rule + " missing:\n" + out);
         }
         assertTrue(out.contains("guarded *"), out);
@@ -76,13 +89,32 @@ class FindCommandTest {
             String err = runErr("find", c[0], c[1], "-o", out);
             assertOneLine(err, "lrfinder: " + c[2]);
         }
-        assertOneLine(runErr("find", "--pushgateway", "127.0.0.1:9", "--pushgateway-ca",
-                dir.resolve("missing.pem").toString(), "-o", out), "lrfinder: --pushgateway-ca: ");
-        assertOneLine(runErr("find", "--pushgateway", "127.0.0.1:9", "--pushgateway-user", "bob",
-                "--pushgateway-password-file", dir.resolve("missing").toString(), "-o", out),
+        assertOneLine(
+                runErr(
+                        "find",
+                        "--pushgateway",
+                        "127.0.0.1:9",
+                        "--pushgateway-ca",
+                        dir.resolve("missing.pem").toString(),
+                        "-o",
+                        out),
+                "lrfinder: --pushgateway-ca: ");
+        assertOneLine(
+                runErr(
+                        "find",
+                        "--pushgateway",
+                        "127.0.0.1:9",
+                        "--pushgateway-user",
+                        "bob",
+                        "--pushgateway-password-file",
+                        dir.resolve("missing").toString(),
+                        "-o",
+                        out),
                 "lrfinder: --pushgateway-password-file: ");
-        assertOneLine(runErr("find", "-o", file.toString()), "lrfinder: -o/--output must be a folder");
-        assertOneLine(runErr("find", "-o", file.resolve("sub").toString()),
+        assertOneLine(
+                runErr("find", "-o", file.toString()), "lrfinder: -o/--output must be a folder");
+        assertOneLine(
+                runErr("find", "-o", file.resolve("sub").toString()),
                 "lrfinder: -o/--output must be a folder that can be created");
         assertEquals("keep me", Files.readString(file));
     }

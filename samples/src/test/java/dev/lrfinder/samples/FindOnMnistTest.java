@@ -21,7 +21,10 @@ import org.junit.jupiter.api.Test;
 class FindOnMnistTest {
 
     static Optimizer sgd() {
-        return Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.01f)).optMomentum(0.9f).build();
+        return Optimizer.sgd()
+                .setLearningRateTracker(Tracker.fixed(0.01f))
+                .optMomentum(0.9f)
+                .build();
     }
 
     @Test
@@ -45,7 +48,8 @@ class FindOnMnistTest {
                                                 m2,
                                                 Models.MLP,
                                                 Optimizer.sgd()
-                                                        .setLearningRateTracker(Tracker.fixed((float) lr))
+                                                        .setLearningRateTracker(
+                                                                Tracker.fixed((float) lr))
                                                         .optMomentum(0.9f)
                                                         .build(),
                                                 seed)) {
@@ -59,7 +63,9 @@ class FindOnMnistTest {
         for (double lr : suggestions) {
             assertTrue(lr >= 0.003 && lr <= 0.1, "suggestions " + suggestions);
         }
-        assertTrue(trainedAccuracy > 0.93, "one epoch at " + suggestions.get(0) + ": " + trainedAccuracy);
+        assertTrue(
+                trainedAccuracy > 0.93,
+                "one epoch at " + suggestions.get(0) + ": " + trainedAccuracy);
     }
 
     @Test

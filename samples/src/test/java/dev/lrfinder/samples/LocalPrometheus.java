@@ -18,18 +18,20 @@ import java.util.List;
 
 /**
  * A real Prometheus and Pushgateway (Debian's packages) on 127.0.0.1, started for a test and
- * stopped after it. Prometheus scrapes the given metrics endpoint (if any) and the Pushgateway every
- * second.
+ * stopped after it. Prometheus scrapes the given metrics endpoint (if any) and the Pushgateway
+ * every second.
  */
 final class LocalPrometheus implements AutoCloseable {
 
     static final String PROMETHEUS = "/usr/bin/prometheus";
     static final String PUSHGATEWAY = "/usr/bin/prometheus-pushgateway";
+
     /** The Pushgateway flag that keeps its groups in memory, not in /var/lib/prometheus. */
     static final String NO_PERSISTENCE = "--persistence.file=";
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final List<Process> processes = new ArrayList<>();
     final int prometheusPort;
     final int pushgatewayPort;
@@ -54,34 +56,47 @@ final class LocalPrometheus implements AutoCloseable {
     LocalPrometheus(Path dir, int metricsPort, String scrapeInterval) throws Exception {
         for (String bin : new String[] {PROMETHEUS, PUSHGATEWAY}) {
             if (!Files.isExecutable(Path.of(bin))) {
-                throw new IllegalStateException(bin + " is missing: install the Debian packages"
-                        + " prometheus and prometheus-pushgateway (scripts/setup-test-env.sh)");
+                throw new IllegalStateException(
+                        bin
+                                + " is missing: install the Debian packages"
+                                + " prometheus and prometheus-pushgateway (scripts/setup-test-env.sh)");
             }
         }
         pushgatewayPort = freePort();
         prometheusPort = freePort();
         Path config = dir.resolve("prometheus.yml");
-        Files.writeString(config, String.join("\n",
-                "global:",
-                "  scrape_interval: " + scrapeInterval,
-                "  scrape_timeout: " + scrapeInterval,
-                "  evaluation_interval: 1s",
-                "scrape_configs:",
-                metricsPort < 0 ? "" : String.join("\n",
-                "  - job_name: lrfinder",
-                "    honor_labels: true",
-                "    static_configs:",
-                "      - targets: ['127.0.0.1:" + metricsPort + "']"),
-                "  - job_name: pushgateway",
-                "    honor_labels: true",
-                "    static_configs:",
-                "      - targets: ['127.0.0.1:" + pushgatewayPort + "']",
-                ""));
+        Files.writeString(
+                config,
+                String.join(
+                        "\n",
+                        "global:",
+                        "  scrape_interval: " + scrapeInterval,
+                        "  scrape_timeout: " + scrapeInterval,
+                        "  evaluation_interval: 1s",
+                        "scrape_configs:",
+                        metricsPort < 0
+                                ? ""
+                                : String.join(
+                                        "\n",
+                                        "  - job_name: lrfinder",
+                                        "    honor_labels: true",
+                                        "    static_configs:",
+                                        "      - targets: ['127.0.0.1:" + metricsPort + "']"),
+                        "  - job_name: pushgateway",
+                        "    honor_labels: true",
+                        "    static_configs:",
+                        "      - targets: ['127.0.0.1:" + pushgatewayPort + "']",
+                        ""));
         // in memory only: Debian's default persistence file is shared by every Pushgateway started
         // on the machine, so that one test's groups would show up in the next test's
-        start(dir.resolve("pushgateway.log"), PUSHGATEWAY, NO_PERSISTENCE,
+        start(
+                dir.resolve("pushgateway.log"),
+                PUSHGATEWAY,
+                NO_PERSISTENCE,
                 "--web.listen-address=127.0.0.1:" + pushgatewayPort);
-        start(dir.resolve("prometheus.log"), PROMETHEUS,
+        start(
+                dir.resolve("prometheus.log"),
+                PROMETHEUS,
                 "--config.file=" + config,
                 "--storage.tsdb.path=" + dir.resolve("tsdb"),
                 "--web.listen-address=127.0.0.1:" + prometheusPort);
@@ -104,33 +119,61 @@ final class LocalPrometheus implements AutoCloseable {
     /** Runs an instant PromQL query and returns its result array. */
     JsonNode query(String promql) throws IOException, InterruptedException {
         return api("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8))
-                .get("data").get("result");
+                .get("data")
+                .get("result");
     }
 
     /** Runs an instant PromQL query at a given time (seconds since the epoch). */
     JsonNode query(String promql, double time) throws IOException, InterruptedException {
-        return api("/api/v1/query?time=" + time + "&query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8))
-                .get("data").get("result");
+        return api("/api/v1/query?time="
+                        + time
+                        + "&query="
+                        + URLEncoder.encode(promql, StandardCharsets.UTF_8))
+                .get("data")
+                .get("result");
     }
 
     /** Runs a range query, as a Grafana time series panel does, and returns its result array. */
     JsonNode queryRange(String promql, double start, double end, double step)
             throws IOException, InterruptedException {
-        return api("/api/v1/query_range?start=" + start + "&end=" + end + "&step=" + step + "&query="
-                + URLEncoder.encode(promql, StandardCharsets.UTF_8)).get("data").get("result");
+        return api("/api/v1/query_range?start="
+                        + start
+                        + "&end="
+                        + end
+                        + "&step="
+                        + step
+                        + "&query="
+                        + URLEncoder.encode(promql, StandardCharsets.UTF_8))
+                .get("data")
+                .get("result");
     }
 
     /** Returns the Pushgateway's own exposition (every group's series, and its own). */
     String pushgatewayScrape() throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create("http://" + pushgatewayAddress() + "/metrics"))
-                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        return http.send(
+                        HttpRequest.newBuilder(
+                                        URI.create("http://" + pushgatewayAddress() + "/metrics"))
+                                .timeout(Duration.ofSeconds(30))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 
-    /** Returns the Pushgateway's groups ({@code /api/v1/metrics}: one entry with labels per group). */
+    /**
+     * Returns the Pushgateway's groups ({@code /api/v1/metrics}: one entry with labels per group).
+     */
     JsonNode pushgatewayGroups() throws IOException, InterruptedException {
-        String body = http.send(HttpRequest.newBuilder(
-                URI.create("http://" + pushgatewayAddress() + "/api/v1/metrics"))
-                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        String body =
+                http.send(
+                                HttpRequest.newBuilder(
+                                                URI.create(
+                                                        "http://"
+                                                                + pushgatewayAddress()
+                                                                + "/api/v1/metrics"))
+                                        .timeout(Duration.ofSeconds(30))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .body();
         return JSON.readTree(body).get("data");
     }
 
@@ -141,29 +184,46 @@ final class LocalPrometheus implements AutoCloseable {
     }
 
     private JsonNode api(String pathAndQuery) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + prometheusPort + pathAndQuery))
-                        .timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r =
+                http.send(
+                        HttpRequest.newBuilder(
+                                        URI.create(
+                                                "http://127.0.0.1:"
+                                                        + prometheusPort
+                                                        + pathAndQuery))
+                                .timeout(Duration.ofSeconds(10))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         JsonNode body = JSON.readTree(r.body());
         if (r.statusCode() != 200 || !"success".equals(body.path("status").asText())) {
-            throw new IllegalStateException("Prometheus answered " + r.statusCode() + ": " + r.body()
-                    + " to " + pathAndQuery);
+            throw new IllegalStateException(
+                    "Prometheus answered "
+                            + r.statusCode()
+                            + ": "
+                            + r.body()
+                            + " to "
+                            + pathAndQuery);
         }
         return body;
     }
 
     private void start(Path log, String... command) throws IOException {
-        processes.add(new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start());
+        processes.add(
+                new ProcessBuilder(command)
+                        .redirectErrorStream(true)
+                        .redirectOutput(log.toFile())
+                        .start());
     }
 
     private void waitFor(String url) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < deadline) {
             try {
-                if (http.send(HttpRequest.newBuilder(URI.create(url)).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                if (http.send(
+                                        HttpRequest.newBuilder(URI.create(url)).build(),
+                                        HttpResponse.BodyHandlers.discarding())
+                                .statusCode()
+                        == 200) {
                     return;
                 }
             } catch (IOException e) {

@@ -34,14 +34,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The load tier: 200 simulated runs (a range test and a one-epoch training each, synthetic data)
- * pushed from 8 threads into Debian's Pushgateway and Prometheus on 127.0.0.1. Asserts that no
- * push fails, that every dashboard query returns each run's own values with all runs present, that
- * the run selector lists them newest first within the time range, and that closing the exports
- * leaves no group behind. Writes what it measured to {@code target/metrics-load-report.md}.
+ * pushed from 8 threads into Debian's Pushgateway and Prometheus on 127.0.0.1. Asserts that no push
+ * fails, that every dashboard query returns each run's own values with all runs present, that the
+ * run selector lists them newest first within the time range, and that closing the exports leaves
+ * no group behind. Writes what it measured to {@code target/metrics-load-report.md}.
  */
 @Tag("load")
 @Tag("prometheus")
-@Timeout(value = 8, unit = TimeUnit.MINUTES) // bounded in CI: a hung Pushgateway fails, never stalls
+@Timeout(
+        value = 8,
+        unit = TimeUnit.MINUTES) // bounded in CI: a hung Pushgateway fails, never stalls
 class MetricsLoadTest {
 
     static final int RUNS = 200;
@@ -51,15 +53,18 @@ class MetricsLoadTest {
     @Test
     void twoHundredRunsIntoOnePrometheus(@TempDir Path dir) throws Exception {
         JsonNode dashboard;
-        try (InputStream in = PrometheusExport.class.getResourceAsStream(DashboardOnPrometheusTest.DASHBOARD)) {
+        try (InputStream in =
+                PrometheusExport.class.getResourceAsStream(DashboardOnPrometheusTest.DASHBOARD)) {
             dashboard = new ObjectMapper().readTree(in);
         }
         ExecutorService pool = Executors.newFixedThreadPool(THREADS);
         try (LocalPrometheus prom = new LocalPrometheus(dir, -1, "2s")) {
-            PushgatewayTarget target = PushgatewayTarget.builder(prom.pushgatewayAddress())
-                    .optDeleteAfter(Duration.ofSeconds(3))
-                    // measure the latency of a full Pushgateway rather than fail at 5 s
-                    .optTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(30)).build();
+            PushgatewayTarget target =
+                    PushgatewayTarget.builder(prom.pushgatewayAddress())
+                            .optDeleteAfter(Duration.ofSeconds(3))
+                            // measure the latency of a full Pushgateway rather than fail at 5 s
+                            .optTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(30))
+                            .build();
             double started = System.currentTimeMillis() / 1000.0;
             List<SimulatedRun> runs = new ArrayList<>();
             Map<String, SimulatedRun> byRun = new HashMap<>();
@@ -75,9 +80,19 @@ class MetricsLoadTest {
             parallel(pool, runs, r -> timed(r::rangeTest, latencies, failed));
             parallel(pool, runs, r -> timed(r::trainingRound, latencies, failed));
             List<Long> ms = latencies.stream().sorted().toList();
-            line("pushes", ms.size() + " from " + THREADS + " threads in " + seconds(System.nanoTime() - t0)
-                    + " s; latency ms median " + ms.get(ms.size() / 2) + ", p95 " + ms.get(ms.size() * 95 / 100)
-                    + ", max " + ms.get(ms.size() - 1));
+            line(
+                    "pushes",
+                    ms.size()
+                            + " from "
+                            + THREADS
+                            + " threads in "
+                            + seconds(System.nanoTime() - t0)
+                            + " s; latency ms median "
+                            + ms.get(ms.size() / 2)
+                            + ", p95 "
+                            + ms.get(ms.size() * 95 / 100)
+                            + ", max "
+                            + ms.get(ms.size() - 1));
             line("failed pushes", Integer.toString(failed.get()));
             assertEquals(2 * RUNS, ms.size());
             assertEquals(0, failed.get(), "failed pushes");
@@ -88,24 +103,37 @@ class MetricsLoadTest {
             Thread.sleep(4500); // two more scrapes
 
             // 3. the budget: series per run, and what the Pushgateway holds and Prometheus scrapes
-            line("series, range test of 100 iterations, uncapped, finished (load-001)",
+            line(
+                    "series, range test of 100 iterations, uncapped, finished (load-001)",
                     scalar(prom, "count({run=\"load-001\", job=\"lr-find\"})"));
-            line("series, range test, uncapped, diverged after " + runs.get(2).result.curve().size()
-                    + " points (load-002)",
+            line(
+                    "series, range test, uncapped, diverged after "
+                            + runs.get(2).result.curve().size()
+                            + " points (load-002)",
                     scalar(prom, "count({run=\"load-002\", job=\"lr-find\"})"));
-            line("series, range test, capped at 30 points, finished (load-003)",
+            line(
+                    "series, range test, capped at 30 points, finished (load-003)",
                     scalar(prom, "count({run=\"load-003\", job=\"lr-find\"})"));
-            line("series, training run (load-001)", scalar(prom, "count({run=\"load-001\", job=\"one-cycle\"})"));
+            line(
+                    "series, training run (load-001)",
+                    scalar(prom, "count({run=\"load-001\", job=\"one-cycle\"})"));
             int groupsBefore = groups(prom);
             assertEquals(2 * RUNS, groupsBefore);
             line("Pushgateway groups before cleanup", Integer.toString(groupsBefore));
             line("Pushgateway series before cleanup", pushgatewaySeries(prom));
-            line("scrape of the Pushgateway, max duration (s)",
-                    scalar(prom, "max_over_time(scrape_duration_seconds{job=\"pushgateway\"}[5m])"));
-            line("scrape of the Pushgateway, max samples",
+            line(
+                    "scrape of the Pushgateway, max duration (s)",
+                    scalar(
+                            prom,
+                            "max_over_time(scrape_duration_seconds{job=\"pushgateway\"}[5m])"));
+            line(
+                    "scrape of the Pushgateway, max samples",
                     scalar(prom, "max_over_time(scrape_samples_scraped{job=\"pushgateway\"}[5m])"));
-            line("failed scrapes of the Pushgateway (up == 0)",
-                    scalar(prom, "count_over_time((up{job=\"pushgateway\"} == 0)[5m:]) or vector(0)"));
+            line(
+                    "failed scrapes of the Pushgateway (up == 0)",
+                    scalar(
+                            prom,
+                            "count_over_time((up{job=\"pushgateway\"} == 0)[5m:]) or vector(0)"));
 
             // 4. every dashboard query: all runs present, each series holds its own run's value
             DashboardChecks checks = new DashboardChecks(prom, byRun, started, report);
@@ -115,19 +143,25 @@ class MetricsLoadTest {
             // 5. cleanup: closing the exports deletes every group (the linger has long passed)
             long c0 = System.nanoTime();
             parallel(pool, runs, SimulatedRun::close);
-            line("cleanup: " + 2 * RUNS + " exports closed from " + THREADS + " threads (s)",
+            line(
+                    "cleanup: " + 2 * RUNS + " exports closed from " + THREADS + " threads (s)",
                     seconds(System.nanoTime() - c0));
             assertEquals(0, groups(prom), "groups of finished runs left on the Pushgateway");
             line("Pushgateway groups after cleanup", Integer.toString(groups(prom)));
             line("Pushgateway series after cleanup", pushgatewaySeries(prom));
             awaitScrapedBelow(prom, 100);
-            line("scrape of the Pushgateway after cleanup, samples",
+            line(
+                    "scrape of the Pushgateway after cleanup, samples",
                     scalar(prom, "scrape_samples_scraped{job=\"pushgateway\"}"));
             checks.selectorKeepsToTheTimeRange(dashboard);
-            // and a finished run's curve stays on the dashboard, which reads the last value in range
+            // and a finished run's curve stays on the dashboard, which reads the last value in
+            // range
             assertEquals(0, prom.query("lrfinder_range_test_curve_loss{run=\"load-001\"}").size());
-            assertEquals(SimulatedRun.ITERATIONS, prom.query(
-                    "last_over_time(lrfinder_range_test_curve_loss{run=\"load-001\"}[1h])").size());
+            assertEquals(
+                    SimulatedRun.ITERATIONS,
+                    prom.query(
+                                    "last_over_time(lrfinder_range_test_curve_loss{run=\"load-001\"}[1h])")
+                            .size());
         } finally {
             pool.shutdownNow();
             System.out.print(report);
@@ -180,12 +214,21 @@ class MetricsLoadTest {
 
     /** Series lines the Pushgateway exposes: all of them, and lrfinder's. */
     private static String pushgatewaySeries(LocalPrometheus prom) throws Exception {
-        List<String> lines = Arrays.stream(prom.pushgatewayScrape().split("\n"))
-                .filter(l -> !l.isBlank() && !l.startsWith("#")).toList();
+        List<String> lines =
+                Arrays.stream(prom.pushgatewayScrape().split("\n"))
+                        .filter(l -> !l.isBlank() && !l.startsWith("#"))
+                        .toList();
         long ours = lines.stream().filter(l -> l.startsWith("lrfinder_")).count();
-        long pushTimes = lines.stream().filter(l -> l.startsWith("push_") && l.contains("run=\"load-")).count();
-        return lines.size() + " (lrfinder_*: " + ours + ", push_time/push_failure_time of the runs' groups: "
-                + pushTimes + ")";
+        long pushTimes =
+                lines.stream()
+                        .filter(l -> l.startsWith("push_") && l.contains("run=\"load-"))
+                        .count();
+        return lines.size()
+                + " (lrfinder_*: "
+                + ours
+                + ", push_time/push_failure_time of the runs' groups: "
+                + pushTimes
+                + ")";
     }
 
     static void await(LocalPrometheus prom, String promql, int expected) throws Exception {
@@ -210,7 +253,8 @@ class MetricsLoadTest {
             }
             Thread.sleep(500);
         }
-        throw new AssertionError("Prometheus still scrapes >= " + samples + " samples from the Pushgateway");
+        throw new AssertionError(
+                "Prometheus still scrapes >= " + samples + " samples from the Pushgateway");
     }
 
     static void assertClose(double expected, double actual, String what) {

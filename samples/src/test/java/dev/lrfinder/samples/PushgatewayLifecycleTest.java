@@ -25,25 +25,43 @@ class PushgatewayLifecycleTest {
     void closeDeletesTheGroupAfterTheLingerAndKeepKeepsIt(@TempDir Path dir) throws Exception {
         try (LocalPrometheus prom = new LocalPrometheus(dir, -1)) {
             Duration linger = Duration.ofSeconds(3); // three scrapes at 1 s
-            SimulatedRun deleted = new SimulatedRun(0, PushgatewayTarget.builder(prom.pushgatewayAddress())
-                    .optDeleteAfter(linger).build());
-            SimulatedRun kept = new SimulatedRun(1, PushgatewayTarget.builder(prom.pushgatewayAddress())
-                    .optKeepGroup().build());
+            SimulatedRun deleted =
+                    new SimulatedRun(
+                            0,
+                            PushgatewayTarget.builder(prom.pushgatewayAddress())
+                                    .optDeleteAfter(linger)
+                                    .build());
+            SimulatedRun kept =
+                    new SimulatedRun(
+                            1,
+                            PushgatewayTarget.builder(prom.pushgatewayAddress())
+                                    .optKeepGroup()
+                                    .build());
             assertTrue(deleted.rangeTest() && deleted.trainingRound());
             long pushed = System.nanoTime();
             assertTrue(kept.rangeTest() && kept.trainingRound());
-            assertEquals(Set.of("load-000/lr-find", "load-000/one-cycle", "load-001/lr-find", "load-001/one-cycle"),
+            assertEquals(
+                    Set.of(
+                            "load-000/lr-find",
+                            "load-000/one-cycle",
+                            "load-001/lr-find",
+                            "load-001/one-cycle"),
                     groups(prom));
 
             deleted.close();
             double waited = (System.nanoTime() - pushed) / 1e9;
-            assertTrue(waited >= linger.toSeconds() - 0.05 && waited < linger.toSeconds() + 2,
+            assertTrue(
+                    waited >= linger.toSeconds() - 0.05 && waited < linger.toSeconds() + 2,
                     "close returned " + waited + " s after the last push, linger " + linger);
             kept.close();
-            assertEquals(Set.of("load-001/lr-find", "load-001/one-cycle"), groups(prom),
+            assertEquals(
+                    Set.of("load-001/lr-find", "load-001/one-cycle"),
+                    groups(prom),
                     "the deleted run's groups are gone, the kept run's stay");
             // the linger let Prometheus scrape the deleted run: its curve is still there to plot
-            JsonNode curve = prom.query("last_over_time(lrfinder_range_test_curve_loss{run=\"load-000\"}[1h])");
+            JsonNode curve =
+                    prom.query(
+                            "last_over_time(lrfinder_range_test_curve_loss{run=\"load-000\"}[1h])");
             assertEquals(deleted.result.curve().size(), curve.size());
 
             // a kept group stays until someone deletes it; the export can still do that
@@ -55,7 +73,10 @@ class PushgatewayLifecycleTest {
     private static Set<String> groups(LocalPrometheus prom) throws Exception {
         Set<String> out = new HashSet<>();
         for (JsonNode g : prom.pushgatewayGroups()) {
-            out.add(g.get("labels").get("run").asText() + "/" + g.get("labels").get("job").asText());
+            out.add(
+                    g.get("labels").get("run").asText()
+                            + "/"
+                            + g.get("labels").get("job").asText());
         }
         return out;
     }

@@ -49,9 +49,17 @@ class ScenarioCheckTest {
             double lr = SuggestionRules.defaultRule().suggest(curve).orElseThrow().learningRate();
             double atDefault = warm.accuracyAt(lr, 1, start);
             assertTrue(best > 0.9, "the grid itself must train: " + best);
-            assertTrue(best - atDefault <= 0.01, String.format("default %s at %.3g: %.2f %%, grid's"
-                    + " best %.2f %% at %.3g; verdict %s", SuggestionRules.defaultRule().name(), lr,
-                    100 * atDefault, 100 * best, bestLr, CurveVerdict.assess(curve, 100)));
+            assertTrue(
+                    best - atDefault <= 0.01,
+                    String.format(
+                            "default %s at %.3g: %.2f %%, grid's"
+                                    + " best %.2f %% at %.3g; verdict %s",
+                            SuggestionRules.defaultRule().name(),
+                            lr,
+                            100 * atDefault,
+                            100 * best,
+                            bestLr,
+                            CurveVerdict.assess(curve, 100)));
         }
     }
 
@@ -61,7 +69,8 @@ class ScenarioCheckTest {
             Scenario shuffled = Scenarios.of("shuffled", manager, MnistSource.defaultDir(), IMAGES);
             try (Model model = Model.newInstance("shuffled");
                     Trainer trainer = shuffled.trainer(model, Tracker.fixed(0.01f), 1, null)) {
-                LossCurve curve = LrFinder.builder().build().find(trainer, shuffled.next().train()).curve();
+                LossCurve curve =
+                        LrFinder.builder().build().find(trainer, shuffled.next().train()).curve();
                 Verdict v = CurveVerdict.assess(curve, 100);
                 assertFalse(v.confident(), v.toString());
                 assertTrue(v.reasons().contains(Verdict.Reason.NO_CLEAR_DESCENT), v.toString());

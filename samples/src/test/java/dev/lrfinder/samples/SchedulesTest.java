@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.lrfinder.core.RangeTest;
 import dev.lrfinder.core.LrSchedule;
+import dev.lrfinder.core.RangeTest;
 import dev.lrfinder.core.RangeTestStatus;
 import dev.lrfinder.core.SuggestionRules;
 import dev.lrfinder.listeners.LrFinderResult;
@@ -17,8 +17,12 @@ class SchedulesTest {
 
     static LrFinderResult suggesting(double lr) {
         // 100 points from 1e-5, 20 per decade; the loss is lowest at 10 x lr
-        RangeTest test = RangeTest.builder().optStartLr(1e-5).optEndLr(1e-5 * Math.pow(10, 99 / 20.0))
-                .optSmoothing(0).build();
+        RangeTest test =
+                RangeTest.builder()
+                        .optStartLr(1e-5)
+                        .optEndLr(1e-5 * Math.pow(10, 99 / 20.0))
+                        .optSmoothing(0)
+                        .build();
         while (test.status() == RangeTestStatus.RUNNING) {
             test.record(Math.pow(Math.log10(test.learningRate()) - Math.log10(lr * 10), 2) + 1);
         }
@@ -68,7 +72,8 @@ class SchedulesTest {
 
         // a result that does not name its optimizer peaks at the adaptive mapping
         LrSchedule one = of(Schedules.ONE_CYCLE);
-        assertEquals(OneCycleScheduler.PEAK_PER_SUGGESTION_ADAPTIVE * 0.01, one.learningRate(29), 1e-9);
+        assertEquals(
+                OneCycleScheduler.PEAK_PER_SUGGESTION_ADAPTIVE * 0.01, one.learningRate(29), 1e-9);
         LrSchedule three = Schedules.ONE_CYCLE.listener(suggesting(0.01), 100, 3).schedule();
         assertEquals(0.03, three.learningRate(29), 1e-9);
     }
@@ -77,7 +82,8 @@ class SchedulesTest {
     void namesParseAndBadNamesAreRejected() {
         assertEquals(Schedules.ONE_CYCLE, Schedules.of("one-cycle"));
         assertEquals("warmup-cosine", Schedules.WARMUP_COSINE.label());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Schedules.of("sawtooth"));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> Schedules.of("sawtooth"));
         assertTrue(e.getMessage().contains("sawtooth"));
     }
 }

@@ -46,38 +46,93 @@ class SecuredPushgatewayTest {
     static final String USER = "lrfinder";
     static final String PASSWORD = "lrfinder-test-password";
     static final String WRONG = "not-the-password-42";
+
     /**
      * bcrypt (cost 5) of {@link #PASSWORD}, which the Pushgateway's web config needs; made with
      * {@code python3 -c "import crypt; print(crypt.crypt('lrfinder-test-password',
      * crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=32)))"}.
      */
-    static final String PASSWORD_BCRYPT = "$2b$05$QUeG3ODm8/efBRrH9zZqs.8p3Slb7IZPPAWtnkUZT0dthF6JGedb.";
+    static final String PASSWORD_BCRYPT =
+            "$2b$05$QUeG3ODm8/efBRrH9zZqs.8p3Slb7IZPPAWtnkUZT0dthF6JGedb.";
 
     @Test
-    void rightCredentialsLandAndAWrongPasswordWarnsOnceWhileTrainingGoesOn(@TempDir Path dir) throws Exception {
-        openssl(dir, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                "-keyout", "ca.key", "-out", "ca.crt", "-days", "1", "-subj", "/CN=lrfinder test CA");
-        openssl(dir, "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=127.0.0.1");
-        Files.writeString(dir.resolve("ext.cnf"), "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n");
-        openssl(dir, "x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key",
-                "-CAcreateserial", "-out", "server.crt", "-days", "1", "-extfile", "ext.cnf");
-        Files.writeString(dir.resolve("web.yml"), String.join("\n",
-                "tls_server_config:",
-                "  cert_file: " + dir.resolve("server.crt"),
-                "  key_file: " + dir.resolve("server.key"),
-                "basic_auth_users:",
-                "  " + USER + ": " + PASSWORD_BCRYPT, ""));
+    void rightCredentialsLandAndAWrongPasswordWarnsOnceWhileTrainingGoesOn(@TempDir Path dir)
+            throws Exception {
+        openssl(
+                dir,
+                "req",
+                "-x509",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:prime256v1",
+                "-nodes",
+                "-keyout",
+                "ca.key",
+                "-out",
+                "ca.crt",
+                "-days",
+                "1",
+                "-subj",
+                "/CN=lrfinder test CA");
+        openssl(
+                dir,
+                "req",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:prime256v1",
+                "-nodes",
+                "-keyout",
+                "server.key",
+                "-out",
+                "server.csr",
+                "-subj",
+                "/CN=127.0.0.1");
+        Files.writeString(
+                dir.resolve("ext.cnf"), "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n");
+        openssl(
+                dir,
+                "x509",
+                "-req",
+                "-in",
+                "server.csr",
+                "-CA",
+                "ca.crt",
+                "-CAkey",
+                "ca.key",
+                "-CAcreateserial",
+                "-out",
+                "server.crt",
+                "-days",
+                "1",
+                "-extfile",
+                "ext.cnf");
+        Files.writeString(
+                dir.resolve("web.yml"),
+                String.join(
+                        "\n",
+                        "tls_server_config:",
+                        "  cert_file: " + dir.resolve("server.crt"),
+                        "  key_file: " + dir.resolve("server.key"),
+                        "basic_auth_users:",
+                        "  " + USER + ": " + PASSWORD_BCRYPT,
+                        ""));
         Path passwordFile = dir.resolve("password");
         Files.writeString(passwordFile, PASSWORD + "\n");
         Path wrongFile = dir.resolve("wrong");
         Files.writeString(wrongFile, WRONG + "\n");
 
         int port = LocalPrometheus.freePort();
-        Process pgw = new ProcessBuilder(LocalPrometheus.PUSHGATEWAY, LocalPrometheus.NO_PERSISTENCE,
-                "--web.listen-address=127.0.0.1:" + port,
-                "--web.config.file=" + dir.resolve("web.yml")).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("pushgateway.log").toFile()).start();
+        Process pgw =
+                new ProcessBuilder(
+                                LocalPrometheus.PUSHGATEWAY,
+                                LocalPrometheus.NO_PERSISTENCE,
+                                "--web.listen-address=127.0.0.1:" + port,
+                                "--web.config.file=" + dir.resolve("web.yml"))
+                        .redirectErrorStream(true)
+                        .redirectOutput(dir.resolve("pushgateway.log").toFile())
+                        .start();
         PrintStream stderr = System.err;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         System.setErr(new PrintStream(new Tee(stderr, captured), true, StandardCharsets.UTF_8));
@@ -88,13 +143,20 @@ class SecuredPushgatewayTest {
             RunTags good = new RunTags("secured-ok", "mlp", "one-cycle");
             try (PrometheusExport export = new PrometheusExport()) {
                 train(export, good, 5);
-                export.pushTo(PushgatewayTarget.builder(address).optTrustedCa(dir.resolve("ca.crt"))
-                        .optBasicAuth(USER, Secret.fromFile(passwordFile)).optKeepGroup().build(), good);
+                export.pushTo(
+                        PushgatewayTarget.builder(address)
+                                .optTrustedCa(dir.resolve("ca.crt"))
+                                .optBasicAuth(USER, Secret.fromFile(passwordFile))
+                                .optKeepGroup()
+                                .build(),
+                        good);
                 assertTrue(export.push(), "push with the right credentials: " + captured);
             }
             JsonNode groups = groups(dir, port, USER + ":" + PASSWORD);
             assertTrue(groups.toString().contains("\"secured-ok\""), groups.toString());
-            assertTrue(groups.toString().contains("lrfinder_training_iterations_total"), groups.toString());
+            assertTrue(
+                    groups.toString().contains("lrfinder_training_iterations_total"),
+                    groups.toString());
 
             // 2. a wrong password: refused, one warning for every push of a training that goes on
             RunTags bad = new RunTags("secured-wrong", "mlp", "one-cycle");
@@ -102,8 +164,12 @@ class SecuredPushgatewayTest {
             int trained;
             try (PrometheusExport export = new PrometheusExport()) {
                 TrainingMetrics meters = train(export, bad, 0);
-                export.pushTo(PushgatewayTarget.builder(address).optTrustedCa(dir.resolve("ca.crt"))
-                        .optBasicAuth(USER, Secret.fromFile(wrongFile)).build(), bad);
+                export.pushTo(
+                        PushgatewayTarget.builder(address)
+                                .optTrustedCa(dir.resolve("ca.crt"))
+                                .optBasicAuth(USER, Secret.fromFile(wrongFile))
+                                .build(),
+                        bad);
                 trained = 0;
                 for (int i = 0; i < 20; i++) {
                     meters.record(0.1, 0.9, 1.0 / (i + 1), 32, 1_000_000L * (i + 1));
@@ -117,30 +183,52 @@ class SecuredPushgatewayTest {
             String log = captured.toString(StandardCharsets.UTF_8).substring(before);
             List<String> warnings = log.lines().filter(l -> l.contains("WARN")).toList();
             assertEquals(1, warnings.size(), "one warning for 4 refused pushes: " + log);
-            assertTrue(warnings.get(0).contains("refused") && warnings.get(0).contains("401")
-                    && warnings.get(0).contains("127.0.0.1:" + port), warnings.get(0));
-            assertFalse(groups(dir, port, USER + ":" + PASSWORD).toString().contains("secured-wrong"));
+            assertTrue(
+                    warnings.get(0).contains("refused")
+                            && warnings.get(0).contains("401")
+                            && warnings.get(0).contains("127.0.0.1:" + port),
+                    warnings.get(0));
+            assertFalse(
+                    groups(dir, port, USER + ":" + PASSWORD).toString().contains("secured-wrong"));
 
-            // 3. the right password to a server whose CA is not trusted: refused by TLS, one warning
+            // 3. the right password to a server whose CA is not trusted: refused by TLS, one
+            // warning
             int beforeTls = captured.size();
             try (PrometheusExport export = new PrometheusExport()) {
                 train(export, new RunTags("secured-untrusted", "mlp", "one-cycle"), 3);
-                export.pushTo(PushgatewayTarget.builder(address).optBasicAuth(USER, Secret.fromFile(passwordFile))
-                        .build(), new RunTags("secured-untrusted", "mlp", "one-cycle"));
+                export.pushTo(
+                        PushgatewayTarget.builder(address)
+                                .optBasicAuth(USER, Secret.fromFile(passwordFile))
+                                .build(),
+                        new RunTags("secured-untrusted", "mlp", "one-cycle"));
                 assertFalse(export.push(), "a certificate from an untrusted CA must be refused");
                 assertFalse(export.push());
             }
-            List<String> tlsWarnings = captured.toString(StandardCharsets.UTF_8).substring(beforeTls).lines()
-                    .filter(l -> l.contains("WARN")).toList();
+            List<String> tlsWarnings =
+                    captured.toString(StandardCharsets.UTF_8)
+                            .substring(beforeTls)
+                            .lines()
+                            .filter(l -> l.contains("WARN"))
+                            .toList();
             assertEquals(1, tlsWarnings.size(), tlsWarnings.toString());
-            assertTrue(tlsWarnings.get(0).contains("TLS handshake") && tlsWarnings.get(0).contains("optTrustedCa"),
+            assertTrue(
+                    tlsWarnings.get(0).contains("TLS handshake")
+                            && tlsWarnings.get(0).contains("optTrustedCa"),
                     tlsWarnings.get(0));
 
             // 4. no secret in anything logged, whatever happened
             String all = captured.toString(StandardCharsets.UTF_8);
-            for (String secret : new String[] {PASSWORD, WRONG,
-                Base64.getEncoder().encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8)),
-                Base64.getEncoder().encodeToString((USER + ":" + WRONG).getBytes(StandardCharsets.UTF_8))}) {
+            for (String secret :
+                    new String[] {
+                        PASSWORD,
+                        WRONG,
+                        Base64.getEncoder()
+                                .encodeToString(
+                                        (USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8)),
+                        Base64.getEncoder()
+                                .encodeToString(
+                                        (USER + ":" + WRONG).getBytes(StandardCharsets.UTF_8))
+                    }) {
                 assertFalse(all.contains(secret), "a secret reached the log");
             }
         } finally {
@@ -162,10 +250,19 @@ class SecuredPushgatewayTest {
     private static void openssl(Path dir, String... args) throws Exception {
         List<String> command = new java.util.ArrayList<>(List.of("openssl"));
         command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("openssl.log").toFile()).start();
-        assertEquals(0, p.waitFor(), "openssl " + String.join(" ", args) + ": "
-                + Files.readString(dir.resolve("openssl.log")));
+        Process p =
+                new ProcessBuilder(command)
+                        .directory(dir.toFile())
+                        .redirectErrorStream(true)
+                        .redirectOutput(dir.resolve("openssl.log").toFile())
+                        .start();
+        assertEquals(
+                0,
+                p.waitFor(),
+                "openssl "
+                        + String.join(" ", args)
+                        + ": "
+                        + Files.readString(dir.resolve("openssl.log")));
     }
 
     private static void awaitPort(int port) throws Exception {
@@ -185,17 +282,34 @@ class SecuredPushgatewayTest {
         KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
         trust.load(null, null);
         try (InputStream in = Files.newInputStream(dir.resolve("ca.crt"))) {
-            trust.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+            trust.setCertificateEntry(
+                    "ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
         }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        TrustManagerFactory tmf =
+                TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(trust);
         SSLContext ssl = SSLContext.getInstance("TLS");
         ssl.init(null, tmf.getTrustManagers(), null);
-        HttpResponse<String> r = HttpClient.newBuilder().sslContext(ssl).build().send(
-                HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + "/api/v1/metrics"))
-                        .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-                                userPassword.getBytes(StandardCharsets.UTF_8))).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r =
+                HttpClient.newBuilder()
+                        .sslContext(ssl)
+                        .build()
+                        .send(
+                                HttpRequest.newBuilder(
+                                                URI.create(
+                                                        "https://127.0.0.1:"
+                                                                + port
+                                                                + "/api/v1/metrics"))
+                                        .header(
+                                                "Authorization",
+                                                "Basic "
+                                                        + Base64.getEncoder()
+                                                                .encodeToString(
+                                                                        userPassword.getBytes(
+                                                                                StandardCharsets
+                                                                                        .UTF_8)))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode(), r.body());
         return new ObjectMapper().readTree(r.body()).get("data");
     }

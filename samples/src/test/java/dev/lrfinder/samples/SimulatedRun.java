@@ -42,7 +42,11 @@ final class SimulatedRun implements AutoCloseable {
 
     SimulatedRun(int index, PushgatewayTarget target) {
         this.index = index;
-        this.tags = new RunTags(String.format("load-%03d", index), index % 2 == 0 ? "mlp" : "cnn", "lr-find");
+        this.tags =
+                new RunTags(
+                        String.format("load-%03d", index),
+                        index % 2 == 0 ? "mlp" : "cnn",
+                        "lr-find");
         this.cap = index % 4 == 3 ? 30 : 0; // every fourth run caps its curve
         rangeMeters = new RangeTestMetrics(tags, cap);
         rangeMeters.bindTo(rangeExport.registry());
@@ -64,14 +68,24 @@ final class SimulatedRun implements AutoCloseable {
         return 0.9 - 1e-4 * index;
     }
 
-    /** Runs the range test (even runs diverge, at an iteration that depends on the index) and pushes. */
+    /**
+     * Runs the range test (even runs diverge, at an iteration that depends on the index) and
+     * pushes.
+     */
     boolean rangeTest() {
-        RangeTest test = RangeTest.builder().optStartLr(1e-6).optEndLr(10).optNumIterations(ITERATIONS).build();
+        RangeTest test =
+                RangeTest.builder()
+                        .optStartLr(1e-6)
+                        .optEndLr(10)
+                        .optNumIterations(ITERATIONS)
+                        .build();
         rangeMeters.onStart(test.sweep());
         int divergeAt = index % 2 == 0 ? 50 + index % 40 : -1;
         for (int i = 0; test.status() == RangeTestStatus.RUNNING; i++) {
-            double loss = divergeAt >= 0 && i >= divergeAt ? 50.0 * scale() * (i - divergeAt + 1)
-                    : scale() * 2.3 * Math.exp(-0.02 * i);
+            double loss =
+                    divergeAt >= 0 && i >= divergeAt
+                            ? 50.0 * scale() * (i - divergeAt + 1)
+                            : scale() * 2.3 * Math.exp(-0.02 * i);
             test.record(loss);
             rangeMeters.onIteration(test.lastPoint());
         }
@@ -104,33 +118,59 @@ final class SimulatedRun implements AutoCloseable {
         CurvePoint last = result.curve().get(result.curve().size() - 1);
         String step = labels.path("step").asText();
         String rule = labels.path("rule").asText();
-        return Optional.ofNullable(switch (metric) {
-            case "lrfinder_range_test_curve_learning_rate" -> result.curve().get(Integer.parseInt(step)).learningRate();
-            case "lrfinder_range_test_curve_loss" -> result.curve().get(Integer.parseInt(step)).loss();
-            case "lrfinder_range_test_curve_loss_smoothed" -> result.curve().get(Integer.parseInt(step)).smoothedLoss();
-            case "lrfinder_range_test_suggestion" ->
-                    result.suggestions().get(rule).map(s -> s.learningRate()).orElse(Double.NaN);
-            case "lrfinder_range_test_suggestion_loss" ->
-                    result.suggestions().get(rule).map(s -> s.smoothedLoss()).orElse(Double.NaN);
-            case "lrfinder_range_test_state" ->
-                    labels.path("state").asText().equals(result.diverged() ? "diverged" : "finished") ? 1.0 : -1.0;
-            case "lrfinder_range_test_iteration" -> (double) result.curve().size();
-            case "lrfinder_range_test_confident" -> result.verdict().confident() ? 1.0 : 0.0;
-            case "lrfinder_range_test_verdict_reason" -> result.verdict().reasons().stream()
-                    .anyMatch(r -> r.code().equals(labels.path("reason").asText())) ? 1.0 : 0.0;
-            case "lrfinder_range_test_diverged_iteration" -> result.divergedAt().map(i -> (double) i).orElse(-1.0);
-            case "lrfinder_range_test_diverged_learning_rate" ->
-                    result.divergedAt().map(i -> result.curve().get(i).learningRate()).orElse(Double.NaN);
-            case "lrfinder_range_test_learning_rate" -> last.learningRate();
-            case "lrfinder_range_test_loss_smoothed" -> last.smoothedLoss();
-            case "lrfinder_training_loss" -> lastLoss;
-            case "lrfinder_training_loss_smoothed" -> smoothedLoss;
-            case "lrfinder_training_learning_rate" -> trainingLr();
-            case "lrfinder_training_momentum" -> momentum();
-            case "lrfinder_training_epoch" -> (double) epochs;
-            case "lrfinder_training_samples_per_second" -> BATCH * 1e9 / BATCH_NANOS;
-            default -> null;
-        });
+        return Optional.ofNullable(
+                switch (metric) {
+                    case "lrfinder_range_test_curve_learning_rate" ->
+                            result.curve().get(Integer.parseInt(step)).learningRate();
+                    case "lrfinder_range_test_curve_loss" ->
+                            result.curve().get(Integer.parseInt(step)).loss();
+                    case "lrfinder_range_test_curve_loss_smoothed" ->
+                            result.curve().get(Integer.parseInt(step)).smoothedLoss();
+                    case "lrfinder_range_test_suggestion" ->
+                            result.suggestions()
+                                    .get(rule)
+                                    .map(s -> s.learningRate())
+                                    .orElse(Double.NaN);
+                    case "lrfinder_range_test_suggestion_loss" ->
+                            result.suggestions()
+                                    .get(rule)
+                                    .map(s -> s.smoothedLoss())
+                                    .orElse(Double.NaN);
+                    case "lrfinder_range_test_state" ->
+                            labels.path("state")
+                                            .asText()
+                                            .equals(result.diverged() ? "diverged" : "finished")
+                                    ? 1.0
+                                    : -1.0;
+                    case "lrfinder_range_test_iteration" -> (double) result.curve().size();
+                    case "lrfinder_range_test_confident" ->
+                            result.verdict().confident() ? 1.0 : 0.0;
+                    case "lrfinder_range_test_verdict_reason" ->
+                            result.verdict().reasons().stream()
+                                            .anyMatch(
+                                                    r ->
+                                                            r.code()
+                                                                    .equals(
+                                                                            labels.path("reason")
+                                                                                    .asText()))
+                                    ? 1.0
+                                    : 0.0;
+                    case "lrfinder_range_test_diverged_iteration" ->
+                            result.divergedAt().map(i -> (double) i).orElse(-1.0);
+                    case "lrfinder_range_test_diverged_learning_rate" ->
+                            result.divergedAt()
+                                    .map(i -> result.curve().get(i).learningRate())
+                                    .orElse(Double.NaN);
+                    case "lrfinder_range_test_learning_rate" -> last.learningRate();
+                    case "lrfinder_range_test_loss_smoothed" -> last.smoothedLoss();
+                    case "lrfinder_training_loss" -> lastLoss;
+                    case "lrfinder_training_loss_smoothed" -> smoothedLoss;
+                    case "lrfinder_training_learning_rate" -> trainingLr();
+                    case "lrfinder_training_momentum" -> momentum();
+                    case "lrfinder_training_epoch" -> (double) epochs;
+                    case "lrfinder_training_samples_per_second" -> BATCH * 1e9 / BATCH_NANOS;
+                    default -> null;
+                });
     }
 
     /** Closes both exports: each deletes its group once its linger has passed. */
