@@ -19,6 +19,21 @@ final class Checks {
         return value;
     }
 
+    static String name(String name, String value) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(name + " must not be blank, got '" + value + "'");
+        }
+        return value;
+    }
+
+    static long inRange(String name, long value, long min, long max) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(
+                    name + " must be in [" + min + ", " + max + "], got " + value);
+        }
+        return value;
+    }
+
     static int atLeast(String name, int value, int min) {
         if (value < min) {
             throw new IllegalArgumentException(name + " must be >= " + min + ", got " + value);

@@ -3,8 +3,15 @@ package dev.lrfinder.core;
 import java.util.Optional;
 
 /**
- * Reads a suggested learning rate off a range-test curve. Rules look at the smoothed loss inside
- * the curve's {@link CurveWindow}, which leaves out the first and last points the way the peers do.
+ * Reads a suggested learning rate off a range-test curve's {@link CurveAnalysis}. A rule is a small
+ * function of one analysis; {@link SuggestionRules} holds the built-in ones and the combinators
+ * that build rules from rules.
+ *
+ * <pre>{@code
+ * SuggestionRule mine = SuggestionRules.geometricMean("mine", SuggestionRules.valley(),
+ *         SuggestionRules.onset());
+ * Optional<Suggestion> s = mine.suggest(curve);
+ * }</pre>
  */
 public interface SuggestionRule {
 
@@ -16,10 +23,21 @@ public interface SuggestionRule {
     String name();
 
     /**
-     * Reads a suggestion off a curve.
+     * Reads a suggestion off an analysed curve.
+     *
+     * @param analysis the curve's analysis
+     * @return the suggestion, or empty when the curve is too short or has no usable point
+     */
+    Optional<Suggestion> suggest(CurveAnalysis analysis);
+
+    /**
+     * Reads a suggestion off a curve; analyses it first. To apply several rules to one curve,
+     * analyse it once with {@link CurveAnalysis#of} and call {@link #suggest(CurveAnalysis)}.
      *
      * @param curve the curve
      * @return the suggestion, or empty when the curve is too short or has no usable point
      */
-    Optional<Suggestion> suggest(LossCurve curve);
+    default Optional<Suggestion> suggest(LossCurve curve) {
+        return suggest(CurveAnalysis.of(curve));
+    }
 }

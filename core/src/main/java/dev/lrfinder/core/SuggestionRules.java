@@ -1,30 +1,58 @@
 package dev.lrfinder.core;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.function.BiPredicate;
+import java.util.function.Function;
 
 /**
- * The built-in suggestion rules: {@link #steepest()}, {@link #valley()}, {@link #minimum()} and
- * {@link #slide()} (fast.ai's four rules, described in words in their documentation), and {@link
- * #defaultRule()}.
+ * The built-in suggestion rules and the combinators that build rules from rules. Every rule is a
+ * function of one {@link CurveAnalysis}.
+ *
+ * <p>Rules that read one point: {@link #steepest()} (fast.ai v1's and Lightning's heuristic),
+ * {@link #valley()} (fast.ai's default), {@link #minimum()} and {@link #slide()} (fast.ai's other
+ * two), and {@link #onset()} (Smith's base rate). Composites: {@link #consensus()}, the {@link
+ * #geometricMean} of steepest, valley and minimum, and {@link #guarded()}, the default: consensus
+ * {@link #guard guarded} by the onset.
+ *
+ * <pre>{@code
+ * CurveAnalysis analysis = CurveAnalysis.of(curve);
+ * for (SuggestionRule rule : SuggestionRules.all()) {
+ *     rule.suggest(analysis).ifPresent(System.out::println);
+ * }
+ * }</pre>
  */
 public final class SuggestionRules {
 
-    private static final SuggestionRule STEEPEST = new Steepest();
-    private static final SuggestionRule VALLEY = new Valley();
-    private static final SuggestionRule MINIMUM = new Minimum();
-    private static final SuggestionRule SLIDE = new Slide();
-    private static final SuggestionRule CONSENSUS = new Consensus();
-    private static final SuggestionRule ONSET = new OnsetRules.Onset();
-    private static final SuggestionRule GUARDED = new OnsetRules.Guarded(CONSENSUS, ONSET);
+    /**
+     * Smith's base learning rate is a third to a quarter of the onset; the rules take a quarter.
+     */
+    public static final double ONSET_DIVISOR = 4;
+
+    private static final SuggestionRule STEEPEST = rule("steepest", SuggestionRules::steepestOf);
+    private static final SuggestionRule VALLEY = rule("valley", SuggestionRules::valleyOf);
+    private static final SuggestionRule MINIMUM = rule("minimum", SuggestionRules::minimumOf);
+    private static final SuggestionRule SLIDE = rule("slide", SuggestionRules::slideOf);
+    private static final SuggestionRule ONSET = rule("onset", SuggestionRules::onsetOf);
+    private static final SuggestionRule CONSENSUS =
+            geometricMean("consensus", STEEPEST, VALLEY, MINIMUM);
+    private static final SuggestionRule GUARDED =
+            guard(
+                    "guarded",
+                    CONSENSUS,
+                    ONSET,
+                    (analysis, s) ->
+                            analysis.clearDescent() && analysis.atOrBelowOnset(s.learningRate()));
 
     private SuggestionRules() {}
 
     /**
      * Returns the rule that picks the learning rate where the smoothed loss falls fastest: the most
-     * negative derivative of the smoothed loss with respect to log10(lr). Smith's own reading of
-     * the range test.
+     * negative derivative of the smoothed loss with respect to log10(lr). fast.ai v1's and
+     * Lightning's heuristic (Smith reads the range of the descent, not its steepest point).
      *
      * @return the rule named {@code steepest}
      */
@@ -62,21 +90,9 @@ public final class SuggestionRules {
     }
 
     /**
-     * Returns the geometric mean of the {@link #steepest()}, {@link #valley()} and {@link
-     * #minimum()} suggestions (of those the curve gives, at least two). The three rules err in
-     * different directions: {@code minimum} sits high for adaptive optimizers, {@code valley} low
-     * for momentum SGD, {@code steepest} high for it; their geometric mean cancels part of each
-     * bias and has no parameter of its own.
-     *
-     * @return the rule named {@code consensus}
-     */
-    public static SuggestionRule consensus() {
-        return CONSENSUS;
-    }
-
-    /**
-     * Returns a quarter of the learning rate where the loss turns worse for good (the onset of
-     * {@link CurveShape}): Smith's base learning rate, the one signal a flat curve still has.
+     * Returns a quarter of the learning rate where the loss turns worse for good (the {@link
+     * CurveAnalysis#onset() onset}): Smith's base learning rate, the one signal a flat curve still
+     * has.
      *
      * @return the rule named {@code onset}
      */
@@ -85,9 +101,24 @@ public final class SuggestionRules {
     }
 
     /**
-     * Returns {@link #consensus()} guarded by {@link #onset()}: {@code consensus} on a curve that
-     * descends clearly, unless it lies beyond the onset; a quarter of the onset otherwise (a flat
-     * curve, as a warm model gives, has nothing else to read).
+     * Returns the {@link #geometricMean geometric mean} of the {@link #steepest()}, {@link
+     * #valley()} and {@link #minimum()} suggestions. The three rules err in different directions:
+     * {@code minimum} sits high for adaptive optimizers, {@code valley} low for momentum SGD,
+     * {@code steepest} high for it; their geometric mean cancels part of each bias and has no
+     * parameter of its own.
+     *
+     * @return the rule named {@code consensus}
+     */
+    public static SuggestionRule consensus() {
+        return CONSENSUS;
+    }
+
+    /**
+     * Returns {@link #consensus()} {@link #guard guarded} by {@link #onset()}: {@code consensus} on
+     * a curve that descends clearly ({@link CurveAnalysis#clearDescent()}) when it lies at or below
+     * the onset; a quarter of the onset otherwise. A flat curve, as a warm model gives, has nothing
+     * else to read, and a suggestion beyond the onset lies where the loss already turns worse:
+     * there the descent's rules read the divergence.
      *
      * @return the rule named {@code guarded}
      */
@@ -135,156 +166,183 @@ public final class SuggestionRules {
                                                 + name));
     }
 
-    private static final class Steepest implements SuggestionRule {
-
-        @Override
-        public String name() {
-            return "steepest";
-        }
-
-        @Override
-        public Optional<Suggestion> suggest(LossCurve curve) {
-            CurveWindow w = CurveWindow.of(curve);
-            if (!w.usable()) {
-                return Optional.empty();
-            }
-            double[] slope = w.slopesPerDecade();
-            int best = 0;
-            for (int i = 1; i < slope.length; i++) {
-                if (slope[i] < slope[best]) {
-                    best = i;
-                }
-            }
-            return Optional.of(w.suggestion(name(), best, w.lr(best)));
-        }
+    /**
+     * Returns a rule from a name and a function of the analysis.
+     *
+     * @param name the rule's name
+     * @param reading what the rule reads off an analysis
+     * @return the rule
+     */
+    public static SuggestionRule rule(
+            String name, Function<CurveAnalysis, Optional<Suggestion>> reading) {
+        return new Named(Checks.name("name", name), Objects.requireNonNull(reading, "reading"));
     }
 
-    private static final class Minimum implements SuggestionRule {
-
-        @Override
-        public String name() {
-            return "minimum";
+    /**
+     * Returns the geometric mean of several rules' suggestions. It needs more than half of them to
+     * give a suggestion (two of three); it names the curve point nearest to the mean.
+     *
+     * @param name the composite's name
+     * @param rules the rules, at least two
+     * @return the composite rule
+     * @throws IllegalArgumentException if fewer than two rules are given
+     */
+    public static SuggestionRule geometricMean(String name, SuggestionRule... rules) {
+        List<SuggestionRule> parts = List.of(rules);
+        if (parts.size() < 2) {
+            throw new IllegalArgumentException(
+                    "rules must hold at least two rules, got " + parts.size());
         }
-
-        @Override
-        public Optional<Suggestion> suggest(LossCurve curve) {
-            CurveWindow w = CurveWindow.of(curve);
-            if (!w.usable()) {
-                return Optional.empty();
-            }
-            int best = 0;
-            for (int i = 1; i < w.size(); i++) {
-                if (w.loss(i) < w.loss(best)) {
-                    best = i;
-                }
-            }
-            return Optional.of(w.suggestion(name(), best, w.lr(best) / 10));
-        }
-    }
-
-    private static final class Valley implements SuggestionRule {
-
-        @Override
-        public String name() {
-            return "valley";
-        }
-
-        @Override
-        public Optional<Suggestion> suggest(LossCurve curve) {
-            CurveWindow w = CurveWindow.of(curve);
-            if (!w.usable()) {
-                return Optional.empty();
-            }
-            int n = w.size();
-            // runLength[i]: length of the longest strictly decreasing subsequence ending at i
-            int[] runLength = new int[n];
-            int bestEnd = 0;
-            for (int i = 0; i < n; i++) {
-                runLength[i] = 1;
-                for (int j = 0; j < i; j++) {
-                    if (w.loss(i) < w.loss(j) && runLength[j] + 1 > runLength[i]) {
-                        runLength[i] = runLength[j] + 1;
+        return rule(
+                name,
+                analysis -> {
+                    List<Double> logs = new ArrayList<>();
+                    for (SuggestionRule part : parts) {
+                        part.suggest(analysis).ifPresent(s -> logs.add(Math.log(s.learningRate())));
                     }
-                }
-                if (runLength[i] > runLength[bestEnd]) {
-                    bestEnd = i;
-                }
-            }
-            int start = Math.max(0, bestEnd - runLength[bestEnd]);
-            int third = (bestEnd - start) / 3;
-            int pick = Math.min(n - 1, start + third + third / 2);
-            return Optional.of(w.suggestion(name(), pick, w.lr(pick)));
-        }
+                    if (2 * logs.size() <= parts.size()) {
+                        return Optional.empty();
+                    }
+                    double lr =
+                            Math.exp(
+                                    logs.stream().mapToDouble(Double::doubleValue).sum()
+                                            / logs.size());
+                    return Optional.of(analysis.suggestion(name, analysis.nearestIndex(lr), lr));
+                });
     }
 
-    private static final class Consensus implements SuggestionRule {
-
-        @Override
-        public String name() {
-            return "consensus";
-        }
-
-        @Override
-        public Optional<Suggestion> suggest(LossCurve curve) {
-            double logSum = 0;
-            int n = 0;
-            for (SuggestionRule rule : List.of(STEEPEST, VALLEY, MINIMUM)) {
-                Optional<Suggestion> s = rule.suggest(curve);
-                if (s.isPresent()) {
-                    logSum += Math.log(s.get().learningRate());
-                    n++;
-                }
-            }
-            if (n < 2) {
-                return Optional.empty();
-            }
-            double lr = Math.exp(logSum / n);
-            int nearest = 0;
-            for (int i = 1; i < curve.size(); i++) {
-                if (Math.abs(Math.log(curve.get(i).learningRate() / lr))
-                        < Math.abs(Math.log(curve.get(nearest).learningRate() / lr))) {
-                    nearest = i;
-                }
-            }
-            CurvePoint p = curve.get(nearest);
-            return Optional.of(
-                    new Suggestion(name(), lr, nearest, p.learningRate(), p.smoothedLoss()));
-        }
+    /**
+     * Returns a primary rule guarded by a fallback: the primary's suggestion when there is one and
+     * the condition accepts it, else the fallback's; the primary's when the fallback has none. The
+     * suggestion keeps the chosen rule's point and takes the composite's name.
+     *
+     * @param name the composite's name
+     * @param primary the rule to follow when the condition holds
+     * @param fallback the rule to follow otherwise
+     * @param accept the condition on the curve and the primary's suggestion
+     * @return the composite rule
+     */
+    public static SuggestionRule guard(
+            String name,
+            SuggestionRule primary,
+            SuggestionRule fallback,
+            BiPredicate<CurveAnalysis, Suggestion> accept) {
+        Objects.requireNonNull(primary, "primary");
+        Objects.requireNonNull(fallback, "fallback");
+        Objects.requireNonNull(accept, "accept");
+        return rule(
+                name,
+                analysis -> {
+                    Optional<Suggestion> first = primary.suggest(analysis);
+                    Optional<Suggestion> chosen =
+                            first.filter(s -> accept.test(analysis, s))
+                                    .or(() -> fallback.suggest(analysis))
+                                    .or(() -> first);
+                    return chosen.map(s -> analysis.suggestion(name, s.index(), s.learningRate()));
+                });
     }
 
-    private static final class Slide implements SuggestionRule {
+    private static Optional<Suggestion> steepestOf(CurveAnalysis a) {
+        if (!a.windowUsable()) {
+            return Optional.empty();
+        }
+        double[] slope = a.slopesPerDecade();
+        int best = 0;
+        for (int i = 1; i < slope.length; i++) {
+            if (slope[i] < slope[best]) {
+                best = i;
+            }
+        }
+        int index = a.windowStart() + best;
+        return Optional.of(a.suggestion("steepest", index, a.learningRate(index)));
+    }
 
-        private static final int DISTANCE = 15;
-        private static final double THRESHOLD = 0.005;
+    private static Optional<Suggestion> minimumOf(CurveAnalysis a) {
+        if (!a.windowUsable()) {
+            return Optional.empty();
+        }
+        int best = a.windowStart();
+        for (int i = best + 1; i < a.windowEnd(); i++) {
+            if (a.smoothedLoss(i) < a.smoothedLoss(best)) {
+                best = i;
+            }
+        }
+        return Optional.of(a.suggestion("minimum", best, a.learningRate(best) / 10));
+    }
+
+    private static Optional<Suggestion> valleyOf(CurveAnalysis a) {
+        if (!a.windowUsable()) {
+            return Optional.empty();
+        }
+        int from = a.windowStart();
+        int n = a.windowSize();
+        // runLength[i]: length of the longest strictly decreasing subsequence ending at i
+        int[] runLength = new int[n];
+        int bestEnd = 0;
+        for (int i = 0; i < n; i++) {
+            runLength[i] = 1;
+            for (int j = 0; j < i; j++) {
+                if (a.smoothedLoss(from + i) < a.smoothedLoss(from + j)
+                        && runLength[j] + 1 > runLength[i]) {
+                    runLength[i] = runLength[j] + 1;
+                }
+            }
+            if (runLength[i] > runLength[bestEnd]) {
+                bestEnd = i;
+            }
+        }
+        int start = Math.max(0, bestEnd - runLength[bestEnd]);
+        int third = (bestEnd - start) / 3;
+        int pick = from + Math.min(n - 1, start + third + third / 2);
+        return Optional.of(a.suggestion("valley", pick, a.learningRate(pick)));
+    }
+
+    private static final int SLIDE_DISTANCE = 15;
+    private static final double SLIDE_THRESHOLD = 0.005;
+
+    private static Optional<Suggestion> slideOf(CurveAnalysis a) {
+        int n = a.windowSize();
+        if (n <= SLIDE_DISTANCE) {
+            return Optional.empty();
+        }
+        int from = a.windowStart();
+        double[] index = new double[n];
+        double[] loss = new double[n];
+        for (int i = 0; i < n; i++) {
+            index[i] = i;
+            loss[i] = a.smoothedLoss(from + i);
+        }
+        double[] slope = CurveAnalysis.gradient(index, loss);
+        int right = n - 1;
+        int left = right - SLIDE_DISTANCE;
+        int pick = left;
+        while (left >= 0 && Math.abs(slope[right] - slope[left]) > SLIDE_THRESHOLD) {
+            pick = left;
+            right--;
+            left--;
+        }
+        return Optional.of(a.suggestion("slide", from + pick, a.learningRate(from + pick)));
+    }
+
+    private static Optional<Suggestion> onsetOf(CurveAnalysis a) {
+        if (!a.readable()) {
+            return Optional.empty();
+        }
+        return Optional.of(a.suggestion("onset", a.onset(), a.onsetLearningRate() / ONSET_DIVISOR));
+    }
+
+    /** A rule made of a name and a reading. */
+    private record Named(String name, Function<CurveAnalysis, Optional<Suggestion>> reading)
+            implements SuggestionRule {
 
         @Override
-        public String name() {
-            return "slide";
+        public Optional<Suggestion> suggest(CurveAnalysis analysis) {
+            return reading.apply(Objects.requireNonNull(analysis, "analysis"));
         }
 
         @Override
-        public Optional<Suggestion> suggest(LossCurve curve) {
-            CurveWindow w = CurveWindow.of(curve);
-            if (w.size() <= DISTANCE) {
-                return Optional.empty();
-            }
-            int n = w.size();
-            double[] index = new double[n];
-            double[] loss = new double[n];
-            for (int i = 0; i < n; i++) {
-                index[i] = i;
-                loss[i] = w.loss(i);
-            }
-            double[] slope = CurveWindow.gradient(index, loss);
-            int right = n - 1;
-            int left = right - DISTANCE;
-            int pick = left;
-            while (left >= 0 && Math.abs(slope[right] - slope[left]) > THRESHOLD) {
-                pick = left;
-                right--;
-                left--;
-            }
-            return Optional.of(w.suggestion(name(), pick, w.lr(pick)));
+        public String toString() {
+            return name;
         }
     }
 }

@@ -6,7 +6,8 @@ import java.util.List;
  * Whether a range-test curve supports its suggestion, with the reasons when it does not.
  *
  * @param confident true when no reason was found
- * @param reasons what is wrong with the curve, most severe first; empty when confident
+ * @param reasons what is wrong with the curve, in the order {@link CurveVerdict} checks them; empty
+ *     when confident
  * @param details one sentence per reason, with the measured values, in the same order
  */
 public record Verdict(boolean confident, List<Reason> reasons, List<String> details) {

@@ -52,11 +52,11 @@ class CurveVerdictTest {
         Verdict v = CurveVerdict.assess(c, 100);
         assertTrue(v.confident(), v.toString());
         assertEquals("confident", v.toString());
-        CurveShape s = CurveShape.of(c);
+        CurveAnalysis s = CurveAnalysis.of(c);
         // the loss turns worse a little after lr 10^-0.5
-        double onsetLr = c.get(s.onset()).learningRate();
+        double onsetLr = s.onsetLearningRate();
         assertTrue(onsetLr > 0.2 && onsetLr < 2, "onset lr " + onsetLr);
-        assertTrue(s.descends() && CurveVerdict.clearDescent(s));
+        assertTrue(s.descends() && s.clearDescent());
     }
 
     @Test

@@ -1,0 +1,494 @@
+package dev.lrfinder.core;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * Everything the suggestion rules and the verdict read off one range-test curve, computed once: the
+ * window the rules read, the level of the loss, its noise, the descent and the onset.
+ *
+ * <pre>{@code
+ * CurveAnalysis analysis = CurveAnalysis.of(curve);
+ * Optional<Suggestion> lr = SuggestionRules.defaultRule().suggest(analysis);
+ * Verdict verdict = CurveVerdict.assess(analysis, 100);
+ * }</pre>
+ *
+ * <p><b>The window.</b> Like fast.ai, the rules that read the smoothed loss skip the first tenth of
+ * the points (the loss is still settling) and the last points (at most five, a tenth of a short
+ * curve), where the test is already diverging; the window also ends before the first point whose
+ * smoothed loss is not finite (then only that point and the one before it are dropped).
+ *
+ * <p><b>The level.</b> The centered running median of the raw losses, which does not lag as the
+ * smoothed loss does. For a curve of {@code n} points whose first {@code f} raw losses are finite:
+ * the half-width is {@code h = max(2, round(f / 20))}; the level {@code m[i]} is the median of the
+ * raw losses from {@code i - h} to {@code i + h}; its reading starts at {@code n / 10}, as the
+ * window does; the best point is the lowest level from there on; the noise {@code sigma} of a
+ * single batch's loss comes from the second differences of the raw losses read, which a smooth
+ * trend hardly touches ({@code 1.4826 * median|l[i+1] - 2 l[i] + l[i-1]| / sqrt(6)}); the level's
+ * tolerance {@code tau} is {@code 5 * sigma / sqrt(2h + 1)}, four standard errors of a median of
+ * {@code 2h + 1} losses; the descent is the median raw loss of the first {@code 2h + 1} points read
+ * minus the best level; the onset is the point after the last one whose level lies within {@code
+ * tau} of the best: where the loss turns worse for good (Smith's "the loss stops improving or turns
+ * worse", arXiv 1506.01186, section 3.3).
+ *
+ * <p>The raw loss read is the validation loss where the test measured one, the training loss
+ * otherwise, as the smoothed loss is.
+ */
+public final class CurveAnalysis {
+
+    /** The window rules need at least this many points. */
+    public static final int MIN_WINDOW_POINTS = 3;
+
+    /** The level needs at least this many finite points after the first tenth. */
+    public static final int MIN_LEVEL_POINTS = 10;
+
+    /** A clear descent takes at least this fraction of the loss at the start of the reading. */
+    public static final double CLEAR_DESCENT = 1.0 / 3;
+
+    private final LossCurve curve;
+    private final int from;
+    private final int windowEnd;
+    private final int finite;
+    private final boolean readable;
+    private final double[] level;
+    private final int best;
+    private final int onset;
+    private final double startLevel;
+    private final double noise;
+    private final double tolerance;
+    private final boolean turnsWorse;
+
+    private CurveAnalysis(LossCurve curve) {
+        this.curve = curve;
+        int n = curve.size();
+        this.from = n / 10;
+        this.windowEnd = windowEnd(curve, from);
+        double[] raw = leadingFiniteRaw(curve);
+        this.finite = raw.length;
+        this.readable = finite - from >= MIN_LEVEL_POINTS;
+        if (!readable) {
+            this.level = new double[0];
+            this.best = -1;
+            this.onset = -1;
+            this.startLevel = Double.NaN;
+            this.noise = Double.NaN;
+            this.tolerance = Double.NaN;
+            this.turnsWorse = false;
+            return;
+        }
+        int h = Math.max(2, Math.round(finite / 20f));
+        this.level = runningMedian(raw, h);
+        this.best = argMin(level, from, finite);
+        this.noise = 1.4826 * median(secondDifferences(raw, from)) / Math.sqrt(6);
+        this.tolerance = 5 * noise / Math.sqrt(2 * h + 1);
+        this.startLevel = median(Arrays.copyOfRange(raw, from, Math.min(finite, from + 2 * h + 1)));
+        int last = best;
+        for (int k = best; k < finite; k++) {
+            if (level[k] <= level[best] + tolerance) {
+                last = k;
+            }
+        }
+        this.turnsWorse = last < finite - 1 || finite < n;
+        this.onset = Math.min(last + 1, finite - 1);
+    }
+
+    /**
+     * Analyses a curve.
+     *
+     * @param curve the curve
+     * @return its analysis
+     */
+    public static CurveAnalysis of(LossCurve curve) {
+        return new CurveAnalysis(Objects.requireNonNull(curve, "curve"));
+    }
+
+    /**
+     * Returns the curve analysed.
+     *
+     * @return the curve
+     */
+    public LossCurve curve() {
+        return curve;
+    }
+
+    /**
+     * Returns the first index the rules read: a tenth of the curve.
+     *
+     * @return the window's first index
+     */
+    public int windowStart() {
+        return from;
+    }
+
+    /**
+     * Returns one past the last index of the window the smoothed-loss rules read.
+     *
+     * @return the window's end, at least {@link #windowStart()}
+     */
+    public int windowEnd() {
+        return windowEnd;
+    }
+
+    /**
+     * Returns the number of points inside the window.
+     *
+     * @return the window's size
+     */
+    public int windowSize() {
+        return windowEnd - from;
+    }
+
+    /**
+     * Tells whether the window has enough points for the smoothed-loss rules.
+     *
+     * @return true if it has at least {@link #MIN_WINDOW_POINTS} points
+     */
+    public boolean windowUsable() {
+        return windowSize() >= MIN_WINDOW_POINTS;
+    }
+
+    /**
+     * Returns the learning rate of a point.
+     *
+     * @param index the point's index in the curve
+     * @return its learning rate
+     */
+    public double learningRate(int index) {
+        return curve.get(index).learningRate();
+    }
+
+    /**
+     * Returns the smoothed loss of a point.
+     *
+     * @param index the point's index in the curve
+     * @return its smoothed loss
+     */
+    public double smoothedLoss(int index) {
+        return curve.get(index).smoothedLoss();
+    }
+
+    /**
+     * Returns the derivative of the smoothed loss with respect to log10 of the learning rate at
+     * every point of the window: central differences inside, one-sided at the two ends.
+     *
+     * @return a new array of {@link #windowSize()} slopes; entry {@code i} belongs to point {@code
+     *     windowStart() + i}
+     */
+    public double[] slopesPerDecade() {
+        int n = windowSize();
+        double[] x = new double[n];
+        double[] y = new double[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = Math.log10(learningRate(from + i));
+            y[i] = smoothedLoss(from + i);
+        }
+        return gradient(x, y);
+    }
+
+    /**
+     * Tells whether the level could be read: at least {@link #MIN_LEVEL_POINTS} finite raw losses
+     * after the first tenth. Every level accessor below needs it.
+     *
+     * @return true if the level, the noise, the descent and the onset exist
+     */
+    public boolean readable() {
+        return readable;
+    }
+
+    /**
+     * Returns the number of leading points with a finite raw loss.
+     *
+     * @return the count
+     */
+    public int finitePoints() {
+        return finite;
+    }
+
+    /**
+     * Returns the level (running median of the raw loss) at a point.
+     *
+     * @param index the point's index, below {@link #finitePoints()}
+     * @return the level
+     * @throws IllegalStateException if the curve is not {@link #readable()}
+     */
+    public double level(int index) {
+        requireReadable();
+        return level[index];
+    }
+
+    /**
+     * Returns the index of the lowest level at or after the window's start.
+     *
+     * @return the best point's index
+     * @throws IllegalStateException if the curve is not {@link #readable()}
+     */
+    public int best() {
+        requireReadable();
+        return best;
+    }
+
+    /**
+     * Returns the index where the level turns worse for good (at most the last finite point).
+     *
+     * @return the onset's index
+     * @throws IllegalStateException if the curve is not {@link #readable()}
+     */
+    public int onset() {
+        requireReadable();
+        return onset;
+    }
+
+    /**
+     * Returns the learning rate at the onset.
+     *
+     * @return the onset's learning rate
+     * @throws IllegalStateException if the curve is not {@link #readable()}
+     */
+    public double onsetLearningRate() {
+        return learningRate(onset());
+    }
+
+    /**
+     * Returns the loss at the start of the reading: the median raw loss of its first {@code 2h + 1}
+     * points.
+     *
+     * @return the start level
+     * @throws IllegalStateException if the curve is not {@link #readable()}
+     */
+    public double startLevel() {
+        requireReadable();
+        return startLevel;
+    }
+
+    /**
+     * Returns the lowest level.
+     *
+     * @return the best level
+     * @throws IllegalStateException if the curve is not {@link #readable()}
+     */
+    public double bestLevel() {
+        return level(best());
+    }
+
+    /**
+     * Returns the standard deviation of a single batch's loss around the level.
+     *
+     * @return the noise
+     * @throws IllegalStateException if the curve is not {@link #readable()}
+     */
+    public double noise() {
+        requireReadable();
+        return noise;
+    }
+
+    /**
+     * Returns how far above the best level a level still counts as the best.
+     *
+     * @return the tolerance
+     * @throws IllegalStateException if the curve is not {@link #readable()}
+     */
+    public double tolerance() {
+        requireReadable();
+        return tolerance;
+    }
+
+    /**
+     * Tells whether the level rises above its tolerance after the best point, or the curve ends in
+     * a non-finite loss.
+     *
+     * @return true if the loss turns worse for good
+     */
+    public boolean turnsWorse() {
+        return readable && turnsWorse;
+    }
+
+    /**
+     * Returns how far the level descends, from the start of the reading to the best point.
+     *
+     * @return the start level minus the best level
+     * @throws IllegalStateException if the curve is not {@link #readable()}
+     */
+    public double descent() {
+        return startLevel() - bestLevel();
+    }
+
+    /**
+     * Tells whether the curve descends by more than its level's noise can explain: the descent
+     * exceeds {@link #tolerance()}.
+     *
+     * @return true for a real descent; false on a curve that is not {@link #readable()}
+     */
+    public boolean descends() {
+        return readable && descent() > tolerance;
+    }
+
+    /**
+     * Tells whether the curve descends clearly: by more than its level's tolerance (the descent is
+     * not noise) and by more than {@link #CLEAR_DESCENT} of the starting loss (it is not flat).
+     *
+     * @return true for a clear descent; false on a curve that is not {@link #readable()}
+     */
+    public boolean clearDescent() {
+        return descends() && descent() > CLEAR_DESCENT * startLevel;
+    }
+
+    /**
+     * Tells whether a learning rate lies at or below the onset's, where the loss still improves.
+     *
+     * @param learningRate the learning rate
+     * @return true if it is at most {@link #onsetLearningRate()}; false on a curve that is not
+     *     {@link #readable()}
+     */
+    public boolean atOrBelowOnset(double learningRate) {
+        return readable && learningRate <= onsetLearningRate();
+    }
+
+    /**
+     * Returns the suggestion of a rule that picked a point: the one place a {@link Suggestion} is
+     * built.
+     *
+     * @param rule the rule's name
+     * @param index the point's index in the curve
+     * @param learningRate the suggested learning rate (the point's, or derived from it)
+     * @return the suggestion
+     */
+    public Suggestion suggestion(String rule, int index, double learningRate) {
+        CurvePoint p = curve.get(index);
+        return new Suggestion(rule, learningRate, index, p.learningRate(), p.smoothedLoss());
+    }
+
+    /**
+     * Returns the index of the point whose learning rate lies closest to a given one, on a log
+     * scale.
+     *
+     * @param learningRate a positive learning rate
+     * @return the nearest point's index, or -1 on an empty curve
+     */
+    public int nearestIndex(double learningRate) {
+        int nearest = -1;
+        double distance = Double.POSITIVE_INFINITY;
+        for (int i = 0; i < curve.size(); i++) {
+            double d = Math.abs(Math.log(learningRate(i) / learningRate));
+            if (d < distance) {
+                distance = d;
+                nearest = i;
+            }
+        }
+        return nearest;
+    }
+
+    private void requireReadable() {
+        if (!readable) {
+            throw new IllegalStateException(
+                    "the curve has "
+                            + finite
+                            + " finite points, fewer than "
+                            + MIN_LEVEL_POINTS
+                            + " after its first tenth: it has no level");
+        }
+    }
+
+    /** The window's end: see the class comment. */
+    private static int windowEnd(LossCurve curve, int from) {
+        int n = curve.size();
+        int finiteSmoothed = 0;
+        while (finiteSmoothed < n && Double.isFinite(curve.get(finiteSmoothed).smoothedLoss())) {
+            finiteSmoothed++;
+        }
+        int to = finiteSmoothed - Math.min(5, Math.max(1, n / 10));
+        if (finiteSmoothed < n) {
+            to = Math.max(to, finiteSmoothed - 1);
+        }
+        return Math.max(from, to);
+    }
+
+    /** The raw losses read (validation where measured) up to the first non-finite one. */
+    private static double[] leadingFiniteRaw(LossCurve curve) {
+        double[] raw = new double[curve.size()];
+        int f = 0;
+        while (f < raw.length) {
+            CurvePoint p = curve.get(f);
+            double loss = p.hasValidationLoss() ? p.validationLoss() : p.loss();
+            if (!Double.isFinite(loss)) {
+                break;
+            }
+            raw[f++] = loss;
+        }
+        return Arrays.copyOf(raw, f);
+    }
+
+    private static double[] secondDifferences(double[] raw, int from) {
+        int n = Math.max(0, raw.length - from - 2);
+        double[] d = new double[n];
+        for (int i = 0; i < n; i++) {
+            int k = from + 1 + i;
+            d[i] = Math.abs(raw[k + 1] - 2 * raw[k] + raw[k - 1]);
+        }
+        return d;
+    }
+
+    private static int argMin(double[] v, int from, int to) {
+        int best = from;
+        for (int i = from + 1; i < to; i++) {
+            if (v[i] < v[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * Returns the centered running median.
+     *
+     * @param raw the values, all finite
+     * @param h the half-width
+     * @return the median of each value's neighbourhood of {@code 2h + 1} (fewer at the ends)
+     */
+    static double[] runningMedian(double[] raw, int h) {
+        double[] m = new double[raw.length];
+        for (int i = 0; i < raw.length; i++) {
+            m[i] =
+                    median(
+                            Arrays.copyOfRange(
+                                    raw, Math.max(0, i - h), Math.min(raw.length, i + h + 1)));
+        }
+        return m;
+    }
+
+    /**
+     * Returns the median.
+     *
+     * @param v the values
+     * @return their median, NaN when there is none
+     */
+    static double median(double[] v) {
+        if (v.length == 0) {
+            return Double.NaN;
+        }
+        double[] s = v.clone();
+        Arrays.sort(s);
+        int k = s.length / 2;
+        return s.length % 2 == 1 ? s[k] : (s[k - 1] + s[k]) / 2;
+    }
+
+    /**
+     * Returns dy/dx by central differences inside and one-sided differences at the ends.
+     *
+     * @param x the abscissae, strictly increasing
+     * @param y the ordinates
+     * @return a new array of the same length
+     */
+    static double[] gradient(double[] x, double[] y) {
+        int n = y.length;
+        double[] g = new double[n];
+        if (n < 2) {
+            return g;
+        }
+        g[0] = (y[1] - y[0]) / (x[1] - x[0]);
+        g[n - 1] = (y[n - 1] - y[n - 2]) / (x[n - 1] - x[n - 2]);
+        for (int i = 1; i < n - 1; i++) {
+            g[i] = (y[i + 1] - y[i - 1]) / (x[i + 1] - x[i - 1]);
+        }
+        return g;
+    }
+}
