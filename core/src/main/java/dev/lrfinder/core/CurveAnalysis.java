@@ -29,7 +29,8 @@ import java.util.Objects;
  * {@code 2h + 1} losses; the descent is the median raw loss of the first {@code 2h + 1} points read
  * minus the best level; the onset is the point after the last one whose level lies within {@code
  * tau} of the best: where the loss turns worse for good (Smith's "the loss stops improving or turns
- * worse", arXiv 1506.01186, section 3.3).
+ * worse", arXiv 1506.01186, section 3.3). The reach is the first point read whose level lies within
+ * {@code tau} of the best: where the loss stops improving.
  *
  * <p>The raw loss read is the validation loss where the test measured one, the training loss
  * otherwise, as the smoothed loss is.
@@ -53,6 +54,7 @@ public final class CurveAnalysis {
     private final double[] level;
     private final int best;
     private final int onset;
+    private final int reach;
     private final double startLevel;
     private final double noise;
     private final double tolerance;
@@ -70,6 +72,7 @@ public final class CurveAnalysis {
             this.level = new double[0];
             this.best = -1;
             this.onset = -1;
+            this.reach = -1;
             this.startLevel = Double.NaN;
             this.noise = Double.NaN;
             this.tolerance = Double.NaN;
@@ -82,6 +85,11 @@ public final class CurveAnalysis {
         this.noise = 1.4826 * median(secondDifferences(raw, from)) / Math.sqrt(6);
         this.tolerance = 5 * noise / Math.sqrt(2 * h + 1);
         this.startLevel = median(Arrays.copyOfRange(raw, from, Math.min(finite, from + 2 * h + 1)));
+        int first = from;
+        while (level[first] > level[best] + tolerance) {
+            first++;
+        }
+        this.reach = first;
         int last = best;
         for (int k = best; k < finite; k++) {
             if (level[k] <= level[best] + tolerance) {
@@ -236,6 +244,19 @@ public final class CurveAnalysis {
     public int onset() {
         requireReadable();
         return onset;
+    }
+
+    /**
+     * Returns the index where the level first comes within its tolerance of the best level: where
+     * the loss stops improving (Smith's maximum learning rate, read off the level, which does not
+     * lag).
+     *
+     * @return the reach's index, at most {@link #best()}
+     * @throws IllegalStateException if the curve is not {@link #readable()}
+     */
+    public int reach() {
+        requireReadable();
+        return reach;
     }
 
     /**

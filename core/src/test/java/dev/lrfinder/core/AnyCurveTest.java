@@ -15,8 +15,9 @@ import net.jqwik.api.Provide;
 /**
  * Whatever losses a range test records (short, flat, noisy, NaN or infinite from any point), the
  * rules and the verdict answer without throwing: a suggestion, when there is one, is a finite
- * learning rate inside the sweep's range or below it by the minimum rule's factor, and a curve with
- * no suggestion from the default rule is never called confident.
+ * learning rate inside the sweep's range or below it by the minimum rule's factor, a curve says
+ * too-short exactly when its level cannot be read, and a curve with no suggestion from the default
+ * rule is never called confident.
  */
 class AnyCurveTest {
 
@@ -42,10 +43,15 @@ class AnyCurveTest {
             test.record(loss);
         }
         LossCurve curve = test.curve();
-        Verdict verdict = CurveVerdict.assess(curve, test.sweep().numIterations());
-        assertEquals(verdict.confident(), verdict.reasons().isEmpty());
+        CurveAnalysis analysis = CurveAnalysis.of(curve);
+        Verdict verdict = CurveVerdict.assess(analysis, test.sweep().numIterations());
+        assertEquals(
+                !analysis.readable(),
+                verdict.reasons().contains(Verdict.Reason.TOO_SHORT),
+                "too-short exactly when the level cannot be read: " + verdict);
         for (SuggestionRule rule : SuggestionRules.all()) {
-            Optional<Suggestion> s = rule.suggest(curve);
+            Optional<Suggestion> s = rule.suggest(analysis);
+            assertEquals(s, rule.suggest(curve), rule.name() + " reads the curve as its analysis");
             s.ifPresent(
                     x -> {
                         assertTrue(

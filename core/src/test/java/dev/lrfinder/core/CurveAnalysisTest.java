@@ -1,0 +1,197 @@
+package dev.lrfinder.core;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The analysis of hand-made curves, each value worked out by hand from the definitions. */
+class CurveAnalysisTest {
+
+    /** Points at lr 10^(i/10 - 5) with these raw losses, smoothed = raw. */
+    private static LossCurve raw(double... loss) {
+        List<CurvePoint> pts = new ArrayList<>();
+        for (int i = 0; i < loss.length; i++) {
+            pts.add(new CurvePoint(i, Math.pow(10, i / 10.0 - 5), loss[i], loss[i]));
+        }
+        return new LossCurve(pts);
+    }
+
+    /** A V: falls by 0.1 a point from 3 to the bottom at index 20, then rises by 0.1 a point. */
+    private static double[] vee(int n) {
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = 1 + 0.1 * Math.abs(i - 20);
+        }
+        return v;
+    }
+
+    @Test
+    void theWindowSkipsTheFirstTenthAndTheLastPoints() {
+        CurveAnalysis a = CurveAnalysis.of(raw(vee(40)));
+        assertEquals(4, a.windowStart());
+        assertEquals(36, a.windowEnd(), "40 points drop min(5, max(1, 4)) = 4 at the end");
+        assertEquals(32, a.windowSize());
+        assertTrue(a.windowUsable());
+        CurveAnalysis big = CurveAnalysis.of(raw(vee(100)));
+        assertEquals(10, big.windowStart());
+        assertEquals(95, big.windowEnd(), "at most five dropped");
+        CurveAnalysis tiny = CurveAnalysis.of(raw(1, 1, 1));
+        assertEquals(0, tiny.windowStart());
+        assertEquals(2, tiny.windowEnd(), "at least one dropped");
+        assertFalse(tiny.windowUsable());
+        assertTrue(CurveAnalysis.of(raw(1, 1, 1, 1)).windowUsable(), "three points are enough");
+    }
+
+    @Test
+    void aNonFiniteEndDropsOnlyThatPointAndTheOneBefore() {
+        double[] v = vee(40);
+        v[30] = Double.NaN;
+        LossCurve c = raw(java.util.Arrays.copyOf(v, 31));
+        CurveAnalysis a = CurveAnalysis.of(c);
+        assertEquals(29, a.windowEnd(), "31 points, the smoothed loss finite up to 30: end 29");
+        assertEquals(30, a.finitePoints());
+        assertTrue(a.turnsWorse(), "a non-finite end turns worse");
+    }
+
+    @Test
+    void theLevelIsACenteredRunningMedianAndFindsTheBottom() {
+        double[] v = vee(40);
+        v[10] = 5; // one spike on the way down: the median moves by one step, a mean by 0.6
+        CurveAnalysis a = CurveAnalysis.of(raw(v));
+        // h = max(2, round(40 / 20)) = 2: the median of five
+        assertEquals(2.1, a.level(10), 1e-12);
+        assertEquals(1.1, a.level(20), 1e-12);
+        assertEquals(1.2, a.level(18), 1e-12);
+        assertEquals(2.85, a.level(1), 1e-12, "the median of the four values 0..3");
+        assertTrue(a.readable());
+        assertEquals(19, a.best(), "the first of the three lowest levels");
+        assertEquals(1.1, a.bestLevel(), 1e-12);
+    }
+
+    @Test
+    void noiseToleranceDescentAndOnsetFollowTheirDefinitions() {
+        // a straight fall then a straight rise: second differences vanish except at the bottom
+        CurveAnalysis a = CurveAnalysis.of(raw(vee(40)));
+        assertEquals(0, a.noise(), 1e-12, "the median |second difference| of a V is 0");
+        assertEquals(0, a.tolerance(), 1e-12);
+        // start level: median of raw[4..8] = 2.4; best level 1.1 at 19 (and 20, 21)
+        assertEquals(2.4, a.startLevel(), 1e-12);
+        assertEquals(19, a.best());
+        assertEquals(1.3, a.descent(), 1e-12);
+        assertTrue(a.descends());
+        assertTrue(a.clearDescent(), "1.3 > 2.4 / 3");
+        assertEquals(22, a.onset(), "the level rises after the last of the three lowest");
+        assertEquals(Math.pow(10, 2.2 - 5), a.onsetLearningRate(), 1e-15);
+        assertTrue(a.turnsWorse());
+        assertTrue(a.atOrBelowOnset(a.onsetLearningRate()));
+        assertFalse(a.atOrBelowOnset(a.onsetLearningRate() * 1.0001));
+    }
+
+    @Test
+    void aNoisyFlatCurveDoesNotDescend() {
+        double[] v = new double[60];
+        java.util.Random r = new java.util.Random(7);
+        for (int i = 0; i < v.length; i++) {
+            v[i] = 1 + 0.05 * r.nextGaussian();
+        }
+        CurveAnalysis a = CurveAnalysis.of(raw(v));
+        assertTrue(a.noise() > 0.03 && a.noise() < 0.08, "noise " + a.noise());
+        assertEquals(5 * a.noise() / Math.sqrt(7), a.tolerance(), 1e-12, "h = 3: 2h + 1 = 7");
+        assertFalse(a.clearDescent());
+        // a shallow but real descent: more than the tolerance, less than a third of the start
+        double[] shallow = vee(40);
+        for (int i = 0; i < shallow.length; i++) {
+            shallow[i] = 10 + 0.1 * Math.abs(i - 20);
+        }
+        CurveAnalysis s = CurveAnalysis.of(raw(shallow));
+        assertTrue(s.descends());
+        assertFalse(s.clearDescent(), "1.3 of 11.4 is less than a third");
+    }
+
+    @Test
+    void aCurveThatNeverTurnsWorseHasItsOnsetAtTheEnd() {
+        double[] fall = new double[30];
+        for (int i = 0; i < fall.length; i++) {
+            fall[i] = 3 - 0.05 * i;
+        }
+        CurveAnalysis a = CurveAnalysis.of(raw(fall));
+        assertFalse(a.turnsWorse());
+        assertEquals(29, a.onset(), "clamped to the last finite point");
+    }
+
+    @Test
+    void tooFewFinitePointsLeaveNoLevel() {
+        double[] v = vee(40);
+        v[13] = Double.POSITIVE_INFINITY; // 13 finite, 4 skipped: 9 read, fewer than 10
+        CurveAnalysis a = CurveAnalysis.of(raw(v));
+        assertFalse(a.readable());
+        assertFalse(a.descends());
+        assertFalse(a.clearDescent());
+        assertFalse(a.turnsWorse());
+        assertFalse(a.atOrBelowOnset(1e-9));
+        IllegalStateException e = assertThrows(IllegalStateException.class, a::onset);
+        assertEquals(
+                "the curve has 13 finite points, fewer than 10 after its first tenth: it has no"
+                        + " level",
+                e.getMessage());
+        assertThrows(IllegalStateException.class, a::best);
+        assertThrows(IllegalStateException.class, a::noise);
+        assertThrows(IllegalStateException.class, a::tolerance);
+        assertThrows(IllegalStateException.class, a::startLevel);
+        assertThrows(IllegalStateException.class, () -> a.level(0));
+        double[] w = vee(40);
+        w[14] = Double.NaN; // 14 finite, 10 read: just enough
+        assertTrue(CurveAnalysis.of(raw(w)).readable());
+    }
+
+    @Test
+    void theValidationLossIsReadWhereTheTestMeasuredIt() {
+        List<CurvePoint> pts = new ArrayList<>();
+        double[] v = vee(40);
+        for (int i = 0; i < v.length; i++) {
+            // the training loss only falls; the validation loss is the V
+            pts.add(new CurvePoint(i, Math.pow(10, i / 10.0 - 5), 3 - 0.01 * i, v[i], v[i]));
+        }
+        CurveAnalysis a = CurveAnalysis.of(new LossCurve(pts));
+        assertEquals(19, a.best());
+        assertTrue(a.turnsWorse());
+    }
+
+    @Test
+    void slopesAndNearestPoints() {
+        CurveAnalysis a = CurveAnalysis.of(raw(vee(40)));
+        double[] slopes = a.slopesPerDecade();
+        assertEquals(a.windowSize(), slopes.length);
+        // per decade: 0.1 per point, 10 points a decade
+        assertEquals(-1, slopes[0], 1e-9);
+        assertEquals(1, slopes[slopes.length - 1], 1e-9);
+        assertEquals(0, slopes[20 - 4], 1e-9, "central difference across the bottom");
+        assertEquals(25, a.nearestIndex(Math.pow(10, 2.5 - 5) * 1.01));
+        assertEquals(0, a.nearestIndex(1e-12));
+        assertEquals(-1, CurveAnalysis.of(new LossCurve(List.of())).nearestIndex(1));
+        assertArrayEquals(
+                new double[] {1, 1.5, 2},
+                CurveAnalysis.gradient(new double[] {0, 1, 2}, new double[] {0, 1, 3}));
+        assertArrayEquals(
+                new double[1], CurveAnalysis.gradient(new double[] {0}, new double[] {5}));
+        assertEquals(Double.NaN, CurveAnalysis.median(new double[0]));
+        assertEquals(2.5, CurveAnalysis.median(new double[] {4, 1, 2, 3}));
+        assertEquals(3, CurveAnalysis.median(new double[] {5, 1, 3}));
+    }
+
+    @Test
+    void aSuggestionNamesItsPoint() {
+        CurveAnalysis a = CurveAnalysis.of(raw(vee(40)));
+        Suggestion s = a.suggestion("mine", 12, 0.5);
+        assertEquals(new Suggestion("mine", 0.5, 12, Math.pow(10, 1.2 - 5), a.smoothedLoss(12)), s);
+        assertEquals(s.pointLearningRate(), a.learningRate(12));
+        assertEquals(1.8, a.smoothedLoss(12), 1e-12);
+        assertEquals(a.curve(), CurveAnalysis.of(a.curve()).curve());
+    }
+}
