@@ -117,8 +117,18 @@ public final class BenchSuggestionsCommand implements Callable<Integer> {
     @Option(
             names = "--confirm",
             split = ",",
-            description = "with --scenarios: rules to train at for real")
+            description =
+                    "with --scenarios: rules to train at for real; 'planned' is the plan-aware"
+                            + " rule given each scenario's steps and batch size")
     List<String> confirm;
+
+    @Option(
+            names = "--one-cycle-oracle",
+            description =
+                    "with --scenarios: also train one-cycle runs over the same budget at peaks"
+                            + " from half a decade below the constant-rate oracle's best to a decade"
+                            + " and a quarter above it")
+    boolean oneCycleOracle;
 
     @Option(
             names = "--one-cycle",
@@ -174,15 +184,18 @@ public final class BenchSuggestionsCommand implements Callable<Integer> {
         }
         if (scenarios != null) {
             Path dir = curves != null ? curves : Path.of("docs/bench/scenarios");
-            List<dev.lrfinder.core.SuggestionRule> rules = new ArrayList<>();
-            for (String r : confirm != null ? confirm : List.<String>of()) {
-                rules.add(SuggestionRules.byName(r));
+            List<String> rules = confirm != null ? confirm : List.of();
+            for (String r : rules) {
+                if (!r.equals("planned")) {
+                    SuggestionRules.byName(r); // a bad name stops the run before it trains
+                }
             }
             Path mnist = mnistDir != null ? mnistDir : MnistSource.defaultDir();
             for (String name : scenarios) {
                 try (NDManager manager = NDManager.newBaseManager()) {
                     new ScenarioBench(dir, out, seeds)
                             .anchor(SuggestionRules.byName(oneCycleAnchor))
+                            .oneCycleOracle(oneCycleOracle)
                             .run(
                                     Scenarios.of(name, manager, mnist, limit),
                                     grid(),

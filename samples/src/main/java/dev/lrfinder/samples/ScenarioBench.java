@@ -7,6 +7,7 @@ import dev.lrfinder.core.LossCurve;
 import dev.lrfinder.core.Suggestion;
 import dev.lrfinder.core.SuggestionRule;
 import dev.lrfinder.core.SuggestionRules;
+import dev.lrfinder.core.TrainingPlan;
 import dev.lrfinder.listeners.LrFinder;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -24,7 +25,8 @@ import java.util.Optional;
  * NAME-oracle.csv}: learning rate, seed, test accuracy after the next phase), one range-test curve
  * per seed ({@code NAME-seedK.json}), the start state's accuracy and the cost ({@code
  * NAME-meta.csv}) and the accuracies reached by really training at chosen rules' suggestions
- * ({@code NAME-confirm.csv}).
+ * ({@code NAME-confirm.csv}); on request a one-cycle oracle, a grid of one-cycle peaks over the
+ * same budget ({@code NAME-onecycle-oracle.csv}).
  */
 final class ScenarioBench {
 
@@ -33,6 +35,7 @@ final class ScenarioBench {
     private final int seeds;
 
     private SuggestionRule anchor = SuggestionRules.minimum();
+    private boolean oneCycleOracle;
 
     ScenarioBench(Path dir, PrintStream out, int seeds) {
         this.dir = dir;
@@ -53,6 +56,32 @@ final class ScenarioBench {
     }
 
     /**
+     * Asks for the one-cycle oracle: one-cycle runs over the next phase's budget at peaks of the
+     * constant-rate grid from half a decade below its best rate to a decade and a quarter above.
+     *
+     * @param on true to train it
+     * @return this
+     */
+    ScenarioBench oneCycleOracle(boolean on) {
+        this.oneCycleOracle = on;
+        return this;
+    }
+
+    /**
+     * Returns the rule a name stands for in a scenario: {@code planned} is the plan-aware rule for
+     * the scenario's next phase (its steps and batch size), any other name a built-in rule.
+     *
+     * @param name the rule's name
+     * @param s the scenario
+     * @return the rule
+     */
+    static SuggestionRule rule(String name, Scenario s) {
+        return name.equals("planned")
+                ? SuggestionRules.planned(TrainingPlan.ofSteps(s.steps()), s.next().batchSize())
+                : SuggestionRules.byName(name);
+    }
+
+    /**
      * Runs one scenario.
      *
      * @param s the scenario
@@ -63,18 +92,14 @@ final class ScenarioBench {
      *     {@code OneCycleScheduler.fromSuggestion} anchors them (may be empty)
      * @throws Exception if training fails
      */
-    void run(
-            Scenario s,
-            double[] grid,
-            boolean reuse,
-            List<SuggestionRule> confirm,
-            List<Double> peaks)
+    void run(Scenario s, double[] grid, boolean reuse, List<String> confirm, List<Double> peaks)
             throws Exception {
         Files.createDirectories(dir);
         List<List<float[]>> weights = new ArrayList<>();
         StringBuilder meta = new StringBuilder("key,seed,value\n");
         meta.append("description,0,\"").append(s.description()).append("\"\n");
         meta.append("steps,0,").append(s.steps()).append('\n');
+        meta.append("batch_size,0,").append(s.next().batchSize()).append('\n');
         for (int seed = 1; seed <= seeds; seed++) {
             long t0 = System.nanoTime();
             List<float[]> w = s.startWeights(seed);
@@ -88,6 +113,9 @@ final class ScenarioBench {
         Files.writeString(dir.resolve(s.name() + "-meta.csv"), meta);
         if (!s.probe()) {
             oracle(s, grid, reuse, weights);
+            if (oneCycleOracle) {
+                oneCycleOracle(s, grid, weights);
+            }
         }
         List<LossCurve> curves = new ArrayList<>();
         for (int seed = 1; seed <= seeds; seed++) {
@@ -114,7 +142,8 @@ final class ScenarioBench {
                     s.name(), seed, curves.get(seed - 1).size(), suggestions(curves.get(seed - 1)));
         }
         oneCycle(s, curves, weights, peaks);
-        for (SuggestionRule rule : confirm) {
+        for (String name : confirm) {
+            SuggestionRule rule = rule(name, s);
             for (int seed = 1; seed <= seeds; seed++) {
                 Optional<Suggestion> sug = rule.suggest(curves.get(seed - 1));
                 double lr = sug.map(Suggestion::learningRate).orElse(Double.NaN);
@@ -155,6 +184,56 @@ final class ScenarioBench {
                     "%s one-cycle peak %.2f x %s: %.2f %%%n",
                     s.name(), k, anchor.name(), 100 * mean);
         }
+    }
+
+    private void oneCycleOracle(Scenario s, double[] grid, List<List<float[]>> weights)
+            throws Exception {
+        Map<Double, double[]> constant =
+                BenchSuggestionsCommand.readOracle(dir.resolve(s.name() + "-oracle.csv"), seeds);
+        double best = Double.NaN;
+        double bestMean = -1;
+        for (Map.Entry<Double, double[]> e : constant.entrySet()) {
+            double mean = java.util.Arrays.stream(e.getValue()).average().orElse(0);
+            if (mean > bestMean) {
+                bestMean = mean;
+                best = e.getKey();
+            }
+        }
+        Path file = dir.resolve(s.name() + "-onecycle-oracle.csv");
+        Map<Double, double[]> known = BenchSuggestionsCommand.readOracle(file, seeds);
+        StringBuilder csv = new StringBuilder("learning_rate,seed,accuracy\n");
+        double perDecade = Math.round(1 / Math.log10(grid[1] / grid[0]));
+        for (int k = -2; k <= 5; k++) {
+            double peak = best * Math.pow(10, k / perDecade);
+            double mean = 0;
+            for (int seed = 1; seed <= seeds; seed++) {
+                double[] saved = known == null ? null : nearest(known, peak);
+                double a =
+                        saved != null
+                                ? saved[seed - 1]
+                                : s.accuracyWith(
+                                        dev.lrfinder.listeners.OneCycleScheduler.builder()
+                                                .setMaxLr(peak)
+                                                .setTotalSteps((int) s.steps())
+                                                .build(),
+                                        seed,
+                                        weights.get(seed - 1));
+                csv.append(peak).append(',').append(seed).append(',').append(a).append('\n');
+                mean += a / seeds;
+            }
+            out.printf("%s one-cycle oracle peak %.4g: %.2f %%%n", s.name(), peak, 100 * mean);
+            Files.writeString(file, csv);
+        }
+    }
+
+    /** The saved row of a peak, matched to 1e-9 relative, or null. */
+    private static double[] nearest(Map<Double, double[]> known, double peak) {
+        for (Map.Entry<Double, double[]> e : known.entrySet()) {
+            if (Math.abs(e.getKey() / peak - 1) < 1e-9) {
+                return e.getValue();
+            }
+        }
+        return null;
     }
 
     private void oracle(Scenario s, double[] grid, boolean reuse, List<List<float[]>> weights)

@@ -5,6 +5,7 @@ import dev.lrfinder.core.LossCurve;
 import dev.lrfinder.core.Suggestion;
 import dev.lrfinder.core.SuggestionRule;
 import dev.lrfinder.core.SuggestionRules;
+import dev.lrfinder.core.TrainingPlan;
 import dev.lrfinder.core.Verdict;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,8 +27,18 @@ final class ScenarioScore {
 
     private static final double GOOD_GAP = 0.01;
 
-    /** One saved run: a curve, its seed's grid, or no grid for a probe. */
-    record Run(String set, int seed, LossCurve curve, double[] lrs, double[] acc, double best) {}
+    /**
+     * One saved run: a curve, its seed's grid, or no grid for a probe, and the plan-aware rule for
+     * its set's next phase when the set's meta file names its steps and batch size.
+     */
+    record Run(
+            String set,
+            int seed,
+            LossCurve curve,
+            double[] lrs,
+            double[] acc,
+            double best,
+            SuggestionRule planned) {}
 
     private ScenarioScore() {}
 
@@ -64,6 +75,7 @@ final class ScenarioScore {
                         best = Math.max(best, java.util.Arrays.stream(a).average().orElse(0));
                     }
                 }
+                SuggestionRule planned = planned(dir.resolve(name + "-meta.csv"));
                 List<Run> runs = new ArrayList<>();
                 for (int k = 1; k <= seeds; k++) {
                     LossCurve c =
@@ -76,12 +88,32 @@ final class ScenarioScore {
                             acc[i] = grid.get(lrs[i])[k - 1];
                         }
                     }
-                    runs.add(new Run(name, k, c, lrs, acc, best));
+                    runs.add(new Run(name, k, c, lrs, acc, best, planned));
                 }
                 sets.put(name, runs);
             }
         }
         return sets;
+    }
+
+    /** The planned rule of a set whose meta file names its steps and batch size, else null. */
+    private static SuggestionRule planned(Path meta) throws IOException {
+        if (!Files.exists(meta)) {
+            return null;
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(meta)) {
+            String[] f = line.split(",", 3);
+            if (f.length == 3 && f[1].equals("0")) {
+                values.put(f[0], f[2]);
+            }
+        }
+        if (!values.containsKey("steps") || !values.containsKey("batch_size")) {
+            return null;
+        }
+        return SuggestionRules.planned(
+                TrainingPlan.ofSteps(Long.parseLong(values.get("steps"))),
+                Integer.parseInt(values.get("batch_size")));
     }
 
     private static List<String> order(List<String> names) {
@@ -126,7 +158,11 @@ final class ScenarioScore {
      * @return the report
      */
     static String report(Map<String, List<Run>> sets) {
-        List<SuggestionRule> rules = SuggestionRules.all();
+        boolean planned =
+                sets.values().stream()
+                        .flatMap(List::stream)
+                        .filter(r -> r.lrs() != null)
+                        .allMatch(r -> r.planned() != null);
         StringBuilder sb = new StringBuilder();
         sb.append(
                 "| set | oracle best LR | oracle accuracy | rule | suggestions (per seed) | spread |"
@@ -139,6 +175,10 @@ final class ScenarioScore {
             }
             Run r0 = runs.get(0);
             double bestLr = bestLr(runs);
+            List<SuggestionRule> rules = new ArrayList<>(SuggestionRules.all());
+            if (planned) {
+                rules.add(r0.planned());
+            }
             for (SuggestionRule rule : rules) {
                 StringBuilder sug = new StringBuilder();
                 StringBuilder gaps = new StringBuilder();
