@@ -34,4 +34,28 @@ public final class Evaluation {
         }
         return (double) correct / total;
     }
+
+    /**
+     * Returns the mean squared error of a trainer's model on a dataset of one real label per
+     * example.
+     *
+     * @param trainer the trainer
+     * @param data the dataset
+     * @return the mean of (prediction - label)^2; NaN or infinite when the model diverged
+     * @throws Exception if the data cannot be read
+     */
+    public static double meanSquaredError(Trainer trainer, RandomAccessDataset data)
+            throws Exception {
+        double sum = 0;
+        long total = 0;
+        for (Batch batch : trainer.iterateDataset(data)) {
+            try (batch) {
+                NDArray predicted = trainer.evaluate(batch.getData()).singletonOrThrow();
+                NDArray labels = batch.getLabels().singletonOrThrow().reshape(predicted.getShape());
+                sum += predicted.sub(labels).square().sum().getFloat();
+                total += labels.size();
+            }
+        }
+        return sum / total;
+    }
 }

@@ -8,7 +8,6 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.EasyTrain;
 import ai.djl.training.Trainer;
-import ai.djl.training.loss.Loss;
 import ai.djl.training.tracker.ParameterTracker;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
@@ -103,7 +102,7 @@ public record Scenario(
         }
         Trainer trainer =
                 model.newTrainer(
-                        new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+                        new DefaultTrainingConfig(next.task().loss())
                                 .optOptimizer(next.optimizer().apply(lr))
                                 .addTrainingListeners(listeners));
         trainer.initialize(next.inputShape());
@@ -125,9 +124,9 @@ public record Scenario(
             if (epochs > 0) {
                 EasyTrain.fit(trainer, epochs, next.train(), null);
             }
-            return Evaluation.accuracy(trainer, next.test());
+            return next.task().score(trainer, next.test());
         } catch (ai.djl.TrainingDivergedException e) {
-            return 0.1;
+            return next.task().diverged();
         }
     }
 
@@ -146,7 +145,9 @@ public record Scenario(
         try (Model model = Model.newInstance(name);
                 Trainer trainer = trainer(model, Tracker.fixed(0.01f), seed, weights, listener)) {
             EasyTrain.fit(trainer, epochs, next.train(), null);
-            return Evaluation.accuracy(trainer, next.test());
+            return next.task().score(trainer, next.test());
+        } catch (ai.djl.TrainingDivergedException e) {
+            return next.task().diverged();
         }
     }
 

@@ -100,6 +100,7 @@ final class ScenarioBench {
         meta.append("description,0,\"").append(s.description()).append("\"\n");
         meta.append("steps,0,").append(s.steps()).append('\n');
         meta.append("batch_size,0,").append(s.next().batchSize()).append('\n');
+        meta.append("task,0,").append(s.next().task()).append('\n');
         for (int seed = 1; seed <= seeds; seed++) {
             long t0 = System.nanoTime();
             List<float[]> w = s.startWeights(seed);
@@ -260,7 +261,7 @@ final class ScenarioBench {
     private static double startAccuracy(Scenario s, int seed, List<float[]> w) throws Exception {
         try (Model model = Model.newInstance(s.name());
                 Trainer trainer = s.trainer(model, Tracker.fixed(0.01f), seed, w)) {
-            return Evaluation.accuracy(trainer, s.next().test());
+            return s.next().task().score(trainer, s.next().test());
         }
     }
 

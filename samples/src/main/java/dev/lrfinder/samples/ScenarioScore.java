@@ -38,7 +38,20 @@ final class ScenarioScore {
             double[] lrs,
             double[] acc,
             double best,
-            SuggestionRule planned) {}
+            SuggestionRule planned,
+            boolean regression) {
+
+        /**
+         * Returns the gap of a score to the grid's best: accuracy points, or for a regression the
+         * test error's excess over the best error, in percent.
+         *
+         * @param score an accuracy, or minus a mean squared error
+         * @return the gap
+         */
+        double gap(double score) {
+            return regression ? 100 * (best - score) / -best : 100 * (best - score);
+        }
+    }
 
     private ScenarioScore() {}
 
@@ -75,7 +88,9 @@ final class ScenarioScore {
                         best = Math.max(best, java.util.Arrays.stream(a).average().orElse(0));
                     }
                 }
-                SuggestionRule planned = planned(dir.resolve(name + "-meta.csv"));
+                Map<String, String> meta = meta(dir.resolve(name + "-meta.csv"));
+                SuggestionRule planned = planned(meta);
+                boolean regression = "REGRESSION".equals(meta.get("task"));
                 List<Run> runs = new ArrayList<>();
                 for (int k = 1; k <= seeds; k++) {
                     LossCurve c =
@@ -88,7 +103,7 @@ final class ScenarioScore {
                             acc[i] = grid.get(lrs[i])[k - 1];
                         }
                     }
-                    runs.add(new Run(name, k, c, lrs, acc, best, planned));
+                    runs.add(new Run(name, k, c, lrs, acc, best, planned, regression));
                 }
                 sets.put(name, runs);
             }
@@ -96,18 +111,22 @@ final class ScenarioScore {
         return sets;
     }
 
-    /** The planned rule of a set whose meta file names its steps and batch size, else null. */
-    private static SuggestionRule planned(Path meta) throws IOException {
-        if (!Files.exists(meta)) {
-            return null;
-        }
+    /** A set's meta values that hold for every seed (seed 0), empty without a meta file. */
+    private static Map<String, String> meta(Path file) throws IOException {
         Map<String, String> values = new LinkedHashMap<>();
-        for (String line : Files.readAllLines(meta)) {
-            String[] f = line.split(",", 3);
-            if (f.length == 3 && f[1].equals("0")) {
-                values.put(f[0], f[2]);
+        if (Files.exists(file)) {
+            for (String line : Files.readAllLines(file)) {
+                String[] f = line.split(",", 3);
+                if (f.length == 3 && f[1].equals("0")) {
+                    values.put(f[0], f[2]);
+                }
             }
         }
+        return values;
+    }
+
+    /** The planned rule of a set whose meta names its steps and batch size, else null. */
+    private static SuggestionRule planned(Map<String, String> values) {
         if (!values.containsKey("steps") || !values.containsKey("batch_size")) {
             return null;
         }
@@ -121,6 +140,8 @@ final class ScenarioScore {
                 new ArrayList<>(List.of("mlp-sgd", "mlp-adam", "synthetic-sgd", "cnn-sgd"));
         known.addAll(Scenarios.SCORED);
         known.addAll(Scenarios.HELD_OUT);
+        known.addAll(Scenarios.HELD_OUT_PLAN);
+        known.addAll(Scenarios.OTHER_LOSSES);
         known.addAll(Scenarios.PROBES);
         List<String> out = new ArrayList<>(known.stream().filter(names::contains).toList());
         names.stream().filter(n -> !out.contains(n)).forEach(out::add);
@@ -170,7 +191,7 @@ final class ScenarioScore {
         Map<String, Map<String, double[]>> stats = new LinkedHashMap<>();
         for (Map.Entry<String, List<Run>> e : sets.entrySet()) {
             List<Run> runs = e.getValue();
-            if (runs.get(0).lrs() == null) {
+            if (runs.get(0).lrs() == null || runs.get(0).regression()) {
                 continue;
             }
             Run r0 = runs.get(0);
@@ -212,6 +233,45 @@ final class ScenarioScore {
             }
         }
         sb.append("\n").append(summary(stats)).append("\n").append(verdicts(sets));
+        sb.append(regressions(sets));
+        return sb.toString();
+    }
+
+    /** The sets with another loss: each rule's test error's excess over the grid's best. */
+    private static String regressions(Map<String, List<Run>> sets) {
+        StringBuilder sb = new StringBuilder();
+        for (Map.Entry<String, List<Run>> e : sets.entrySet()) {
+            List<Run> runs = e.getValue();
+            if (runs.get(0).lrs() == null || !runs.get(0).regression()) {
+                continue;
+            }
+            Run r0 = runs.get(0);
+            sb.append(
+                    String.format(
+                            "%n%s: oracle best lr %.3g, test MSE %.4g; excess of the test error"
+                                    + " over the oracle's, in percent%n%n",
+                            e.getKey(), bestLr(runs), -r0.best()));
+            sb.append(
+                    "| rule | suggestions (per seed) | excess per seed (%) | mean excess (%) |\n"
+                            + "|---|---|---|---|\n");
+            List<SuggestionRule> rules = new ArrayList<>(SuggestionRules.all());
+            if (r0.planned() != null) {
+                rules.add(r0.planned());
+            }
+            for (SuggestionRule rule : rules) {
+                StringBuilder sug = new StringBuilder();
+                StringBuilder gaps = new StringBuilder();
+                double sum = 0;
+                for (Run r : runs) {
+                    double lr = suggestion(rule, r.curve());
+                    double gap = r.gap(lr > 0 ? accuracyAt(r, lr) : -1);
+                    sum += gap / runs.size();
+                    sug.append(sug.length() == 0 ? "" : ", ").append(String.format("%.3g", lr));
+                    gaps.append(gaps.length() == 0 ? "" : ", ").append(String.format("%.1f", gap));
+                }
+                sb.append(String.format("| %s | %s | %s | %.1f |%n", label(rule), sug, gaps, sum));
+            }
+        }
         return sb.toString();
     }
 
@@ -272,6 +332,9 @@ final class ScenarioScore {
         int bad = 0;
         int badRejected = 0;
         for (List<Run> runs : sets.values()) {
+            if (runs.get(0).regression()) {
+                continue; // its gaps are in percent of error, not points: its own table
+            }
             for (Run r : runs) {
                 Verdict v = CurveVerdict.assess(r.curve(), 100);
                 double lr = suggestion(SuggestionRules.defaultRule(), r.curve());

@@ -97,9 +97,10 @@ final class ScenarioTables {
                         + " worst seed's gap |\n|---|---|---|---|---|---|---|\n");
         for (Map.Entry<String, Map<String, List<double[]>>> e : byRule.entrySet()) {
             for (Map.Entry<String, List<double[]>> s : e.getValue().entrySet()) {
-                double best = sets.get(s.getKey()).get(0).best();
+                ScenarioScore.Run r0 = sets.get(s.getKey()).get(0);
+                double best = r0.best();
                 double mean = s.getValue().stream().mapToDouble(v -> v[1]).average().orElse(0);
-                double worst = s.getValue().stream().mapToDouble(v -> best - v[1]).max().orElse(0);
+                double worst = s.getValue().stream().mapToDouble(v -> r0.gap(v[1])).max().orElse(0);
                 StringBuilder lrs = new StringBuilder();
                 s.getValue()
                         .forEach(
@@ -107,15 +108,26 @@ final class ScenarioTables {
                                         lrs.append(lrs.length() == 0 ? "" : ", ")
                                                 .append(String.format("%.3g", v[0])));
                 sb.append(
-                        String.format(
-                                "| %s | %s | %s | %.2f %% | %.2f %% | %.2f | %.2f |%n",
-                                e.getKey(),
-                                s.getKey(),
-                                lrs,
-                                100 * mean,
-                                100 * best,
-                                100 * (best - mean),
-                                100 * worst));
+                        r0.regression()
+                                ? String.format(
+                                        "| %s | %s | %s | test MSE %.4g | test MSE %.4g | %.1f %% |"
+                                                + " %.1f %% |%n",
+                                        e.getKey(),
+                                        s.getKey(),
+                                        lrs,
+                                        -mean,
+                                        -best,
+                                        r0.gap(mean),
+                                        worst)
+                                : String.format(
+                                        "| %s | %s | %s | %.2f %% | %.2f %% | %.2f | %.2f |%n",
+                                        e.getKey(),
+                                        s.getKey(),
+                                        lrs,
+                                        100 * mean,
+                                        100 * best,
+                                        r0.gap(mean),
+                                        worst));
             }
         }
         return sb.toString();

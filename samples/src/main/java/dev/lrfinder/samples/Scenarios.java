@@ -34,6 +34,12 @@ public final class Scenarios {
     /** Scenarios added after the default was chosen, to check it out of sample. */
     public static final List<String> HELD_OUT = List.of("batch32", "nag");
 
+    /** Scenarios chosen after the planned rule, on which it was not fitted. */
+    public static final List<String> HELD_OUT_PLAN = List.of("batch256", "cnn-adam");
+
+    /** A scenario with another loss: a regression with the L2 loss, scored by test error. */
+    public static final List<String> OTHER_LOSSES = List.of("regression");
+
     /** Scenarios whose curves should not support a suggestion. */
     public static final List<String> PROBES =
             List.of("shuffled", "above-divergence", "sharp-minimum");
@@ -184,6 +190,33 @@ public final class Scenarios {
                                 128),
                         1,
                         null);
+            case "batch256":
+                return scored(
+                        key,
+                        "MLP, SGD 0.9, batch 256, fresh; 3 epochs",
+                        mlp(key, sgd, train, test, manager, 256),
+                        3,
+                        null);
+            case "cnn-adam":
+                return scored(
+                        key,
+                        "CNN, Adam, fresh; 2 epochs of 6,000 images",
+                        setup(
+                                key,
+                                Models.CNN::block,
+                                adam,
+                                train.subset(d -> true, 6000).dataset(manager, 128, true),
+                                test.dataset(manager, 1000, false),
+                                128),
+                        2,
+                        null);
+            case "regression":
+                return scored(
+                        key,
+                        "MLP 32-64-64-1, SGD 0.9, L2 loss, 20,000 generated points; 2 epochs",
+                        Setup.regression(manager, 128),
+                        2,
+                        null);
             case "shuffled":
                 return new Scenario(
                         key,
@@ -238,6 +271,10 @@ public final class Scenarios {
                                 + SCORED
                                 + ", "
                                 + HELD_OUT
+                                + ", "
+                                + HELD_OUT_PLAN
+                                + ", "
+                                + OTHER_LOSSES
                                 + " or "
                                 + PROBES
                                 + ", got "
