@@ -34,10 +34,9 @@ final class Checks {
         return value;
     }
 
-    static int atLeast(String name, int value, int min) {
+    static void atLeast(String name, int value, int min) {
         if (value < min) {
             throw new IllegalArgumentException(name + " must be >= " + min + ", got " + value);
         }
-        return value;
     }
 }

@@ -1,7 +1,9 @@
 package dev.lrfinder.core;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -76,5 +78,68 @@ class LossCurveTest {
                 () -> LossCurve.fromCsv(LossCurve.CSV_HEADER + "\n1,2,3"));
         assertThrows(IllegalArgumentException.class, () -> LossCurve.fromJson("{\"x\":1}"));
         assertThrows(IllegalArgumentException.class, () -> LossCurve.fromJson("not json"));
+    }
+
+    @Test
+    void accessorsListTheColumnsInOrder() {
+        LossCurve c =
+                new LossCurve(
+                        List.of(
+                                new CurvePoint(0, 0.1, 2.0, 2.5),
+                                new CurvePoint(1, 0.2, 1.0, 1.5)));
+        assertEquals(2, c.points().size());
+        assertEquals(false, c.isEmpty());
+        assertEquals(true, new LossCurve(List.of()).isEmpty());
+        assertArrayEquals(new double[] {0.1, 0.2}, c.learningRates());
+        assertArrayEquals(new double[] {2.0, 1.0}, c.losses());
+        assertArrayEquals(new double[] {2.5, 1.5}, c.smoothedLosses());
+        assertEquals("LossCurve{points=2}", c.toString());
+        LossCurve same =
+                new LossCurve(
+                        List.of(
+                                new CurvePoint(0, 0.1, 2.0, 2.5),
+                                new CurvePoint(1, 0.2, 1.0, 1.5)));
+        assertEquals(c.hashCode(), same.hashCode());
+        assertEquals(false, c.equals(new LossCurve(List.of(new CurvePoint(0, 0.1, 2.0, 2.5)))));
+        assertEquals(false, c.equals("a curve"));
+    }
+
+    @Test
+    void jsonWritesNanAsNullAndInfinitiesAsStrings() {
+        LossCurve c =
+                new LossCurve(
+                        List.of(
+                                new CurvePoint(
+                                        0,
+                                        0.1,
+                                        Double.NaN,
+                                        Double.POSITIVE_INFINITY,
+                                        Double.NEGATIVE_INFINITY)));
+        String json = c.toJson();
+        assertTrue(json.contains("\"loss\" : null"), json);
+        assertTrue(json.contains("\"smoothed_loss\" : \"Infinity\""), json);
+        assertTrue(json.contains("\"validation_loss\" : \"-Infinity\""), json);
+        assertTrue(json.trim().endsWith("}"), json);
+        LossCurve back = LossCurve.fromJson(json);
+        assertTrue(Double.isNaN(back.get(0).loss()));
+        assertEquals(Double.NEGATIVE_INFINITY, back.get(0).validationLoss());
+        assertEquals(
+                0.1,
+                LossCurve.fromJson("{\"points\":[{\"iteration\":0,\"learning_rate\":0.1}]}")
+                        .get(0)
+                        .learningRate());
+    }
+
+    @Test
+    void csvErrorsNameTheLine() {
+        String csv = LossCurve.CSV_HEADER + "\n\n0,0.1,1,1,NaN\n1,0.2,x,1,NaN\n";
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> LossCurve.fromCsv(csv));
+        assertEquals("csv line 4 has a bad number: 1,0.2,x,1,NaN", e.getMessage());
+        IllegalArgumentException f =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> LossCurve.fromCsv(LossCurve.CSV_HEADER + "\n0,0.1,1\n"));
+        assertEquals("csv line 2 must have 5 fields, got: 0,0.1,1", f.getMessage());
     }
 }

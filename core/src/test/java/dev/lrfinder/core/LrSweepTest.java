@@ -52,4 +52,15 @@ class LrSweepTest {
                 e.getMessage().startsWith(name + " ") && e.getMessage().contains(value),
                 "message should name " + name + " and " + value + ": " + e.getMessage());
     }
+
+    @Test
+    void theLastIterationIsTheEndExactlyAndTheSweepSaysWhatItIs() {
+        LrSweep sweep = LrSweep.exponential(1e-7, 3.3, 77);
+        assertEquals(3.3, sweep.learningRate(76), 0);
+        assertTrue(sweep.learningRate(75) < 3.3);
+        assertEquals("exponential sweep 1.0E-7 -> 3.3 in 77 iterations", sweep.toString());
+        assertEquals(
+                "suggestion: lr=0.01000 (curve point 3, lr 0.1000, smoothed loss 2.000)",
+                new Suggestion("suggestion", 0.01, 3, 0.1, 2).toString());
+    }
 }

@@ -2,6 +2,8 @@ package dev.lrfinder.core;
 
 import static dev.lrfinder.core.LrSweepTest.assertMessage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -79,5 +81,44 @@ class RangeTestTest {
         b.optNumIterations(500);
         assertEquals(50, RangeTest.of(config).sweep().numIterations());
         assertEquals(500, RangeTest.builder().optConfig(b.build()).build().sweep().numIterations());
+    }
+
+    @Test
+    void theTestCountsItsIterationsAndKeepsItsSettings() {
+        RangeTestConfig config =
+                RangeTestConfig.builder().optNumIterations(20).optSmoothing(0.5).build();
+        RangeTest test = RangeTest.of(config);
+        assertSame(config, test.config());
+        assertEquals(0, test.iteration());
+        assertNull(test.lastPoint());
+        test.record(2.0);
+        test.record(1.0);
+        assertEquals(2, test.iteration());
+        assertEquals(1, test.lastPoint().iteration());
+        assertEquals(1.0, test.lastPoint().loss());
+        assertEquals(0.5, config.smoothing());
+        assertEquals(
+                "RangeTestConfig{exponential sweep 1.0E-7 -> 10.0 in 20 iterations, smoothing=0.5,"
+                        + " divergenceFactor=4.0, rule=guarded}",
+                config.toString());
+    }
+
+    @Test
+    void theSweepsBoundsAreInclusive() {
+        RangeTestConfig lowest =
+                RangeTestConfig.builder()
+                        .optStartLr(RangeTestConfig.MIN_LR)
+                        .optEndLr(RangeTestConfig.MAX_LR)
+                        .build();
+        assertEquals(RangeTestConfig.MIN_LR, lowest.sweep().learningRate(0));
+        assertEquals(
+                RangeTestConfig.MAX_LR,
+                lowest.sweep().learningRate(lowest.sweep().numIterations() - 1));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> RangeTestConfig.builder().optDivergenceFactor(1).build());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> RangeTestConfig.builder().optShape(null).build());
     }
 }

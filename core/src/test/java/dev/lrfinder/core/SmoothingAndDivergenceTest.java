@@ -68,4 +68,21 @@ class SmoothingAndDivergenceTest {
         assertMessage("divergenceFactor", "1.0", () -> new DivergenceRule(1));
         assertMessage("divergenceFactor", "0.5", () -> new DivergenceRule(0.5));
     }
+
+    @Test
+    void divergenceStartsAtTheSecondIterationStrictlyAboveTheFactor() {
+        DivergenceRule rule = new DivergenceRule(4);
+        assertEquals(4, rule.factor());
+        assertTrue(rule.check(1.0, 1.0).isEmpty());
+        assertTrue(rule.check(4.0, 4.0).isEmpty(), "exactly 4 x best is not above it");
+        assertEquals(
+                "smoothed loss 4.00001 exceeds 4.0 x best smoothed loss 1.00000",
+                rule.check(1.0, 4.00001).orElseThrow());
+        assertEquals(
+                "smoothed loss is NaN", new DivergenceRule(4).check(1.0, Double.NaN).orElseThrow());
+        assertEquals(
+                "loss is Infinity",
+                new DivergenceRule(4).check(Double.POSITIVE_INFINITY, 1).orElseThrow());
+        assertEquals(0.9, new LossSmoother(0.9).beta());
+    }
 }

@@ -26,6 +26,10 @@ class TrainingPlanTest {
         assertNotEquals(atTestBatch, TrainingPlan.ofSteps(939));
         assertEquals("938 steps", atTestBatch.toString());
         assertEquals(Integer.MAX_VALUE, TrainingPlan.ofSteps(Integer.MAX_VALUE).steps());
+        assertNotEquals(
+                TrainingPlan.builder().setSteps(2).optBatchSize(3).build().hashCode(),
+                TrainingPlan.builder().setSteps(3).optBatchSize(2).build().hashCode());
+        assertNotEquals(plan, "938 steps at batch 1024");
     }
 
     @Test

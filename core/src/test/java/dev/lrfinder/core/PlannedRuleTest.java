@@ -1,0 +1,84 @@
+package dev.lrfinder.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** The rule for a planned phase: longer phases and smaller batches take less, up to a cap. */
+class PlannedRuleTest {
+
+    private static final LossCurve FRESH =
+            CurveVerdictTest.sweep(CurveVerdictTest::fresh, 0.05, 20, 1);
+
+    private static double planned(long steps, int testBatch) {
+        return SuggestionRules.planned(TrainingPlan.ofSteps(steps), testBatch)
+                .suggest(FRESH)
+                .orElseThrow()
+                .learningRate();
+    }
+
+    @Test
+    void onAClearDescentTheReachIsScaledByTheSquareRootOfBatchOverSteps() {
+        CurveAnalysis a = CurveAnalysis.of(FRESH);
+        assertTrue(a.clearDescent());
+        double reach = a.learningRate(a.reach());
+        assertTrue(a.reach() < a.onset(), "the loss stops improving before it turns worse");
+        // 128 * 100 / 0.315 steps: the square root is 1/10
+        long steps = Math.round(128 * 100 / SuggestionRules.PLAN_NOISE_SCALE);
+        double lr = planned(steps, 128);
+        assertEquals(reach / 10, lr, reach * 1e-6);
+        assertEquals(lr / 2, planned(4 * steps, 128), lr * 1e-6, "four times as long: half");
+        assertEquals(2 * lr, planned(steps, 512), lr * 1e-6, "four times the batch: twice");
+        Suggestion s =
+                SuggestionRules.planned(TrainingPlan.ofSteps(steps), 128)
+                        .suggest(FRESH)
+                        .orElseThrow();
+        assertEquals("planned", s.rule());
+        assertEquals(a.nearestIndex(lr), s.index());
+    }
+
+    @Test
+    void theRateNeverPassesHalfTheOnset() {
+        CurveAnalysis a = CurveAnalysis.of(FRESH);
+        double cap = SuggestionRules.PLAN_ONSET_CAP * a.onsetLearningRate();
+        assertEquals(cap, planned(1, 4096), 0, "a one-step phase at a huge batch is capped");
+        assertTrue(planned(1_000_000, 16) < cap);
+    }
+
+    @Test
+    void thePlansBatchReplacesTheTestsBatch() {
+        TrainingPlan atLargeBatch = TrainingPlan.builder().setSteps(500).optBatchSize(1024).build();
+        double lr =
+                SuggestionRules.planned(atLargeBatch, 16)
+                        .suggest(FRESH)
+                        .orElseThrow()
+                        .learningRate();
+        assertEquals(planned(500, 1024), lr, 0);
+        assertTrue(lr > planned(500, 16));
+    }
+
+    @Test
+    void aCurveWithoutAClearDescentKeepsTheGuardedReading() {
+        LossCurve flat = CurveVerdictTest.sweep(CurveVerdictTest::flat, 0.05, 20, 2);
+        assertFalse(CurveAnalysis.of(flat).clearDescent());
+        Suggestion guarded = SuggestionRules.guarded().suggest(flat).orElseThrow();
+        Suggestion planned =
+                SuggestionRules.planned(TrainingPlan.ofSteps(10), 4096).suggest(flat).orElseThrow();
+        assertEquals("planned", planned.rule());
+        assertEquals(guarded.learningRate(), planned.learningRate(), 0);
+        assertEquals(guarded.index(), planned.index());
+    }
+
+    @Test
+    void badArgumentsAreNamed() {
+        TrainingPlan plan = TrainingPlan.ofSteps(10);
+        assertEquals(
+                "testBatchSize must be >= 1, got 0",
+                assertThrows(IllegalArgumentException.class, () -> SuggestionRules.planned(plan, 0))
+                        .getMessage());
+        assertThrows(NullPointerException.class, () -> SuggestionRules.planned(null, 1));
+    }
+}
