@@ -22,15 +22,18 @@ import java.util.Objects;
  * smoothed loss does. For a curve of {@code n} points whose first {@code f} raw losses are finite:
  * the half-width is {@code h = max(2, round(f / 20))}; the level {@code m[i]} is the median of the
  * raw losses from {@code i - h} to {@code i + h}; its reading starts at {@code n / 10}, as the
- * window does; the best point is the lowest level from there on; the noise {@code sigma} of a
- * single batch's loss comes from the second differences of the raw losses read, which a smooth
- * trend hardly touches ({@code 1.4826 * median|l[i+1] - 2 l[i] + l[i-1]| / sqrt(6)}); the level's
- * tolerance {@code tau} is {@code 5 * sigma / sqrt(2h + 1)}, four standard errors of a median of
- * {@code 2h + 1} losses; the descent is the median raw loss of the first {@code 2h + 1} points read
- * minus the best level; the onset is the point after the last one whose level lies within {@code
- * tau} of the best: where the loss turns worse for good (Smith's "the loss stops improving or turns
- * worse", arXiv 1506.01186, section 3.3). The reach is the first point read whose level lies within
- * {@code tau} of the best: where the loss stops improving.
+ * window does; the noise {@code sigma} of a single batch's loss comes from the second differences
+ * of the raw losses read, which a smooth trend hardly touches ({@code 1.4826 * median|l[i+1] - 2
+ * l[i] + l[i-1]| / sqrt(6)}); the first spike is the first point read whose raw loss lies more than
+ * {@link #SPIKE} {@code sigma} above its level (a batch that blew up, which the level's median then
+ * hides); the best point is the lowest level from the start of the reading up to the first spike;
+ * the level's tolerance {@code tau} is {@code 5 * sigma / sqrt(2h + 1)}, four standard errors of a
+ * median of {@code 2h + 1} losses; the descent is the median raw loss of the first {@code 2h + 1}
+ * points read minus the best level; the onset is the point after the last one whose level lies
+ * within {@code tau} of the best, or the first spike if that comes sooner: where the loss turns
+ * worse for good or training turns unstable (Smith's "the loss stops improving or turns worse",
+ * arXiv 1506.01186, section 3.3). The reach is the first point read whose level lies within {@code
+ * tau} of the best: where the loss stops improving.
  *
  * <p>The raw loss read is the validation loss where the test measured one, the training loss
  * otherwise, as the smoothed loss is.
@@ -42,6 +45,12 @@ public final class CurveAnalysis {
 
     /** The level needs at least this many finite points after the first tenth. */
     public static final int MIN_LEVEL_POINTS = 10;
+
+    /**
+     * A single batch's loss this many noise deviations above its level is a spike: the first one
+     * marks where training turns unstable, even when the level recovers after it.
+     */
+    public static final double SPIKE = 6;
 
     /** A clear descent takes at least this fraction of the loss at the start of the reading. */
     public static final double CLEAR_DESCENT = 1.0 / 3;
@@ -55,6 +64,7 @@ public final class CurveAnalysis {
     private final int best;
     private final int onset;
     private final int reach;
+    private final int spike;
     private final double startLevel;
     private final double noise;
     private final double tolerance;
@@ -73,6 +83,7 @@ public final class CurveAnalysis {
             this.best = -1;
             this.onset = -1;
             this.reach = -1;
+            this.spike = -1;
             this.startLevel = Double.NaN;
             this.noise = Double.NaN;
             this.tolerance = Double.NaN;
@@ -81,8 +92,13 @@ public final class CurveAnalysis {
         }
         int h = Math.max(2, Math.round(finite / 20f));
         this.level = runningMedian(raw, h);
-        this.best = argMin(level, from, finite);
         this.noise = 1.4826 * median(secondDifferences(raw, from)) / Math.sqrt(6);
+        int spike = from;
+        while (spike < finite && raw[spike] <= level[spike] + SPIKE * noise) {
+            spike++;
+        }
+        this.spike = spike;
+        this.best = argMin(level, from, Math.max(spike, from + 1));
         this.tolerance = 5 * noise / Math.sqrt(2 * h + 1);
         this.startLevel = median(Arrays.copyOfRange(raw, from, Math.min(finite, from + 2 * h + 1)));
         int first = from;
@@ -96,8 +112,8 @@ public final class CurveAnalysis {
                 last = k;
             }
         }
-        this.turnsWorse = last < finite - 1 || finite < n;
-        this.onset = Math.min(last + 1, finite - 1);
+        this.turnsWorse = last < finite - 1 || finite < n || spike < finite;
+        this.onset = Math.min(Math.min(last + 1, spike), finite - 1);
     }
 
     /**

@@ -70,8 +70,12 @@ class CurveAnalysisTest {
         assertEquals(1.2, a.level(18), 1e-12);
         assertEquals(2.85, a.level(1), 1e-12, "the median of the four values 0..3");
         assertTrue(a.readable());
-        assertEquals(19, a.best(), "the first of the three lowest levels");
-        assertEquals(1.1, a.bestLevel(), 1e-12);
+        // the noise of a V is 0: the spike is the first point read above its level, and the
+        // reading ends there
+        assertEquals(9, a.best(), "the lowest level before the spike");
+        assertEquals(10, a.onset(), "a spike marks where training turns unstable");
+        assertTrue(a.turnsWorse());
+        assertEquals(19, CurveAnalysis.of(raw(vee(40))).best(), "without the spike: the bottom");
     }
 
     @Test
