@@ -123,6 +123,14 @@ public final class BenchSuggestionsCommand implements Callable<Integer> {
     List<String> confirm;
 
     @Option(
+            names = "--validation-batches",
+            defaultValue = "0",
+            description =
+                    "with --scenarios: range tests read the loss over this many batches of the"
+                            + " test split after every iteration (0: the training loss)")
+    int validationBatches;
+
+    @Option(
             names = "--one-cycle-oracle",
             description =
                     "with --scenarios: also train one-cycle runs over the same budget at peaks"
@@ -196,6 +204,7 @@ public final class BenchSuggestionsCommand implements Callable<Integer> {
                     new ScenarioBench(dir, out, seeds)
                             .anchor(SuggestionRules.byName(oneCycleAnchor))
                             .oneCycleOracle(oneCycleOracle)
+                            .validationBatches(validationBatches)
                             .run(
                                     Scenarios.of(name, manager, mnist, limit),
                                     grid(),

@@ -36,6 +36,7 @@ final class ScenarioBench {
 
     private SuggestionRule anchor = SuggestionRules.minimum();
     private boolean oneCycleOracle;
+    private int validationBatches;
 
     ScenarioBench(Path dir, PrintStream out, int seeds) {
         this.dir = dir;
@@ -64,6 +65,18 @@ final class ScenarioBench {
      */
     ScenarioBench oneCycleOracle(boolean on) {
         this.oneCycleOracle = on;
+        return this;
+    }
+
+    /**
+     * Asks the range tests to read the validation loss: after every iteration, the loss over so
+     * many batches of the scenario's test split (the benchmark's stand-in for a validation set).
+     *
+     * @param batches the number of batches, 0 for the training loss
+     * @return this
+     */
+    ScenarioBench validationBatches(int batches) {
+        this.validationBatches = batches;
         return this;
     }
 
@@ -128,13 +141,20 @@ final class ScenarioBench {
             try (Model model = Model.newInstance(s.name());
                     Trainer trainer =
                             s.trainer(model, Tracker.fixed(0.01f), seed, weights.get(seed - 1))) {
-                LossCurve c =
+                LrFinder finder =
                         LrFinder.builder()
                                 .optStartLr(s.startLr())
                                 .optEndLr(s.endLr())
-                                .build()
-                                .find(trainer, s.next().train())
-                                .curve();
+                                .optValidationBatches(Math.max(1, validationBatches))
+                                .build();
+                long t0 = System.nanoTime();
+                LossCurve c =
+                        validationBatches > 0
+                                ? finder.find(trainer, s.next().train(), s.next().test()).curve()
+                                : finder.find(trainer, s.next().train()).curve();
+                out.printf(
+                        "%s seed %d: range test took %.1f s%n",
+                        s.name(), seed, (System.nanoTime() - t0) / 1e9);
                 c.writeJson(file);
                 curves.add(c);
             }
