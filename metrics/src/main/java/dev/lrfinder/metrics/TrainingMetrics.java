@@ -5,7 +5,6 @@ import ai.djl.training.listener.TrainingListenerAdapter;
 import dev.lrfinder.core.LossSmoother;
 import dev.lrfinder.listeners.DeferredLoss;
 import dev.lrfinder.listeners.LrRangeTestListener;
-import dev.lrfinder.listeners.OneCycleScheduler;
 import dev.lrfinder.listeners.ScheduleListener;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -223,7 +222,8 @@ public final class TrainingMetrics extends TrainingListenerAdapter implements Me
         }
 
         /**
-         * Takes the learning rate and momentum from a scheduler.
+         * Takes the learning rate and momentum from a schedule listener (e.g. {@code
+         * OneCycleScheduler}'s).
          *
          * @param schedule the scheduler that drives the optimizer
          * @return this builder
@@ -231,18 +231,6 @@ public final class TrainingMetrics extends TrainingListenerAdapter implements Me
         public Builder optSchedule(ScheduleListener schedule) {
             learningRate = schedule::currentLearningRate;
             momentum = schedule::currentMomentum;
-            return this;
-        }
-
-        /**
-         * Takes the learning rate and momentum from a one-cycle scheduler.
-         *
-         * @param scheduler the scheduler that drives the optimizer
-         * @return this builder
-         */
-        public Builder optSchedule(OneCycleScheduler scheduler) {
-            learningRate = scheduler::currentLearningRate;
-            momentum = scheduler::currentMomentum;
             return this;
         }
 
