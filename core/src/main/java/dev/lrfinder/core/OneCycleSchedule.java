@@ -1,5 +1,7 @@
 package dev.lrfinder.core;
 
+import java.util.List;
+
 /**
  * Smith's one-cycle schedule (arXiv 1803.09820, "super-convergence" arXiv 1708.07120) with the
  * parameters PyTorch's {@code OneCycleLR} and fast.ai's {@code fit_one_cycle} use.
@@ -10,7 +12,11 @@ package dev.lrfinder.core;
  * Three phases: up to {@code maxLr}, back down to the start over as many steps, then down to the
  * final value. The warm-up ends at step {@code warmupFraction * totalSteps - 1} (at least step 1)
  * and the last value is reached at step {@code totalSteps - 1}, as in PyTorch; later steps hold the
- * last value.
+ * last value. The phases are a {@link PhasedSchedule} whose phase functions are {@link Annealing}.
+ *
+ * <pre>{@code
+ * OneCycleSchedule s = OneCycleSchedule.builder().setMaxLr(0.1).setTotalSteps(epochs, batches).build();
+ * }</pre>
  */
 public final class OneCycleSchedule implements LrSchedule {
 
@@ -23,10 +29,7 @@ public final class OneCycleSchedule implements LrSchedule {
     private final boolean threePhase;
     private final double maxMomentum;
     private final double baseMomentum;
-    private final boolean cycleMomentum;
-    private final double[] phaseEnds;
-    private final double[] lrPoints;
-    private final double[] momentumPoints;
+    private final PhasedSchedule phases;
 
     OneCycleSchedule(OneCycleOptions<?> b) {
         maxLr = Checks.positive("maxLr", b.maxLr);
@@ -57,24 +60,27 @@ public final class OneCycleSchedule implements LrSchedule {
                             + baseMomentum
                             + " (optMomentum(max, base): momentum is lowest at the peak learning rate)");
         }
-        cycleMomentum = b.cycleMomentum;
 
         double initial = maxLr / divFactor;
         double end = initial / finalDivFactor;
+        double high = b.cycleMomentum ? maxMomentum : Double.NaN;
+        double low = b.cycleMomentum ? baseMomentum : Double.NaN;
         // PyTorch's boundaries, kept at least one step apart so that step 0 is always the start
         double last = totalSteps - 1;
         double warmEnd = Math.min(Math.max(1, warmupFraction * totalSteps - 1), last);
+        PhasedSchedule.Builder p =
+                PhasedSchedule.builder()
+                        .setTotalSteps(totalSteps)
+                        .addPhase(warmEnd, annealing, initial, maxLr, high, low);
         if (threePhase) {
             double downEnd =
                     Math.min(Math.max(warmEnd + 1, 2 * warmupFraction * totalSteps - 2), last);
-            phaseEnds = new double[] {warmEnd, downEnd, last};
-            lrPoints = new double[] {initial, maxLr, initial, end};
-            momentumPoints = new double[] {maxMomentum, baseMomentum, maxMomentum, maxMomentum};
+            p.addPhase(downEnd, annealing, maxLr, initial, low, high)
+                    .addPhase(last, annealing, initial, end, high, high);
         } else {
-            phaseEnds = new double[] {warmEnd, last};
-            lrPoints = new double[] {initial, maxLr, end};
-            momentumPoints = new double[] {maxMomentum, baseMomentum, maxMomentum};
+            p.addPhase(last, annealing, maxLr, end, low, high);
         }
+        phases = p.build();
     }
 
     /**
@@ -89,13 +95,13 @@ public final class OneCycleSchedule implements LrSchedule {
     /** {@inheritDoc} */
     @Override
     public double learningRate(int step) {
-        return interpolate(lrPoints, step);
+        return phases.learningRate(step);
     }
 
     /** {@inheritDoc} */
     @Override
     public double momentum(int step) {
-        return cycleMomentum ? interpolate(momentumPoints, step) : Double.NaN;
+        return phases.momentum(step);
     }
 
     /** {@inheritDoc} */
@@ -110,7 +116,7 @@ public final class OneCycleSchedule implements LrSchedule {
      * @return {@code maxLr / divFactor}
      */
     public double initialLr() {
-        return lrPoints[0];
+        return phases.phases().get(0).lrFrom();
     }
 
     /**
@@ -128,7 +134,8 @@ public final class OneCycleSchedule implements LrSchedule {
      * @return {@code maxLr / divFactor / finalDivFactor}
      */
     public double finalLr() {
-        return lrPoints[lrPoints.length - 1];
+        List<PhasedSchedule.Phase> all = phases.phases();
+        return all.get(all.size() - 1).lrTo();
     }
 
     /**
@@ -137,22 +144,17 @@ public final class OneCycleSchedule implements LrSchedule {
      * @return {@code warmupFraction * totalSteps - 1}, as a real number
      */
     public double peakStep() {
-        return phaseEnds[0];
+        return phases.phases().get(0).end();
     }
 
-    private double interpolate(double[] points, int step) {
-        double start = 0;
-        for (int phase = 0; phase < phaseEnds.length; phase++) {
-            double end = phaseEnds[phase];
-            if (step <= end || phase == phaseEnds.length - 1) {
-                double span = end - start;
-                double fraction = span <= 0 ? 1 : (step - start) / span;
-                fraction = Math.max(0, Math.min(1, fraction));
-                return annealing.interpolate(points[phase], points[phase + 1], fraction);
-            }
-            start = end;
-        }
-        throw new AssertionError("unreachable");
+    /**
+     * Returns the schedule's phases: warm-up and annealing (and the way back down, with three
+     * phases).
+     *
+     * @return the phased schedule this one is
+     */
+    public PhasedSchedule phased() {
+        return phases;
     }
 
     /** {@inheritDoc} */

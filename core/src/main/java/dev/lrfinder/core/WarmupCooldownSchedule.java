@@ -4,7 +4,11 @@ package dev.lrfinder.core;
  * A constant learning rate with an optional warm-up and an optional cool-down (a trapezoid): the
  * rate rises from {@code lr / warmupDivFactor} to {@code lr} over the first {@code warmupFraction}
  * of the steps, holds, then falls to {@code finalLr} over the last {@code cooldownFraction} of the
- * steps. DJL's {@code WarmUpTracker} covers the warm-up alone; DJL has no cool-down.
+ * steps. DJL can build each part alone ({@code WarmUpTracker} a warm-up, {@code LinearTracker} and
+ * {@code PolynomialDecayTracker} a decay); this is the three in one schedule, with the momentum
+ * left alone. Its phases are a {@link PhasedSchedule}; the listeners module's {@code
+ * ScheduleTracker} makes it a DJL {@code Tracker}. With a cool-down the last step always has {@code
+ * finalLr}: a warm-up that would end inside the last step ends just before it.
  *
  * <pre>{@code
  * LrSchedule s = WarmupCooldownSchedule.builder().setLr(0.05).setTotalSteps(1000)
@@ -13,13 +17,7 @@ package dev.lrfinder.core;
  */
 public final class WarmupCooldownSchedule implements LrSchedule {
 
-    private final double lr;
-    private final int totalSteps;
-    private final double warmupEnd;
-    private final double cooldownStart;
-    private final double warmupStartLr;
-    private final double finalLr;
-    private final Annealing annealing;
+    private final PhasedSchedule phases;
 
     private WarmupCooldownSchedule(Builder b) {
         double lr = b.lr;
@@ -29,7 +27,7 @@ public final class WarmupCooldownSchedule implements LrSchedule {
         double warmupDivFactor = b.warmupDivFactor;
         double finalLr = b.finalLr;
         Annealing annealing = b.annealing;
-        this.lr = Checks.positive("lr", lr);
+        Checks.positive("lr", lr);
         if (totalSteps <= 0) {
             throw new IllegalArgumentException("totalSteps must be > 0, got " + totalSteps);
         }
@@ -45,12 +43,27 @@ public final class WarmupCooldownSchedule implements LrSchedule {
             throw new IllegalArgumentException(
                     "finalLr must be a finite number >= 0, got " + finalLr);
         }
-        this.totalSteps = totalSteps;
-        this.warmupEnd = warmupFraction * totalSteps;
-        this.cooldownStart = (1 - cooldownFraction) * totalSteps;
-        this.warmupStartLr = lr / warmupDivFactor;
-        this.finalLr = finalLr;
-        this.annealing = java.util.Objects.requireNonNull(annealing, "annealing");
+        java.util.Objects.requireNonNull(annealing, "annealing");
+        double last = totalSteps - 1;
+        // with a cool-down, the last step belongs to it (finalLr) however short the run
+        double warmupEnd =
+                cooldownFraction > 0
+                        ? Math.max(0, Math.min(warmupFraction * totalSteps, Math.nextDown(last)))
+                        : warmupFraction * totalSteps;
+        PhasedSchedule.Builder p = PhasedSchedule.builder().setTotalSteps(totalSteps);
+        if (warmupFraction > 0) {
+            p.addPhase(warmupEnd, annealing, lr / warmupDivFactor, lr);
+        }
+        if (cooldownFraction > 0) {
+            double cooldownStart = Math.min((1 - cooldownFraction) * totalSteps, last - 0.5);
+            if (cooldownStart > warmupEnd) {
+                p.addPhase(cooldownStart, Annealing.LINEAR, lr, lr);
+            }
+            p.addPhase(Math.max(last, warmupEnd), annealing, lr, finalLr);
+        } else {
+            p.addPhase(Math.max(last, warmupEnd), Annealing.LINEAR, lr, lr);
+        }
+        this.phases = p.build();
     }
 
     /**
@@ -65,24 +78,22 @@ public final class WarmupCooldownSchedule implements LrSchedule {
     /** {@inheritDoc} */
     @Override
     public double learningRate(int step) {
-        if (step < warmupEnd) {
-            return annealing.interpolate(warmupStartLr, lr, step / warmupEnd);
-        }
-        if (step >= totalSteps - 1) {
-            return cooldownStart < totalSteps ? finalLr : lr;
-        }
-        if (step >= cooldownStart) {
-            double span = (totalSteps - 1) - cooldownStart;
-            double fraction = span <= 0 ? 1 : (step - cooldownStart) / span;
-            return annealing.interpolate(lr, finalLr, Math.min(1, fraction));
-        }
-        return lr;
+        return phases.learningRate(step);
     }
 
     /** {@inheritDoc} */
     @Override
     public int totalSteps() {
-        return totalSteps;
+        return phases.totalSteps();
+    }
+
+    /**
+     * Returns the schedule's phases: warm-up (when asked), hold, cool-down (when asked).
+     *
+     * @return the phased schedule this one is
+     */
+    public PhasedSchedule phased() {
+        return phases;
     }
 
     /** Configures a {@link WarmupCooldownSchedule}. */

@@ -42,12 +42,22 @@ import java.util.Objects;
  * the next one, is cleared). The listener does not restore the model: training after the test
  * continues from the weights the test reached. {@link LrFinder} restores weights and optimizer
  * state.
+ *
+ * <p>One listener runs one test at a time, on the trainer it began with. Each trainer built from a
+ * config that holds it runs a fresh test ({@link #result()} is the latest trainer's); batches of an
+ * earlier trainer that is still open then fail with an {@link IllegalStateException}. A listener
+ * added to the config after its trainer was built (DJL then calls {@code onTrainingBatch} but never
+ * {@code onTrainingBegin}) starts its test at that trainer's first batch. Two lrfinder listeners
+ * that would both drive one optimizer's learning rate (two range tests, or a range test and a
+ * schedule) fail with an {@link IllegalStateException} that names both, and the optimizer gets its
+ * own tracker back.
  */
 public final class LrRangeTestListener extends TrainingListenerAdapter {
 
     private static final String NAME = "LrRangeTestListener";
 
     private final RangeTestSession session;
+    private Trainer trainer;
 
     private LrRangeTestListener(RangeTestConfig config, List<RangeTestObserver> observers) {
         this.session = new RangeTestSession(config, observers, NAME);
@@ -113,12 +123,29 @@ public final class LrRangeTestListener extends TrainingListenerAdapter {
     /** {@inheritDoc} */
     @Override
     public void onTrainingBegin(Trainer trainer) {
+        begin(trainer);
+    }
+
+    /** Starts a fresh test on a trainer; a test on an earlier trainer ends here. */
+    private void begin(Trainer trainer) {
+        this.trainer = trainer;
         session.begin(trainer, DjlInternals.locate(trainer).orElse(null));
     }
 
     /** {@inheritDoc} */
     @Override
     public void onTrainingBatch(Trainer trainer, BatchData batchData) {
+        if (trainer != this.trainer) {
+            if (this.trainer != null) {
+                throw new IllegalStateException(
+                        NAME
+                                + ": this trainer's range test was replaced by a newer trainer's,"
+                                + " built from the same TrainingConfig while this one was open; one"
+                                + " listener runs one test at a time. Close a trainer before"
+                                + " building the next, or give each trainer its own listener.");
+            }
+            begin(trainer); // added to the config after the trainer was built: no onTrainingBegin
+        }
         if (!session.running()) {
             return; // stopped once already: later training on this trainer runs untouched
         }
@@ -140,7 +167,10 @@ public final class LrRangeTestListener extends TrainingListenerAdapter {
     /** {@inheritDoc} */
     @Override
     public void onTrainingEnd(Trainer trainer) {
-        session.close();
+        if (trainer == this.trainer) {
+            session.close();
+            this.trainer = null;
+        }
     }
 
     private void stop() {

@@ -1,10 +1,7 @@
 package dev.lrfinder.listeners;
 
-import ai.djl.training.Trainer;
-import ai.djl.training.listener.TrainingListenerAdapter;
 import ai.djl.training.optimizer.Nag;
 import ai.djl.training.optimizer.Sgd;
-import ai.djl.training.tracker.ParameterTracker;
 import dev.lrfinder.core.OneCycleOptions;
 import dev.lrfinder.core.OneCycleSchedule;
 import dev.lrfinder.core.Suggestion;
@@ -12,44 +9,43 @@ import dev.lrfinder.core.SuggestionRules;
 import java.util.Optional;
 
 /**
- * Smith's one-cycle policy as a DJL {@code TrainingListener}: the learning rate warms up from
- * {@code maxLr / divFactor} to {@code maxLr} and anneals far below the start, the momentum moves
- * the opposite way (0.95, 0.85, 0.95). Parameters and defaults are those of PyTorch's {@code
- * OneCycleLR}; see {@link OneCycleSchedule}.
+ * Makes Smith's one-cycle policy for DJL: the learning rate warms up from {@code maxLr / divFactor}
+ * to {@code maxLr} and anneals far below the start, the momentum moves the opposite way (0.95,
+ * 0.85, 0.95). Parameters and defaults are those of PyTorch's {@code OneCycleLR}; see {@link
+ * OneCycleSchedule}. It makes a {@link ScheduleListener} (learning rate and momentum) or, through
+ * {@link #scheduleFor}, the schedule for a {@link ScheduleTracker} (learning rate only).
  *
  * <pre>{@code
  * LrFinderResult found = LrFinder.builder().build().find(trainer, trainingSet);
- * config.addTrainingListeners(OneCycleScheduler.fromSuggestion(found, epochs * stepsPerEpoch));
+ * ScheduleListener oneCycle = OneCycleScheduler.fromSuggestion(found, epochs * stepsPerEpoch);
+ * DefaultTrainingConfig next = new DefaultTrainingConfig(loss).optOptimizer(sgd)
+ *         .addTrainingListeners(oneCycle);   // a new config: not the range test's
  * }</pre>
  *
- * <p>It wires itself to the optimizer as {@link ScheduleListener} describes: the learning rate
- * through the optimizer's tracker and the momentum through SGD's {@code momentum} or Adam's {@code
- * beta1}. Its schedule is fixed when it is built: {@link #schedule()} is what training gets.
+ * <p>The listener wires itself to the optimizer as {@link ScheduleListener} describes: the learning
+ * rate through the optimizer's tracker and the momentum through SGD's {@code momentum} or Adam's
+ * {@code beta1}. Its schedule is fixed when it is built: {@code schedule()} is what training gets.
  */
-public final class OneCycleScheduler extends TrainingListenerAdapter {
+public final class OneCycleScheduler {
 
     /**
-     * The peak learning rate {@link #fromSuggestion(LrFinderResult, int)} sets for SGD and Nag, as
-     * a multiple of the {@code minimum} rule's suggestion: with momentum cycling and annealing, one
+     * The peak learning rate {@link #scheduleFor(LrFinderResult, int)} sets for SGD and Nag, as a
+     * multiple of the {@code minimum} rule's suggestion: with momentum cycling and annealing, one
      * cycle trains well at peaks above the best constant rate (Smith's super-convergence). Chosen
      * by the study in docs/SCHEDULES.md.
      */
     public static final double PEAK_PER_SUGGESTION_SGD = 3;
 
     /**
-     * The peak learning rate {@link #fromSuggestion(LrFinderResult, int)} sets for adaptive
-     * optimizers (Adam, AdamW, RmsProp, Adagrad, anything but SGD and Nag), as a multiple of the
-     * {@code minimum} rule's suggestion. Chosen by the study in docs/SCHEDULES.md.
+     * The peak learning rate {@link #scheduleFor(LrFinderResult, int)} sets for adaptive optimizers
+     * (Adam, AdamW, RmsProp, Adagrad, anything but SGD and Nag), as a multiple of the {@code
+     * minimum} rule's suggestion. Chosen by the study in docs/SCHEDULES.md.
      */
     public static final double PEAK_PER_SUGGESTION_ADAPTIVE = 1;
 
-    private final OneCycleSchedule schedule;
-    private final ScheduleListener driver;
+    private static final String NAME = "OneCycleScheduler";
 
-    private OneCycleScheduler(OneCycleSchedule schedule, int startStep) {
-        this.schedule = schedule;
-        this.driver = new ScheduleListener(schedule, startStep, "OneCycleScheduler");
-    }
+    private OneCycleScheduler() {}
 
     /**
      * Returns a builder; {@code setMaxLr} and {@code setTotalSteps} are required.
@@ -61,42 +57,73 @@ public final class OneCycleScheduler extends TrainingListenerAdapter {
     }
 
     /**
-     * Returns a one-cycle scheduler for a range test's result, ready to add to a {@code
-     * DefaultTrainingConfig}, with PyTorch's defaults but the peak: {@link
-     * #PEAK_PER_SUGGESTION_SGD} x the anchor when the test drove SGD or Nag, {@link
+     * Returns a one-cycle schedule listener for a range test's result, ready to add to the {@code
+     * DefaultTrainingConfig} of the next training run, with the schedule of {@link
+     * #scheduleFor(LrFinderResult, int)}.
+     *
+     * @param result a range-test result with a suggestion
+     * @param totalSteps the optimizer steps of the training run
+     * @return the listener
+     * @throws IllegalStateException if the result has no suggestion
+     */
+    public static ScheduleListener fromSuggestion(LrFinderResult result, int totalSteps) {
+        return new ScheduleListener(scheduleFor(result, totalSteps), 0, NAME);
+    }
+
+    /**
+     * Returns a one-cycle schedule listener whose peak is a given multiple of the suggestion, with
+     * the schedule of {@link #scheduleFor(LrFinderResult, int, double)}.
+     *
+     * @param result a range-test result with a suggestion
+     * @param totalSteps the optimizer steps of the training run
+     * @param peakPerSuggestion the peak learning rate as a multiple of the suggestion, &gt; 0
+     * @return the listener
+     * @throws IllegalStateException if the result has no suggestion
+     */
+    public static ScheduleListener fromSuggestion(
+            LrFinderResult result, int totalSteps, double peakPerSuggestion) {
+        return new ScheduleListener(scheduleFor(result, totalSteps, peakPerSuggestion), 0, NAME);
+    }
+
+    /**
+     * Returns the one-cycle schedule for a range test's result, with PyTorch's defaults but the
+     * peak: {@link #PEAK_PER_SUGGESTION_SGD} x the anchor when the test drove SGD or Nag, {@link
      * #PEAK_PER_SUGGESTION_ADAPTIVE} x for any other optimizer (including one the test could not
      * see), the multiples docs/SCHEDULES.md measured. The anchor is the {@code minimum} rule's
      * suggestion when the result's verdict is confident, and the result's own suggestion when it is
      * not: on a flat curve (a warm model) {@code minimum} reads noise, while the default rule falls
      * back to the onset (docs/BENCHMARKS.md).
      *
+     * <p>For a DJL tracker: {@code
+     * Optimizer.sgd().setLearningRateTracker(ScheduleTracker.of(scheduleFor(result, steps)))}.
+     *
      * @param result a range-test result with a suggestion
      * @param totalSteps the optimizer steps of the training run
-     * @return the scheduler
+     * @return the schedule
      * @throws IllegalStateException if the result has no suggestion
      */
-    public static OneCycleScheduler fromSuggestion(LrFinderResult result, int totalSteps) {
-        return fromSuggestion(result, totalSteps, peakPerSuggestion(result));
+    public static OneCycleSchedule scheduleFor(LrFinderResult result, int totalSteps) {
+        return scheduleFor(result, totalSteps, peakPerSuggestion(result));
     }
 
     /**
-     * Returns a one-cycle scheduler whose peak is a given multiple of the same suggestion {@link
-     * #fromSuggestion(LrFinderResult, int)} anchors on: the {@code minimum} rule's on a confident
+     * Returns a one-cycle schedule whose peak is a given multiple of the same suggestion {@link
+     * #scheduleFor(LrFinderResult, int)} anchors on: the {@code minimum} rule's on a confident
      * curve, else (or when that rule gave none) the result's own.
      *
      * @param result a range-test result with a suggestion
      * @param totalSteps the optimizer steps of the training run
      * @param peakPerSuggestion the peak learning rate as a multiple of the suggestion, &gt; 0
-     * @return the scheduler
+     * @return the schedule
      * @throws IllegalStateException if the result has no suggestion
      */
-    public static OneCycleScheduler fromSuggestion(
+    public static OneCycleSchedule scheduleFor(
             LrFinderResult result, int totalSteps, double peakPerSuggestion) {
         if (!(peakPerSuggestion > 0) || Double.isInfinite(peakPerSuggestion)) {
             throw new IllegalArgumentException(
                     "peakPerSuggestion must be a finite number > 0, got " + peakPerSuggestion);
         }
-        return builder()
+        return OneCycleSchedule.builder()
                 .setMaxLr(peakPerSuggestion * anchor(result))
                 .setTotalSteps(totalSteps)
                 .build();
@@ -116,8 +143,8 @@ public final class OneCycleScheduler extends TrainingListenerAdapter {
     }
 
     /**
-     * Returns the multiple of the suggestion that {@link #fromSuggestion(LrFinderResult, int)}
-     * makes the peak for the optimizer the result's test drove.
+     * Returns the multiple of the suggestion that {@link #scheduleFor(LrFinderResult, int)} makes
+     * the peak for the optimizer the result's test drove.
      *
      * @param result a range-test result
      * @return {@link #PEAK_PER_SUGGESTION_SGD} for SGD and Nag, else {@link
@@ -132,81 +159,9 @@ public final class OneCycleScheduler extends TrainingListenerAdapter {
     }
 
     /**
-     * Returns the schedule.
-     *
-     * @return the one-cycle schedule training gets
-     */
-    public OneCycleSchedule schedule() {
-        return schedule;
-    }
-
-    /**
-     * Returns the tracker for explicit wiring, e.g. {@code
-     * Optimizer.sgd().setLearningRateTracker(scheduler.tracker())}.
-     *
-     * @return the tracker whose value this listener sets before each step
-     */
-    public ParameterTracker tracker() {
-        return driver.tracker();
-    }
-
-    /**
-     * Returns the step the next batch trains.
-     *
-     * @return the step, from 0
-     */
-    public int step() {
-        return driver.step();
-    }
-
-    /**
-     * Moves the schedule to a step, e.g. to resume a job at step {@code k}.
-     *
-     * @param step the step the next batch trains, &gt;= 0
-     */
-    public void setStep(int step) {
-        driver.setStep(step);
-    }
-
-    /**
-     * Returns the learning rate the last or next step uses.
-     *
-     * @return the learning rate
-     */
-    public float currentLearningRate() {
-        return driver.currentLearningRate();
-    }
-
-    /**
-     * Returns the momentum the scheduler set last, or NaN when it does not schedule momentum.
-     *
-     * @return the momentum or NaN
-     */
-    public float currentMomentum() {
-        return driver.currentMomentum();
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public void onTrainingBegin(Trainer trainer) {
-        driver.onTrainingBegin(trainer);
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public void onTrainingBatch(Trainer trainer, BatchData batchData) {
-        driver.onTrainingBatch(trainer, batchData);
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public void onTrainingEnd(Trainer trainer) {
-        driver.onTrainingEnd(trainer);
-    }
-
-    /**
-     * Configures a {@link OneCycleScheduler}: the one-cycle options of {@link OneCycleOptions}
-     * ({@code setMaxLr} and {@code setTotalSteps} required) and the step to start from.
+     * Configures a one-cycle {@link ScheduleListener}: the one-cycle options of {@link
+     * OneCycleOptions} ({@code setMaxLr} and {@code setTotalSteps} required) and the step to start
+     * from.
      */
     public static final class Builder extends OneCycleOptions<Builder> {
 
@@ -232,13 +187,13 @@ public final class OneCycleScheduler extends TrainingListenerAdapter {
         }
 
         /**
-         * Builds the scheduler.
+         * Builds the listener.
          *
-         * @return the scheduler
+         * @return the listener, whose {@code schedule()} is a {@link OneCycleSchedule}
          * @throws IllegalArgumentException if a parameter is out of range, naming it and its value
          */
-        public OneCycleScheduler build() {
-            return new OneCycleScheduler(buildSchedule(), startStep);
+        public ScheduleListener build() {
+            return new ScheduleListener(buildSchedule(), startStep, NAME);
         }
     }
 }

@@ -48,7 +48,7 @@ final class RangeTestSession implements AutoCloseable {
         this.observers = new ObserverList(observers);
         this.owner = owner;
         this.test = RangeTest.of(config);
-        this.tracker = new DrivenTracker((float) config.sweep().learningRate(0));
+        this.tracker = new DrivenTracker((float) config.sweep().learningRate(0), owner);
         this.override = new TrackerOverride(tracker, owner);
     }
 

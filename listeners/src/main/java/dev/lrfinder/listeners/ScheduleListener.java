@@ -16,7 +16,15 @@ import org.slf4j.LoggerFactory;
  * schedule gives one, from an {@link LrSchedule}: before every optimizer step it sets the values of
  * the current step. It wires itself like {@link LrRangeTestListener}: explicitly, by building the
  * optimizer with {@link #tracker()}, or automatically, by installing its tracker at {@code
- * onTrainingBegin} and putting the original back at {@code onTrainingEnd}.
+ * onTrainingBegin} and putting the original back at {@code onTrainingEnd}. An optimizer built with
+ * a {@link ScheduleTracker} of the same schedule keeps it: the listener then moves the momentum
+ * alone.
+ *
+ * <pre>{@code
+ * LrSchedule schedule = WarmupCooldownSchedule.builder().setLr(0.05).setTotalSteps(1000)
+ *         .optWarmupFraction(0.1).optCooldownFraction(0.2).build();
+ * config.addTrainingListeners(ScheduleListener.of(schedule));
+ * }</pre>
  *
  * <p>Momentum (SGD's and Nag's {@code momentum}, Adam's and AdamW's {@code beta1}) is fixed when
  * DJL builds the optimizer, but read at every update, so the listener writes it before each step
@@ -26,6 +34,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Steps past the schedule's total hold its last value and log one warning. A restarted job
  * continues the schedule with {@link #setStep(int)}.
+ *
+ * <p>Its step belongs to one trainer: every trainer built from a config that holds the listener
+ * (k-fold, retraining) starts the schedule again at the start step. A listener added to the config
+ * after its trainer was built (DJL then calls {@code onTrainingBatch} but never {@code
+ * onTrainingBegin}) installs itself at that trainer's first batch, whose update then follows the
+ * schedule's first step. Batches of an earlier trainer that is still open when a newer one begins
+ * fail with an {@link IllegalStateException}.
  */
 public final class ScheduleListener extends TrainingListenerAdapter {
 
@@ -34,9 +49,12 @@ public final class ScheduleListener extends TrainingListenerAdapter {
     private final LrSchedule schedule;
     private final DrivenTracker tracker;
     private final String name;
+    private final int startStep;
     private int step;
+    private int nextStart;
     private boolean warnedPastEnd;
     private final TrackerOverride override;
+    private Trainer trainer;
     private Optimizer optimizer;
     private Field momentumField;
     private float originalMomentum;
@@ -57,8 +75,10 @@ public final class ScheduleListener extends TrainingListenerAdapter {
                             + "), got "
                             + startStep);
         }
+        this.startStep = startStep;
         this.step = startStep;
-        this.tracker = new DrivenTracker((float) schedule.learningRate(startStep));
+        this.nextStart = startStep;
+        this.tracker = new DrivenTracker((float) schedule.learningRate(startStep), name);
         this.name = name;
         this.override = new TrackerOverride(tracker, name);
     }
@@ -129,7 +149,8 @@ public final class ScheduleListener extends TrainingListenerAdapter {
     }
 
     /**
-     * Moves the schedule to a step, e.g. to resume a job at step {@code k}.
+     * Moves the schedule to a step, e.g. to resume a job at step {@code k}: during training, the
+     * next batch trains step {@code k}; before the trainer is built, its first batch does.
      *
      * @param step the step the next batch trains, &gt;= 0
      */
@@ -137,7 +158,11 @@ public final class ScheduleListener extends TrainingListenerAdapter {
         if (step < 0) {
             throw new IllegalArgumentException("step must be >= 0, got " + step);
         }
-        this.step = step;
+        if (trainer != null) {
+            this.step = step;
+        } else {
+            this.nextStart = step;
+        }
     }
 
     /**
@@ -161,7 +186,53 @@ public final class ScheduleListener extends TrainingListenerAdapter {
     /** {@inheritDoc} */
     @Override
     public void onTrainingBegin(Trainer trainer) {
-        optimizer = override.install(trainer, DjlInternals.locate(trainer).orElse(null));
+        begin(trainer);
+        apply();
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public void onTrainingBatch(Trainer trainer, BatchData batchData) {
+        if (trainer != this.trainer) {
+            if (this.trainer != null) {
+                throw new IllegalStateException(
+                        name
+                                + ": this trainer's schedule was restarted by a newer trainer,"
+                                + " built from the same TrainingConfig while this one was open; one"
+                                + " listener drives one trainer at a time. Close a trainer before"
+                                + " building the next, or give each trainer its own listener.");
+            }
+            // added to the config after this trainer was built: no onTrainingBegin came
+            begin(trainer);
+        }
+        apply();
+        step++;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public void onTrainingEnd(Trainer trainer) {
+        if (trainer == this.trainer) {
+            end();
+        }
+    }
+
+    /** Starts the schedule on a trainer, from the start step. */
+    private void begin(Trainer trainer) {
+        end();
+        this.trainer = trainer;
+        step = nextStart;
+        nextStart = startStep;
+        warnedPastEnd = false;
+        DjlInternals.Location location = DjlInternals.locate(trainer).orElse(null);
+        if (location != null
+                && DjlInternals.learningRate(location.optimizer(), name)
+                        instanceof ScheduleTracker own
+                && own.schedule() == schedule) {
+            optimizer = location.optimizer(); // the optimizer follows this schedule already
+        } else {
+            optimizer = override.install(trainer, location);
+        }
         if (optimizer != null) {
             if (!Double.isNaN(schedule.momentum(0))) {
                 momentumField = DjlInternals.momentumField(optimizer).orElse(null);
@@ -178,26 +249,17 @@ public final class ScheduleListener extends TrainingListenerAdapter {
         } else if (!Double.isNaN(schedule.momentum(0))) {
             logger.warn("{}: cannot reach the optimizer, so momentum is not scheduled", name);
         }
-        apply();
     }
 
-    /** {@inheritDoc} */
-    @Override
-    public void onTrainingBatch(Trainer trainer, BatchData batchData) {
-        apply();
-        step++;
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public void onTrainingEnd(Trainer trainer) {
+    /** Puts the original tracker and momentum back. */
+    private void end() {
         override.restore();
-        if (optimizer != null) {
-            if (momentumField != null) {
-                DjlInternals.setFloat(momentumField, optimizer, originalMomentum);
-                momentumField = null;
-            }
+        if (optimizer != null && momentumField != null) {
+            DjlInternals.setFloat(momentumField, optimizer, originalMomentum);
         }
+        momentumField = null;
+        optimizer = null;
+        trainer = null;
     }
 
     /** Sets the learning rate and momentum of the current step. */

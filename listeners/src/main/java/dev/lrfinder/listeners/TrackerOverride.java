@@ -11,13 +11,13 @@ import ai.djl.training.tracker.ParameterTracker;
  */
 final class TrackerOverride {
 
-    private final ParameterTracker tracker;
+    private final DrivenTracker tracker;
     private final String owner;
     private boolean explicit;
     private Optimizer installedOn;
     private ParameterTracker original;
 
-    TrackerOverride(ParameterTracker tracker, String owner) {
+    TrackerOverride(DrivenTracker tracker, String owner) {
         this.tracker = tracker;
         this.owner = owner;
     }
@@ -35,8 +35,9 @@ final class TrackerOverride {
      * @param location where the trainer keeps its optimizer, or null when out of reach
      * @return the optimizer, or null when it is out of reach but the tracker was wired explicitly
      * @throws IllegalStateException if the optimizer is out of reach and the tracker was not wired
-     *     explicitly, or if the optimizer has no learning rate; the message explains the explicit
-     *     wiring
+     *     explicitly, or if the optimizer has no learning rate (the message explains the explicit
+     *     wiring), or if another lrfinder listener drives the optimizer's learning rate already
+     *     (the optimizer gets its original tracker back first)
      */
     Optimizer install(Trainer trainer, DjlInternals.Location location) {
         restore();
@@ -47,9 +48,25 @@ final class TrackerOverride {
             return null;
         }
         Optimizer optimizer = location.optimizer();
-        if (DjlInternals.learningRate(optimizer, owner) != tracker) {
+        ParameterTracker current = DjlInternals.learningRate(optimizer, owner);
+        if (current instanceof DrivenTracker other && other != tracker) {
+            if (other.replaced() != null) { // installed automatically: put the user's back
+                DjlInternals.swapLearningRate(optimizer, other.replaced(), owner);
+            }
+            throw new IllegalStateException(
+                    owner
+                            + ": the optimizer's learning rate is driven by another lrfinder"
+                            + " listener already ("
+                            + other.owner()
+                            + "), in the same TrainingConfig or wired to the optimizer; two would"
+                            + " fight over it. Keep one per trainer: to train after a range test,"
+                            + " build the next trainer from a new TrainingConfig (and optimizer)"
+                            + " without the LrRangeTestListener.");
+        }
+        if (current != tracker) {
             original = DjlInternals.swapLearningRate(optimizer, tracker, owner);
             installedOn = optimizer;
+            tracker.setReplaced(original);
         }
         return optimizer;
     }
@@ -57,7 +74,10 @@ final class TrackerOverride {
     /** Puts the optimizer's original tracker back, if {@link #install} replaced it. */
     void restore() {
         if (installedOn != null) {
-            DjlInternals.swapLearningRate(installedOn, original, owner);
+            if (DjlInternals.learningRate(installedOn, owner) == tracker) {
+                DjlInternals.swapLearningRate(installedOn, original, owner);
+            }
+            tracker.setReplaced(null);
             installedOn = null;
             original = null;
         }

@@ -3,8 +3,9 @@
  * dev.lrfinder.listeners.LrFinder} (one call that runs a test and restores the model and the
  * optimizer), {@link dev.lrfinder.listeners.LrRangeTestListener} (the test inside any {@code
  * EasyTrain.fit} loop), {@link dev.lrfinder.listeners.LrFinderResult} (what a test found) and
- * {@link dev.lrfinder.listeners.OneCycleScheduler} / {@link
- * dev.lrfinder.listeners.ScheduleListener} (the schedules as listeners).
+ * {@link dev.lrfinder.listeners.ScheduleListener} (any schedule as a listener, learning rate and
+ * momentum), {@link dev.lrfinder.listeners.OneCycleScheduler} (one-cycle from a result) and {@link
+ * dev.lrfinder.listeners.ScheduleTracker} (any schedule as a DJL {@code Tracker}).
  *
  * <p>How one {@code find()} flows, top to bottom: {@code LrFinder} checks the trainer and locates
  * its optimizer ({@code DjlInternals}, the one file that reaches into DJL's private fields); {@code

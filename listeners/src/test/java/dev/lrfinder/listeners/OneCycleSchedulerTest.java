@@ -43,12 +43,12 @@ class OneCycleSchedulerTest {
 
     /** Records the single weight and the scheduler's values before every step. */
     static final class Recorder extends TrainingListenerAdapter {
-        final OneCycleScheduler scheduler;
+        final ScheduleListener scheduler;
         final List<Float> weights = new ArrayList<>();
         final List<Float> lrs = new ArrayList<>();
         final List<Float> momenta = new ArrayList<>();
 
-        Recorder(OneCycleScheduler scheduler) {
+        Recorder(ScheduleListener scheduler) {
             this.scheduler = scheduler;
         }
 
@@ -61,7 +61,7 @@ class OneCycleSchedulerTest {
         }
     }
 
-    private static Recorder train(Optimizer optimizer, OneCycleScheduler scheduler, int steps)
+    static Recorder train(Optimizer optimizer, ScheduleListener scheduler, int steps)
             throws Exception {
         Recorder recorder = new Recorder(scheduler);
         try (Model model = Model.newInstance("w");
@@ -97,9 +97,9 @@ class OneCycleSchedulerTest {
     @Test
     void sgdAppliesTheScheduledLearningRateAndMomentum() throws Exception {
         int steps = 40;
-        OneCycleScheduler scheduler =
+        ScheduleListener scheduler =
                 OneCycleScheduler.builder().setMaxLr(0.5).setTotalSteps(steps).build();
-        OneCycleSchedule schedule = scheduler.schedule();
+        OneCycleSchedule schedule = (OneCycleSchedule) scheduler.schedule();
         Optimizer sgd =
                 Optimizer.sgd()
                         .setLearningRateTracker(Tracker.fixed(123f))
@@ -126,7 +126,7 @@ class OneCycleSchedulerTest {
     @Test
     void adamGetsTheScheduledBeta1AndTheOriginalIsRestored() throws Exception {
         int steps = 20;
-        OneCycleScheduler scheduler =
+        ScheduleListener scheduler =
                 OneCycleScheduler.builder().setMaxLr(0.01).setTotalSteps(steps).build();
         Optimizer adam =
                 Optimizer.adam()
@@ -144,14 +144,13 @@ class OneCycleSchedulerTest {
 
     @Test
     void stepsPastTheTotalHoldTheFinalRateAndARestartedJobResumesAtStepK() throws Exception {
-        OneCycleScheduler past =
-                OneCycleScheduler.builder().setMaxLr(0.1).setTotalSteps(10).build();
+        ScheduleListener past = OneCycleScheduler.builder().setMaxLr(0.1).setTotalSteps(10).build();
         Recorder r =
                 train(Optimizer.sgd().setLearningRateTracker(Tracker.fixed(1f)).build(), past, 16);
         for (int t = 10; t < 16; t++) {
-            assertEquals(past.schedule().finalLr(), r.lrs.get(t), 1e-12);
+            assertEquals(((OneCycleSchedule) past.schedule()).finalLr(), r.lrs.get(t), 1e-12);
         }
-        OneCycleScheduler resumed =
+        ScheduleListener resumed =
                 OneCycleScheduler.builder().setMaxLr(0.1).setTotalSteps(10).optStartStep(4).build();
         Recorder r2 =
                 train(
@@ -175,25 +174,22 @@ class OneCycleSchedulerTest {
                 Fixtures.result(1e-5, end, 100, bowl, SuggestionRules.valley(), null);
         assertEquals(0.01, sgd.suggestion().learningRate(), 1e-12);
         // the peak is fixed at construction: what schedule() reports is what training gets
-        OneCycleScheduler forSgd = OneCycleScheduler.fromSuggestion(sgd, 500);
-        assertEquals(500, forSgd.schedule().totalSteps());
-        assertEquals(
-                OneCycleScheduler.PEAK_PER_SUGGESTION_SGD * 0.01, forSgd.schedule().maxLr(), 1e-12);
+        OneCycleSchedule forSgd = OneCycleScheduler.scheduleFor(sgd, 500);
+        assertEquals(500, forSgd.totalSteps());
+        assertEquals(OneCycleScheduler.PEAK_PER_SUGGESTION_SGD * 0.01, forSgd.maxLr(), 1e-12);
         assertEquals(
                 OneCycleScheduler.PEAK_PER_SUGGESTION_ADAPTIVE * 0.01,
-                OneCycleScheduler.fromSuggestion(adam, 500).schedule().maxLr(),
+                OneCycleScheduler.scheduleFor(adam, 500).maxLr(),
                 1e-12);
         assertEquals(
                 OneCycleScheduler.PEAK_PER_SUGGESTION_ADAPTIVE * 0.01,
-                OneCycleScheduler.fromSuggestion(unknown, 500).schedule().maxLr(),
+                OneCycleScheduler.scheduleFor(unknown, 500).maxLr(),
                 1e-12);
         // both overloads anchor on the same (minimum) rule, whatever the result's own rule
-        assertEquals(
-                0.05, OneCycleScheduler.fromSuggestion(adam, 500, 5).schedule().maxLr(), 1e-12);
-        assertEquals(
-                0.05, OneCycleScheduler.fromSuggestion(unknown, 500, 5).schedule().maxLr(), 1e-12);
+        assertEquals(0.05, OneCycleScheduler.scheduleFor(adam, 500, 5).maxLr(), 1e-12);
+        assertEquals(0.05, OneCycleScheduler.scheduleFor(unknown, 500, 5).maxLr(), 1e-12);
         try (Model model = Fixtures.mlp()) {
-            OneCycleScheduler s = OneCycleScheduler.fromSuggestion(sgd, 500);
+            ScheduleListener s = OneCycleScheduler.fromSuggestion(sgd, 500);
             try (Trainer t =
                     Fixtures.trainer(
                             model,
@@ -225,10 +221,9 @@ class OneCycleSchedulerTest {
         assertTrue(Math.abs(Math.log(own / minimum)) > Math.log(2), own + " vs minimum " + minimum);
         assertEquals(
                 OneCycleScheduler.PEAK_PER_SUGGESTION_SGD * own,
-                OneCycleScheduler.fromSuggestion(r, 500).schedule().maxLr(),
+                OneCycleScheduler.scheduleFor(r, 500).maxLr(),
                 1e-12);
-        assertEquals(
-                2 * own, OneCycleScheduler.fromSuggestion(r, 500, 2).schedule().maxLr(), 1e-12);
+        assertEquals(2 * own, OneCycleScheduler.scheduleFor(r, 500, 2).maxLr(), 1e-12);
     }
 
     @Test
@@ -266,7 +261,7 @@ class OneCycleSchedulerTest {
                         .optMomentum(0.3f)
                         .build();
         assertTrue(DjlInternals.momentumField(rms).isEmpty());
-        OneCycleScheduler scheduler =
+        ScheduleListener scheduler =
                 OneCycleScheduler.builder().setMaxLr(0.01).setTotalSteps(10).build();
         if (Fixtures.pytorch()) { // DJL's PyTorch engine has no RmsProp update
             assertThrows(UnsupportedOperationException.class, () -> train(rms, scheduler, 5));

@@ -36,8 +36,8 @@ public final class PrometheusExport implements AutoCloseable {
     private static final Logger logger = LoggerFactory.getLogger(PrometheusExport.class);
     private static final Pattern STATUS = Pattern.compile("was (\\d{3})");
 
-    private final PrometheusMeterRegistry registry =
-            new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final PrometheusMeterRegistry registry;
+    private final boolean ownsRegistry;
     private HTTPServer server;
     private PushGateway pushGateway;
     private PushgatewayTarget target;
@@ -46,6 +46,23 @@ public final class PrometheusExport implements AutoCloseable {
     private long lastPushNanos;
     private boolean pushed;
     private boolean closed;
+
+    /** Creates an export with a registry of its own, closed with it. */
+    public PrometheusExport() {
+        this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        this.ownsRegistry = true;
+    }
+
+    /**
+     * Creates an export that serves and pushes a registry the application already has (e.g. the one
+     * Spring Boot's actuator made); {@link #close()} leaves it open.
+     *
+     * @param registry the registry
+     */
+    public PrometheusExport(PrometheusMeterRegistry registry) {
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.ownsRegistry = false;
+    }
 
     /**
      * Returns the registry to bind meters to.
@@ -273,10 +290,10 @@ public final class PrometheusExport implements AutoCloseable {
     }
 
     /**
-     * Stops the periodic pushes and the endpoint (no final push: call {@link #push()}) and, unless
-     * the target keeps it, deletes the run's group once the linger since the last successful push
-     * has passed; this call waits for it. Nothing is deleted when no push went through. Closing
-     * twice does nothing the second time.
+     * Stops the periodic pushes and the endpoint (no final push: call {@link #push()}), closes the
+     * registry if this export created it, and, unless the target keeps it, deletes the run's group
+     * once the linger since the last successful push has passed; this call waits for it. Nothing is
+     * deleted when no push went through. Closing twice does nothing the second time.
      */
     @Override
     public void close() {
@@ -310,7 +327,9 @@ public final class PrometheusExport implements AutoCloseable {
                 server.close();
                 server = null;
             }
-            registry.close();
+            if (ownsRegistry) {
+                registry.close();
+            }
         }
     }
 }

@@ -9,6 +9,7 @@ import dev.lrfinder.listeners.RangeTestObserver;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.ArrayList;
@@ -23,7 +24,7 @@ import java.util.function.ToDoubleFunction;
  * Meters for an LR range test. A range test is a short batch job, often over before a 15 s scrape
  * comes, so besides the live state it exposes the whole recorded curve as gauges keyed by step: one
  * scrape or one push captures the curve whole, or at most {@code maxCurvePoints} of its points
- * spread evenly in log learning rate ({@link #RangeTestMetrics(RunTags, int)}).
+ * spread evenly in log learning rate ({@link #RangeTestMetrics(Iterable, int)}).
  *
  * <p>One instance describes one test at a time: when it observes a second test ({@link #onStart}
  * again, or {@link #record}), the first test's curve and suggestions are removed from every
@@ -58,7 +59,7 @@ public final class RangeTestMetrics implements MeterBinder, RangeTestObserver {
 
     private static final String[] STATES = {"running", "finished", "diverged"};
 
-    private final RunTags tags;
+    private final Tags tags;
     private final CurveSampler sampler;
     private final List<MeterRegistry> registries = new ArrayList<>();
     private final Map<Integer, double[]> curve =
@@ -80,9 +81,10 @@ public final class RangeTestMetrics implements MeterBinder, RangeTestObserver {
     /**
      * Creates the meters of a range test, exporting every point of the curve.
      *
-     * @param tags the run's tags
+     * @param tags the tags of every meter, e.g. a {@link RunTags} (run, model and job, which the
+     *     Grafana dashboard selects by)
      */
-    public RangeTestMetrics(RunTags tags) {
+    public RangeTestMetrics(Iterable<Tag> tags) {
         this(tags, 0);
     }
 
@@ -92,11 +94,11 @@ public final class RangeTestMetrics implements MeterBinder, RangeTestObserver {
      * linear sweep), 3 series per point. The result, its plot and its suggestions are unaffected:
      * they come from the whole {@code LossCurve}.
      *
-     * @param tags the run's tags
+     * @param tags the tags of every meter, e.g. a {@link RunTags}
      * @param maxCurvePoints the most curve points to export (at least 2), or 0 for every point
      */
-    public RangeTestMetrics(RunTags tags, int maxCurvePoints) {
-        this.tags = Objects.requireNonNull(tags, "tags");
+    public RangeTestMetrics(Iterable<Tag> tags, int maxCurvePoints) {
+        this.tags = Tags.of(Objects.requireNonNull(tags, "tags"));
         this.sampler = new CurveSampler(maxCurvePoints);
     }
 
@@ -107,7 +109,7 @@ public final class RangeTestMetrics implements MeterBinder, RangeTestObserver {
         if (Double.isNaN(startTime)) {
             startTime = System.currentTimeMillis() / 1000.0;
         }
-        Tags t = tags.tags();
+        Tags t = tags;
         for (int i = 0; i < STATES.length; i++) {
             int s = i;
             Gauge.builder("lrfinder.range.test.state", this, m -> m.state == s ? 1 : 0)
@@ -170,7 +172,7 @@ public final class RangeTestMetrics implements MeterBinder, RangeTestObserver {
             String name, ToDoubleFunction<RangeTestMetrics> f, String description) {
         return Gauge.builder(name, this, f)
                 .description(description)
-                .tags(tags.tags())
+                .tags(tags)
                 .strongReference(true);
     }
 
@@ -283,7 +285,7 @@ public final class RangeTestMetrics implements MeterBinder, RangeTestObserver {
     }
 
     private void registerPoint(MeterRegistry r, int step, double[] v) {
-        Tags t = tags.tags().and("step", Integer.toString(step));
+        Tags t = tags.and("step", Integer.toString(step));
         perTestMeters.add(
                 Gauge.builder("lrfinder.range.test.curve.learning.rate", v, a -> a[0])
                         .description("learning rate of each recorded step")
@@ -305,10 +307,7 @@ public final class RangeTestMetrics implements MeterBinder, RangeTestObserver {
     }
 
     private void registerSuggestion(MeterRegistry r, String rule, double[] v) {
-        Tags t =
-                tags.tags()
-                        .and("rule", rule)
-                        .and("default", Boolean.toString(rule.equals(defaultRule)));
+        Tags t = tags.and("rule", rule).and("default", Boolean.toString(rule.equals(defaultRule)));
         perTestMeters.add(
                 Gauge.builder("lrfinder.range.test.suggestion", v, a -> a[0])
                         .description("learning rate each rule suggests")

@@ -2,18 +2,20 @@ package dev.lrfinder.metrics;
 
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
+import java.util.Iterator;
 import java.util.Objects;
 import java.util.UUID;
 
 /**
  * The tags that identify a training run on a shared Prometheus: {@code run} (unique per run),
- * {@code model} and {@code job}.
+ * {@code model} and {@code job}. They are an {@code Iterable<Tag>}, as Micrometer's binders take
+ * their tags; the Grafana dashboard selects runs by these three.
  *
  * @param run the run id
  * @param model the model name
  * @param job the job name, e.g. {@code lr-find} or {@code one-cycle}
  */
-public record RunTags(String run, String model, String job) {
+public record RunTags(String run, String model, String job) implements Iterable<Tag> {
 
     /**
      * Creates run tags.
@@ -48,6 +50,12 @@ public record RunTags(String run, String model, String job) {
      */
     public Tags tags() {
         return Tags.of(Tag.of("run", run), Tag.of("model", model), Tag.of("job", job));
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Iterator<Tag> iterator() {
+        return tags().iterator();
     }
 
     /**

@@ -5,21 +5,24 @@ import ai.djl.training.listener.TrainingListenerAdapter;
 import dev.lrfinder.core.LossSmoother;
 import dev.lrfinder.listeners.DeferredLoss;
 import dev.lrfinder.listeners.LrRangeTestListener;
-import dev.lrfinder.listeners.OneCycleScheduler;
 import dev.lrfinder.listeners.ScheduleListener;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
 
 /**
  * Meters for any DJL training, bound like Micrometer's own {@code MeterBinder}s and fed as a {@code
- * TrainingListener}: add it to the training config after any lrfinder listener, and bind it to a
- * registry.
+ * TrainingListener}: add it to the training config after any lrfinder listener, and bind it to one
+ * registry or more (each counts every batch).
  *
  * <pre>{@code
  * TrainingMetrics metrics = TrainingMetrics.builder(RunTags.newRun("mlp", "one-cycle"))
@@ -49,7 +52,7 @@ import java.util.function.DoubleSupplier;
  */
 public final class TrainingMetrics extends TrainingListenerAdapter implements MeterBinder {
 
-    private final RunTags tags;
+    private final Tags tags;
     private final DoubleSupplier learningRate;
     private final DoubleSupplier momentum;
     private final DoubleSupplier loss;
@@ -65,9 +68,10 @@ public final class TrainingMetrics extends TrainingListenerAdapter implements Me
     private long lastBatchNanos;
     private boolean hasLoss;
     private final DeferredLoss deferred = new DeferredLoss();
-    private Counter iterations;
-    private Counter samples;
-    private Timer batchTime;
+    // one of each per registry bound: a binder bound to two registries counts in both
+    private final List<Counter> iterations = new CopyOnWriteArrayList<>();
+    private final List<Counter> samples = new CopyOnWriteArrayList<>();
+    private final List<Timer> batchTime = new CopyOnWriteArrayList<>();
 
     private TrainingMetrics(Builder b) {
         this.tags = b.tags;
@@ -79,17 +83,18 @@ public final class TrainingMetrics extends TrainingListenerAdapter implements Me
     /**
      * Returns a builder.
      *
-     * @param tags the run's tags
+     * @param tags the tags of every meter, e.g. a {@link RunTags} (run, model and job, which the
+     *     Grafana dashboard selects by)
      * @return the builder
      */
-    public static Builder builder(RunTags tags) {
+    public static Builder builder(Iterable<Tag> tags) {
         return new Builder(tags);
     }
 
     /** {@inheritDoc} */
     @Override
     public void bindTo(MeterRegistry registry) {
-        var t = tags.tags();
+        Tags t = tags;
         if (Double.isNaN(startTime)) {
             startTime = System.currentTimeMillis() / 1000.0;
         }
@@ -129,21 +134,21 @@ public final class TrainingMetrics extends TrainingListenerAdapter implements Me
                 .tags(t)
                 .strongReference(true)
                 .register(registry);
-        iterations =
+        iterations.add(
                 Counter.builder("lrfinder.training.iterations")
                         .description("batches trained")
                         .tags(t)
-                        .register(registry);
-        samples =
+                        .register(registry));
+        samples.add(
                 Counter.builder("lrfinder.training.samples")
                         .description("examples trained")
                         .tags(t)
-                        .register(registry);
-        batchTime =
+                        .register(registry));
+        batchTime.add(
                 Timer.builder("lrfinder.training.batch")
                         .description("time between successive batches")
                         .tags(t)
-                        .register(registry);
+                        .register(registry));
     }
 
     /** {@inheritDoc} */
@@ -198,14 +203,18 @@ public final class TrainingMetrics extends TrainingListenerAdapter implements Me
             smoothedLoss = smoother.add(batchLoss);
             hasLoss = true;
         }
-        if (iterations != null) {
-            iterations.increment();
-            samples.increment(batchSize);
-            if (lastBatchNanos != 0) {
-                long elapsed = nanoTime - lastBatchNanos;
-                batchTime.record(elapsed, TimeUnit.NANOSECONDS);
-                samplesPerSecond = elapsed > 0 ? batchSize * 1e9 / elapsed : Double.NaN;
+        for (Counter c : iterations) {
+            c.increment();
+        }
+        for (Counter c : samples) {
+            c.increment(batchSize);
+        }
+        if (lastBatchNanos != 0) {
+            long elapsed = nanoTime - lastBatchNanos;
+            for (Timer timer : batchTime) {
+                timer.record(elapsed, TimeUnit.NANOSECONDS);
             }
+            samplesPerSecond = elapsed > 0 ? batchSize * 1e9 / elapsed : Double.NaN;
         }
         lastBatchNanos = nanoTime;
     }
@@ -213,17 +222,18 @@ public final class TrainingMetrics extends TrainingListenerAdapter implements Me
     /** Configures {@link TrainingMetrics}. */
     public static final class Builder {
 
-        private final RunTags tags;
+        private final Tags tags;
         private DoubleSupplier learningRate = () -> Double.NaN;
         private DoubleSupplier momentum = () -> Double.NaN;
         private DoubleSupplier loss;
 
-        Builder(RunTags tags) {
-            this.tags = Objects.requireNonNull(tags, "tags");
+        Builder(Iterable<Tag> tags) {
+            this.tags = Tags.of(Objects.requireNonNull(tags, "tags"));
         }
 
         /**
-         * Takes the learning rate and momentum from a scheduler.
+         * Takes the learning rate and momentum from a schedule listener (e.g. {@code
+         * OneCycleScheduler}'s).
          *
          * @param schedule the scheduler that drives the optimizer
          * @return this builder
@@ -231,18 +241,6 @@ public final class TrainingMetrics extends TrainingListenerAdapter implements Me
         public Builder optSchedule(ScheduleListener schedule) {
             learningRate = schedule::currentLearningRate;
             momentum = schedule::currentMomentum;
-            return this;
-        }
-
-        /**
-         * Takes the learning rate and momentum from a one-cycle scheduler.
-         *
-         * @param scheduler the scheduler that drives the optimizer
-         * @return this builder
-         */
-        public Builder optSchedule(OneCycleScheduler scheduler) {
-            learningRate = scheduler::currentLearningRate;
-            momentum = scheduler::currentMomentum;
             return this;
         }
 

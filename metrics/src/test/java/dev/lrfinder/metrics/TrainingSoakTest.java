@@ -12,6 +12,7 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import dev.lrfinder.listeners.Fixtures;
 import dev.lrfinder.listeners.OneCycleScheduler;
+import dev.lrfinder.listeners.ScheduleListener;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Arrays;
@@ -26,7 +27,7 @@ class TrainingSoakTest {
     void fiveThousandIterationsKeepArrayAndManagerCountsFlat() throws Exception {
         int batches = 100; // per epoch
         int epochs = 50;
-        OneCycleScheduler oneCycle =
+        ScheduleListener oneCycle =
                 OneCycleScheduler.builder().setMaxLr(0.05).setTotalSteps(epochs, batches).build();
         TrainingMetrics meters =
                 TrainingMetrics.builder(new RunTags("soak", "mlp", "train"))

@@ -125,7 +125,7 @@ public enum Schedules {
                                 .build());
             case ONE_CYCLE:
             default:
-                OneCycleScheduler one =
+                ScheduleListener one =
                         Double.isNaN(onePeak)
                                 ? OneCycleScheduler.fromSuggestion(result, totalSteps)
                                 : OneCycleScheduler.fromSuggestion(result, totalSteps, onePeak);

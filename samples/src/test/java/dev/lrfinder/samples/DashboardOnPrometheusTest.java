@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lrfinder.listeners.LrFinder;
 import dev.lrfinder.listeners.LrFinderResult;
 import dev.lrfinder.listeners.OneCycleScheduler;
+import dev.lrfinder.listeners.ScheduleListener;
 import dev.lrfinder.metrics.PrometheusExport;
 import dev.lrfinder.metrics.PushgatewayTarget;
 import dev.lrfinder.metrics.RangeTestMetrics;
@@ -146,7 +147,7 @@ class DashboardOnPrometheusTest {
                 {
                     int epochs = 2;
                     int steps = epochs * (int) ((train.size() + 127) / 128);
-                    OneCycleScheduler scheduler = OneCycleScheduler.fromSuggestion(found, steps);
+                    ScheduleListener scheduler = OneCycleScheduler.fromSuggestion(found, steps);
                     TrainingMetrics trainingMeters =
                             TrainingMetrics.builder(trainTags).optSchedule(scheduler).build();
                     trainingMeters.bindTo(trainExport.registry());

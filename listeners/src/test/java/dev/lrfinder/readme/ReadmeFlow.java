@@ -1,0 +1,99 @@
+package dev.lrfinder.readme;
+
+import ai.djl.Model;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.EasyTrain;
+import ai.djl.training.Trainer;
+import ai.djl.training.dataset.Dataset;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import ai.djl.translate.TranslateException;
+import dev.lrfinder.core.OneCycleSchedule;
+import dev.lrfinder.listeners.LrFinder;
+import dev.lrfinder.listeners.LrFinderResult;
+import dev.lrfinder.listeners.LrRangeTestListener;
+import dev.lrfinder.listeners.OneCycleScheduler;
+import dev.lrfinder.listeners.ScheduleListener;
+import dev.lrfinder.listeners.ScheduleTracker;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * The code of README.md, as a user writes it: README's java blocks are excerpts of this file
+ * ({@code python3 ../shared/tools/readme-snippets.py} checks it), and {@code ReadmeFlowTest} runs
+ * it on both engines.
+ */
+final class ReadmeFlow {
+
+    private ReadmeFlow() {}
+
+    static Optimizer sgd() {
+        return Optimizer.sgd()
+                .setLearningRateTracker(Tracker.fixed(0.01f))
+                .optMomentum(0.9f)
+                .build();
+    }
+
+    static LrFinderResult findThenTrain(
+            Model model,
+            Dataset trainingSet,
+            Shape inputShape,
+            int epochs,
+            int stepsPerEpoch,
+            Path outputDir)
+            throws IOException, TranslateException {
+        // 1. Find: one call on an initialized trainer; weights and optimizer state are restored.
+        DefaultTrainingConfig findConfig =
+                new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss()).optOptimizer(sgd());
+        LrFinderResult result;
+        try (Trainer trainer = model.newTrainer(findConfig)) {
+            trainer.initialize(inputShape);
+            result = LrFinder.builder().build().find(trainer, trainingSet);
+        }
+        double lr = result.suggestion().learningRate();
+        if (!result.verdict().confident()) {
+            System.out.println("read the plot before using " + lr + ": " + result.verdict());
+        }
+        result.writePlot(outputDir.resolve("lr-find.png"));
+
+        // 2. Train the same model, its weights restored, with a NEW trainer whose config holds
+        //    the one-cycle schedule (and a new optimizer): not the finder's trainer or config.
+        ScheduleListener oneCycle =
+                OneCycleScheduler.fromSuggestion(result, epochs * stepsPerEpoch);
+        DefaultTrainingConfig trainConfig =
+                new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+                        .optOptimizer(sgd())
+                        .addTrainingListeners(oneCycle);
+        try (Trainer trainer = model.newTrainer(trainConfig)) {
+            trainer.initialize(inputShape);
+            EasyTrain.fit(trainer, epochs, trainingSet, null);
+        }
+        return result;
+    }
+
+    static LrFinderResult rangeTestInAFitLoop(Model model, Dataset trainingSet, Shape inputShape)
+            throws IOException, TranslateException {
+        LrRangeTestListener rangeTest = LrRangeTestListener.builder().optNumIterations(100).build();
+        DefaultTrainingConfig config =
+                new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+                        .optOptimizer(sgd())
+                        .addTrainingListeners(rangeTest);
+        try (Trainer trainer = model.newTrainer(config)) {
+            trainer.initialize(inputShape);
+            EasyTrain.fit(trainer, 10, trainingSet, null);
+        } catch (LrRangeTestListener.RangeTestStoppedException stop) {
+            // the test finished its iterations or the loss diverged: stop.result() has the curve
+        }
+        return rangeTest.result(); // the curve is kept even when it diverged
+    }
+
+    static Optimizer oneCycleTracker(LrFinderResult result, int epochs, int stepsPerEpoch) {
+        OneCycleSchedule schedule = OneCycleScheduler.scheduleFor(result, epochs * stepsPerEpoch);
+        return Optimizer.sgd()
+                .setLearningRateTracker(ScheduleTracker.of(schedule))
+                .optMomentum(0.9f)
+                .build();
+    }
+}
