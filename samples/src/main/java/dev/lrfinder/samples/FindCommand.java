@@ -34,6 +34,16 @@ import picocli.CommandLine.Option;
         description = {
             "Runs the LR range test on real MNIST, prints every rule's suggestion (the default"
                     + " marked *) and writes curve.csv, curve.json and lr-find.png."
+        },
+        exitCodeListHeading = "Exit codes:%n",
+        exitCodeList = {
+            "0:a learning rate was suggested",
+            "1:a failure (an unreadable or truncated MNIST file, an engine error, ...): one"
+                    + " 'lrfinder: failed: ...' line",
+            "2:a bad option, refused before anything ran: one 'lrfinder: <option> ...' line",
+            "3:the test ran but the curve gave no learning rate to suggest (it diverged at once,"
+                    + " or is too short): one 'lrfinder: no learning rate to suggest: ...' line;"
+                    + " the curve and plot are written"
         })
 public final class FindCommand implements Callable<Integer> {
 
@@ -151,6 +161,7 @@ public final class FindCommand implements Callable<Integer> {
         CliChecks.unitInterval("--momentum", momentum);
         metrics.check();
         CliChecks.writableFolder("-o/--output", output);
+        MnistSource source = MnistSource.resolve(mnistDir);
         LrFinder.Builder finder =
                 CliChecks.translated(
                         () ->
@@ -179,7 +190,7 @@ public final class FindCommand implements Callable<Integer> {
             export = metrics.start(meters, tags, out);
         }
         try {
-            return run(out, finder.build(), net, chosen, engineName);
+            return run(out, finder.build(), source, net, engineName);
         } finally {
             if (export != null) {
                 metrics.finish(export, tags, out);
@@ -188,13 +199,8 @@ public final class FindCommand implements Callable<Integer> {
     }
 
     private Integer run(
-            PrintStream out,
-            LrFinder lrFinder,
-            Models net,
-            SuggestionRule chosen,
-            String engineName)
+            PrintStream out, LrFinder lrFinder, MnistSource source, Models net, String engineName)
             throws Exception {
-        MnistSource source = MnistSource.resolve(mnistDir);
         Engine.getEngine(engineName).setRandomSeed(seed);
         out.printf(
                 "LR range test on %s: %s, %s, batch %d, %s, %s engine%n",
@@ -222,15 +228,22 @@ public final class FindCommand implements Callable<Integer> {
         }
         report(out, result);
         Files.createDirectories(output);
-        result.writeCsv(output.resolve("curve.csv"));
-        result.writeJson(output.resolve("curve.json"));
-        result.writePlot(output.resolve("lr-find.png"));
+        // each through a temporary file: a Ctrl-C now leaves no file cut short
+        OutputFiles.replace(output.resolve("curve.csv"), result::writeCsv);
+        OutputFiles.replace(output.resolve("curve.json"), result::writeJson);
+        OutputFiles.replace(output.resolve("lr-find.png"), result::writePlot);
         out.printf(
                 "wrote %s, %s, %s%n",
                 output.resolve("curve.csv"),
                 output.resolve("curve.json"),
                 output.resolve("lr-find.png"));
-        return result.findSuggestion().isPresent() ? 0 : 2;
+        if (result.findSuggestion().isEmpty()) {
+            System.err.println(
+                    "lrfinder: no learning rate to suggest: "
+                            + result.stopReason().orElse("the test did not stop"));
+            return LrFinderCli.EXIT_NO_SUGGESTION;
+        }
+        return LrFinderCli.EXIT_OK;
     }
 
     private String optimizerName() {

@@ -19,6 +19,18 @@ import picocli.CommandLine.Command;
         })
 public final class LrFinderCli implements Runnable {
 
+    /** Exit code: the command did what it was asked (for {@code find}: a suggestion). */
+    public static final int EXIT_OK = 0;
+
+    /** Exit code: something failed (a file that cannot be read, an engine error, ...). */
+    public static final int EXIT_FAILURE = 1;
+
+    /** Exit code: a bad option, refused before anything ran (picocli's usage errors too). */
+    public static final int EXIT_BAD_OPTION = 2;
+
+    /** Exit code: {@code find} ran, but the curve gave no learning rate to suggest. */
+    public static final int EXIT_NO_SUGGESTION = 3;
+
     /** {@inheritDoc} */
     @Override
     public void run() {
@@ -44,13 +56,13 @@ public final class LrFinderCli implements Runnable {
         return new CommandLine(new LrFinderCli())
                 .setExecutionExceptionHandler(
                         (ex, cmd, parsed) -> {
-                            // one line, never a stack trace: bad input (2) or a failure (1)
+                            // one line, never a stack trace: a bad option or a failure
                             boolean badInput = ex instanceof IllegalArgumentException;
                             String message =
                                     ex.getMessage() == null ? ex.toString() : ex.getMessage();
                             cmd.getErr()
                                     .println("lrfinder: " + (badInput ? "" : "failed: ") + message);
-                            return badInput ? 2 : 1;
+                            return badInput ? EXIT_BAD_OPTION : EXIT_FAILURE;
                         });
     }
 }

@@ -141,24 +141,54 @@ final class MetricsOptions {
         return export;
     }
 
-    /** Pushes, lingers and closes (deleting the group after its linger unless kept). */
+    /**
+     * Pushes, lingers and closes (deleting the group after its linger unless kept). While it waits,
+     * a shutdown hook deletes the group on Ctrl-C or SIGTERM, so that it is never left on the
+     * Pushgateway for good; the output says that it waits, how long and why.
+     */
     void finish(PrometheusExport export, RunTags tags, PrintStream out)
             throws InterruptedException {
-        if (target != null && export.push()) {
+        boolean pushed = target != null && export.push();
+        if (pushed) {
+            out.printf("pushed metrics to %s (job lr-find, run %s)%n", pushgateway, tags.run());
+        }
+        Thread deleteOnExit = null;
+        if (pushed && !keep) {
+            deleteOnExit =
+                    new Thread(
+                            () -> {
+                                if (export.deleteGroup()) {
+                                    System.err.printf(
+                                            "lrfinder: stopped; deleted run %s's group from the"
+                                                    + " Pushgateway%n",
+                                            tags.run());
+                                }
+                            },
+                            "lrfinder-pushgateway-delete");
+            Runtime.getRuntime().addShutdownHook(deleteOnExit);
             out.printf(
-                    "pushed metrics to %s (job lr-find, run %s)%s%n",
-                    pushgateway,
-                    tags.run(),
-                    keep
-                            ? ""
-                            : "; deleting the group in "
-                                    + deleteAfter
-                                    + " s (--pushgateway-keep to keep it)");
+                    "waiting %d s before deleting run %s's group from the Pushgateway, so that"
+                            + " Prometheus scrapes it at least once (Ctrl-C deletes it now;"
+                            + " --pushgateway-keep keeps it; --pushgateway-delete-after sets the"
+                            + " wait)%n",
+                    deleteAfter, tags.run());
         }
-        if (linger > 0 && export.endpointPort() > 0) {
-            Thread.sleep(linger * 1000L);
+        try {
+            if (linger > 0 && export.endpointPort() > 0) {
+                out.printf(
+                        "serving the metrics endpoint for %d s more (--metrics-linger)%n", linger);
+                Thread.sleep(linger * 1000L);
+            }
+            export.close();
+        } finally {
+            if (deleteOnExit != null) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(deleteOnExit);
+                } catch (IllegalStateException e) {
+                    // the JVM is shutting down: the hook runs
+                }
+            }
         }
-        export.close();
     }
 
     /** Returns the range-test meters for a run, with the curve cap. */

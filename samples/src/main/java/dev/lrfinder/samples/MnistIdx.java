@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.ArrayDataset;
 import java.io.DataInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -113,6 +114,14 @@ public final class MnistIdx {
             byte[] out = new byte[size];
             in.readFully(out);
             return out;
+        } catch (EOFException e) {
+            throw new IOException(
+                    "MNIST file "
+                            + file
+                            + " is truncated: it ends before the "
+                            + (magic == 2051 ? "images" : "labels")
+                            + " its header announces; fetch it again (scripts/fetch-mnist.sh)",
+                    e);
         }
     }
 

@@ -25,15 +25,16 @@ public final class MnistSource {
     /**
      * Resolves where MNIST comes from.
      *
-     * @param explicit a folder the user named, or null
+     * @param explicit a folder the user named with {@code --mnist-dir}, or null
      * @return the source
-     * @throws IllegalArgumentException if the user named a folder without the files
+     * @throws IllegalArgumentException if the user named a folder without the files (the message
+     *     starts with {@code --mnist-dir}, the option as typed)
      */
     public static MnistSource resolve(Path explicit) {
         if (explicit != null) {
             if (!MnistIdx.present(explicit)) {
                 throw new IllegalArgumentException(
-                        "mnist-dir "
+                        "--mnist-dir "
                                 + explicit
                                 + " does not hold the four MNIST IDX files; run"
                                 + " scripts/fetch-mnist.sh "

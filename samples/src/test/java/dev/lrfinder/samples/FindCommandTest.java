@@ -84,6 +84,11 @@ class FindCommandTest {
             {"--optimizer", "lion", "--optimizer must be sgd or adam, got lion"},
             {"--rule", "best", "--rule must be one of"},
             {"--engine", "tensorflow", "--engine must be mxnet or pytorch, got tensorflow"},
+            {
+                "--mnist-dir",
+                dir.resolve("nowhere").toString(),
+                "--mnist-dir " + dir.resolve("nowhere")
+            },
         };
         for (String[] c : cases) {
             String err = runErr("find", c[0], c[1], "-o", out);
@@ -117,6 +122,99 @@ class FindCommandTest {
                 runErr("find", "-o", file.resolve("sub").toString()),
                 "lrfinder: -o/--output must be a folder that can be created");
         assertEquals("keep me", Files.readString(file));
+    }
+
+    /** The engine this test run uses, as {@code --engine} takes it. */
+    static String engine() {
+        return ai.djl.engine.Engine.getDefaultEngineName().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** Runs the CLI in this JVM; returns {exit code, stdout, stderr}. */
+    private static String[] runAll(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            int code = LrFinderCli.commandLine().execute(args);
+            return new String[] {
+                Integer.toString(code),
+                out.toString(StandardCharsets.UTF_8),
+                err.toString(StandardCharsets.UTF_8)
+            };
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    /** The lrfinder lines of a stderr, without the engines' own log lines. */
+    private static String lrfinderLines(String err) {
+        StringBuilder sb = new StringBuilder();
+        err.lines().filter(l -> l.startsWith("lrfinder")).forEach(l -> sb.append(l).append('\n'));
+        return sb.toString();
+    }
+
+    @Test
+    void aTruncatedIdxFileIsNamedAndSaidTruncated(@TempDir Path dir) throws Exception {
+        Path mnist = SyntheticIdx.write(dir.resolve("mnist"), 256);
+        Path images = mnist.resolve("train-images-idx3-ubyte");
+        byte[] bytes = Files.readAllBytes(images);
+        Files.write(images, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        String[] r =
+                runAll(
+                        "find",
+                        "--engine",
+                        engine(),
+                        "--mnist-dir",
+                        mnist.toString(),
+                        "--iterations",
+                        "10",
+                        "--no-progress",
+                        "-o",
+                        dir.resolve("out").toString());
+        assertEquals("1", r[0], r[2]);
+        String err = lrfinderLines(r[2]);
+        assertOneLine(err, "lrfinder: failed: ");
+        assertTrue(err.contains(images.toString()) && err.contains("truncated"), err);
+    }
+
+    @Test
+    void aSweepWithoutSuggestionExitsWithItsOwnCodeAndSaysWhy(@TempDir Path dir) throws Exception {
+        Path mnist = SyntheticIdx.write(dir.resolve("mnist"), 256);
+        String[] r =
+                runAll(
+                        "find",
+                        "--engine",
+                        engine(),
+                        "--mnist-dir",
+                        mnist.toString(),
+                        "--iterations",
+                        "10",
+                        "--start-lr",
+                        "1e3",
+                        "--end-lr",
+                        "1e6",
+                        "--batch-size",
+                        "64",
+                        "--no-progress",
+                        "-o",
+                        dir.resolve("out").toString());
+        assertEquals(Integer.toString(LrFinderCli.EXIT_NO_SUGGESTION), r[0], r[1] + r[2]);
+        assertTrue(LrFinderCli.EXIT_NO_SUGGESTION != 2 && LrFinderCli.EXIT_NO_SUGGESTION != 1);
+        assertOneLine(lrfinderLines(r[2]), "lrfinder: no learning rate to suggest: ");
+        assertTrue(Files.size(dir.resolve("out").resolve("curve.csv")) > 0, "the curve is written");
+    }
+
+    @Test
+    void theHelpDocumentsTheExitCodes() {
+        String[] r = runAll("find", "--help");
+        assertEquals("0", r[0]);
+        for (String code : new String[] {"0", "1", "2", "3"}) {
+            assertTrue(r[1].contains("\n  " + code + "  "), "exit code " + code + ":\n" + r[1]);
+        }
     }
 
     private static void assertOneLine(String err, String start) {
