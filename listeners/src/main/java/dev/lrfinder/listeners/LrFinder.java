@@ -42,12 +42,16 @@ import java.util.concurrent.ExecutorService;
  * iterations, so the test leaves no trace in their logs, metrics or checkpoints. When the dataset
  * has fewer batches than the test needs, the finder starts over from its first batch.
  *
- * <p>It reads each batch's loss one batch late, so that it never waits for the engine (after a
- * divergence it has trained one batch more, which the restore undoes), and closes the data
- * iterators it opens. With a validation set, every iteration also evaluates the validation loss
- * after its update and the suggestion reads the smoothed validation loss, as pytorch-lr-finder does
- * (a NaN validation loss, such as a NaN in the validation set gives, is a divergence): one forward
- * pass over the set (or {@link Builder#optValidationBatches} batches) per iteration.
+ * <p>With a validation set, every iteration also evaluates the validation loss after its update and
+ * the suggestion is read off the smoothed validation loss, as pytorch-lr-finder does. That costs
+ * one forward pass over the validation set (or {@link Builder#optValidationBatches} batches of it)
+ * per iteration: with 100 iterations and 10 validation batches the test does 1,000 extra forward
+ * passes. A NaN validation loss (one NaN in the validation set is enough) is a divergence, whose
+ * reason says so.
+ *
+ * <p>Like {@link LrRangeTestListener}, the finder reads each batch's loss one batch late, so that
+ * it never waits for the engine; after a divergence it has therefore trained one batch more, which
+ * the restore undoes. The data iterators it opens are closed when it returns.
  *
  * <p>What it restores: every parameter, and every field of the optimizer but its learning-rate
  * tracker: primitives, and NDArrays held directly or in arrays, {@code List}s and {@code Map}s of
@@ -150,7 +154,7 @@ public final class LrFinder {
         return result;
     }
 
-    /** DJL would initialize a block lazily on its first forward, out of the snapshot's reach. */
+    /** DJL initializes a block lazily on its first forward, which would escape the snapshot. */
     private static void requireInitialized(Trainer trainer) {
         for (Pair<String, Parameter> p : trainer.getModel().getBlock().getParameters()) {
             if (!p.getValue().isInitialized()) {
@@ -227,10 +231,11 @@ public final class LrFinder {
     private static Iterator<Batch> batches(Trainer trainer, Dataset dataset, NDManager manager)
             throws IOException, TranslateException {
         Optional<ExecutorService> executor = trainer.getExecutorService();
-        return (executor.isPresent()
+        Iterable<Batch> data =
+                executor.isPresent()
                         ? dataset.getData(manager, executor.get())
-                        : dataset.getData(manager))
-                .iterator();
+                        : dataset.getData(manager);
+        return data.iterator();
     }
 
     /**
