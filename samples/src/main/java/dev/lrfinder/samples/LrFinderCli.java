@@ -1,5 +1,11 @@
 package dev.lrfinder.samples;
 
+import dev.lrfinder.samples.bench.BenchFinderCostCommand;
+import dev.lrfinder.samples.bench.BenchOverheadCommand;
+import dev.lrfinder.samples.bench.BenchSuggestionsCommand;
+import dev.lrfinder.samples.bench.CompareSchedulesCommand;
+import dev.lrfinder.samples.cli.ExitCodes;
+import dev.lrfinder.samples.cli.FindCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -18,18 +24,6 @@ import picocli.CommandLine.Command;
             CommandLine.HelpCommand.class
         })
 public final class LrFinderCli implements Runnable {
-
-    /** Exit code: the command did what it was asked (for {@code find}: a suggestion). */
-    public static final int EXIT_OK = 0;
-
-    /** Exit code: something failed (a file that cannot be read, an engine error, ...). */
-    public static final int EXIT_FAILURE = 1;
-
-    /** Exit code: a bad option, refused before anything ran (picocli's usage errors too). */
-    public static final int EXIT_BAD_OPTION = 2;
-
-    /** Exit code: {@code find} ran, but the curve gave no learning rate to suggest. */
-    public static final int EXIT_NO_SUGGESTION = 3;
 
     /** {@inheritDoc} */
     @Override
@@ -62,7 +56,7 @@ public final class LrFinderCli implements Runnable {
                                     ex.getMessage() == null ? ex.toString() : ex.getMessage();
                             cmd.getErr()
                                     .println("lrfinder: " + (badInput ? "" : "failed: ") + message);
-                            return badInput ? EXIT_BAD_OPTION : EXIT_FAILURE;
+                            return badInput ? ExitCodes.BAD_OPTION : ExitCodes.FAILURE;
                         });
     }
 }

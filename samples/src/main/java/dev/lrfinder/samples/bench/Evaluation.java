@@ -1,0 +1,37 @@
+package dev.lrfinder.samples.bench;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.training.Trainer;
+import ai.djl.training.dataset.Batch;
+import ai.djl.training.dataset.RandomAccessDataset;
+
+/** Scores a trained model. */
+public final class Evaluation {
+
+    private Evaluation() {}
+
+    /**
+     * Returns the accuracy of a trainer's model on a dataset.
+     *
+     * @param trainer the trainer
+     * @param data the dataset
+     * @return the fraction classified correctly
+     * @throws Exception if the data cannot be read
+     */
+    public static double accuracy(Trainer trainer, RandomAccessDataset data) throws Exception {
+        long correct = 0;
+        long total = 0;
+        for (Batch batch : trainer.iterateDataset(data)) {
+            try (batch) {
+                NDList out = trainer.evaluate(batch.getData());
+                NDArray predicted = out.singletonOrThrow().argMax(1);
+                NDArray labels =
+                        batch.getLabels().singletonOrThrow().toType(predicted.getDataType(), false);
+                correct += predicted.eq(labels).sum().getLong();
+                total += labels.size();
+            }
+        }
+        return (double) correct / total;
+    }
+}
