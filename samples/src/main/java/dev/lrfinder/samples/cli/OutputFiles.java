@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -57,7 +58,9 @@ public final class OutputFiles {
      */
     static void replace(Path target, Writer writer) throws IOException {
         Path folder = target.toAbsolutePath().getParent();
-        Path tmp = Files.createTempFile(folder, "." + target.getFileName() + ".", ".tmp");
+        // named, not created: the writer creates it with the permissions any new file gets
+        // (Files.createTempFile would make it readable by its owner only)
+        Path tmp = folder.resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
         PENDING.add(tmp);
         try {
             writer.writeTo(tmp);

@@ -172,6 +172,11 @@ class CliSignalsTest {
             List<String> names = files.map(p -> p.getFileName().toString()).sorted().toList();
             assertEquals(List.of("curve.csv", "curve.json", "lr-find.png"), names);
         }
+        // the outputs get the permissions of any new file, not a temporary file's owner-only ones
+        Path reference = Files.writeString(dir.resolve("reference.txt"), "x");
+        assertEquals(
+                Files.getPosixFilePermissions(reference),
+                Files.getPosixFilePermissions(out.resolve("lr-find.png")));
     }
 
     @Test
