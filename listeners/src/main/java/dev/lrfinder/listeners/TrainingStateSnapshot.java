@@ -194,7 +194,10 @@ final class TrainingStateSnapshot implements AutoCloseable {
     }
 
     private static boolean isImmutable(Object value) {
-        return value == null || value instanceof Enum<?> || IMMUTABLE.contains(value.getClass());
+        return value == null
+                || value instanceof Enum<?>
+                || value instanceof org.slf4j.Logger // a logger in an instance field holds no state
+                || IMMUTABLE.contains(value.getClass());
     }
 
     /** Copies a value of the optimizer's state: arrays into this snapshot's manager. */

@@ -62,6 +62,9 @@ public final class PrometheusExport implements AutoCloseable {
     private volatile boolean pushed;
     private volatile boolean closed;
 
+    /** Set while a push, a delete or close disconnects the push under way. */
+    private volatile boolean aborting;
+
     /**
      * Returns the registry to bind meters to.
      *
@@ -219,17 +222,25 @@ public final class PrometheusExport implements AutoCloseable {
 
     /** The background push: skipped when another push or delete is under way, or after close. */
     private void pushInBackground() {
-        if (closed || !pushLock.tryLock()) {
+        PushGateway gateway;
+        synchronized (this) {
+            gateway = pushGateway;
+        }
+        if (gateway == null || closed || !pushLock.tryLock()) {
             return;
         }
         try {
             if (!closed) {
-                pushGateway.push();
+                gateway.push();
                 pushed = true;
                 lastPushNanos = System.nanoTime();
             }
         } catch (IOException | RuntimeException e) {
-            warnOnce("push to", e);
+            if (aborting) {
+                logger.debug("background push aborted for a newer push, a delete or close");
+            } else {
+                warnOnce("push to", e);
+            }
         } finally {
             release();
         }
@@ -273,10 +284,12 @@ public final class PrometheusExport implements AutoCloseable {
             } catch (InterruptedException e) {
                 interrupted = true; // keep trying: the lock is freed within a few tries
             }
+            aborting = true; // the holder's failure is ours, not the Pushgateway's: no warning
             for (HttpURLConnection c : inFlight) {
                 c.disconnect(); // the blocked read fails at once
             }
         }
+        aborting = false;
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
@@ -389,6 +402,7 @@ public final class PrometheusExport implements AutoCloseable {
             }
             deleteGroup();
         } else {
+            aborting = true;
             for (HttpURLConnection c : inFlight) {
                 c.disconnect(); // nothing may land after close
             }
