@@ -98,13 +98,41 @@ public final class RangeTest {
      * @throws IllegalStateException if the test has stopped
      */
     public RangeTestStatus record(double loss, double validationLoss) {
+        return record(loss, validationLoss, !Double.isNaN(validationLoss));
+    }
+
+    /**
+     * Records the current iteration of a test that measures a validation loss: the validation loss
+     * drives the smoothing, the divergence rule and the suggestion rules, and a NaN or infinite
+     * validation loss is a divergence (where {@link #record(double, double)} would take a NaN for
+     * "no validation loss" and fall back to the training loss).
+     *
+     * @param loss the training loss of the batch trained at {@link #learningRate()}
+     * @param validationLoss the validation loss after the update
+     * @return the status after this iteration
+     * @throws IllegalStateException if the test has stopped
+     */
+    public RangeTestStatus recordValidated(double loss, double validationLoss) {
+        return record(loss, validationLoss, true);
+    }
+
+    private RangeTestStatus record(double loss, double validationLoss, boolean validated) {
         double lr = learningRate();
-        boolean validated = !Double.isNaN(validationLoss);
         double signal = validated ? validationLoss : loss;
         double smoothed = smoother.add(signal);
         int iteration = points.size();
         points.add(new CurvePoint(iteration, lr, loss, smoothed, validationLoss));
-        Optional<String> diverged = divergence.check(signal, smoothed);
+        Optional<String> diverged;
+        if (validated && !Double.isFinite(validationLoss)) {
+            diverged =
+                    Optional.of(
+                            "validation loss is "
+                                    + validationLoss
+                                    + " (a NaN or infinite value in the validation set, or a"
+                                    + " model that no longer gives a finite loss)");
+        } else {
+            diverged = divergence.check(signal, smoothed);
+        }
         if (diverged.isEmpty() && !Double.isFinite(loss)) {
             diverged = Optional.of("training loss is " + loss);
         }
@@ -116,6 +144,20 @@ public final class RangeTest {
             status = RangeTestStatus.FINISHED;
             stopReason = "finished " + sweep.numIterations() + " iterations";
         }
+        return status;
+    }
+
+    /**
+     * Stops the test before its sweep ended, because the thread that drives it was interrupted. The
+     * curve recorded so far is kept; no rule reads it.
+     *
+     * @return {@link RangeTestStatus#INTERRUPTED}
+     * @throws IllegalStateException if the test has stopped
+     */
+    public RangeTestStatus interrupt() {
+        requireRunning();
+        status = RangeTestStatus.INTERRUPTED;
+        stopReason = "interrupted after " + points.size() + " iteration(s)";
         return status;
     }
 

@@ -52,10 +52,35 @@ public final class RangeTestConfig {
                     "divergenceFactor must be a finite number > 1, got " + b.divergenceFactor);
         }
         this.divergenceFactor = b.divergenceFactor;
-        if (b.rule == null) {
+        this.rule = checkRule(b.rule);
+    }
+
+    /**
+     * Checks a suggestion rule: a rule of the user's own must not take a built-in rule's name
+     * (compared ignoring case), which results, the CLI and the metrics use as the rule's key.
+     *
+     * @param rule a built-in rule or one of the user's own
+     * @return the rule
+     * @throws IllegalArgumentException if the rule is null, or is not the built-in rule of its name
+     */
+    public static SuggestionRule checkRule(SuggestionRule rule) {
+        if (rule == null) {
             throw new IllegalArgumentException("rule must not be null, got null");
         }
-        this.rule = b.rule;
+        String name = String.valueOf(rule.name()).trim().toLowerCase(java.util.Locale.ROOT);
+        for (SuggestionRule builtIn : SuggestionRules.all()) {
+            if (builtIn.name().equals(name) && builtIn != rule) {
+                throw new IllegalArgumentException(
+                        "rule must not take a built-in rule's name, got a "
+                                + rule.getClass().getName()
+                                + " named "
+                                + rule.name()
+                                + ": give a rule of your own a name of its own (the built-in"
+                                + " names are steepest, valley, minimum, slide, consensus,"
+                                + " onset and guarded)");
+            }
+        }
+        return rule;
     }
 
     /**
@@ -235,7 +260,9 @@ public final class RangeTestConfig {
 
         /**
          * Sets the rule whose suggestion the result returns (default {@link
-         * SuggestionRules#defaultRule()}).
+         * SuggestionRules#defaultRule()}). A rule of your own must have a name of its own: one
+         * under a built-in rule's name (e.g. {@code valley}) is refused at {@code build()}, see
+         * {@link RangeTestConfig#checkRule}.
          *
          * @param rule the rule
          * @return this builder

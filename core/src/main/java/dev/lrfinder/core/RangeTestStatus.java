@@ -7,5 +7,10 @@ public enum RangeTestStatus {
     /** The test recorded every iteration of its sweep. */
     FINISHED,
     /** The loss diverged before the sweep ended. */
-    DIVERGED
+    DIVERGED,
+    /**
+     * The thread driving the test was interrupted before the sweep ended: the curve is partial and
+     * no rule reads it.
+     */
+    INTERRUPTED
 }

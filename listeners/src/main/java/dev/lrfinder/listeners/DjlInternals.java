@@ -38,9 +38,10 @@ import java.util.Set;
  *       momentum}, {@code Adam}'s and {@code AdamW}'s {@code beta1}; fixed when built but read at
  *       every update. Other optimizers have none to schedule ({@code RmsProp}'s {@code momentum} is
  *       a different quantity and is left alone).
- *   <li><b>The optimizer state</b> ({@link #optimizerState}): the maps of per-parameter arrays
- *       (momentum buffers, Adam moments) and the primitive counters, copied and written back by
- *       {@link TrainingStateSnapshot}.
+ *   <li><b>The optimizer state</b> ({@link #optimizerState}): every instance field but the
+ *       learning-rate tracker: the maps of per-parameter arrays (momentum buffers, Adam moments),
+ *       the primitive counters and whatever a subclass adds, copied and written back by {@link
+ *       TrainingStateSnapshot}.
  *   <li><b>Whether the trainer has stepped</b> ({@link #hasStepped}): {@code
  *       Trainer.gradientsChecked}, set by the first {@code step()}. Before it, MXNet's parameter
  *       server has not yet copied the weights. A DJL without the field is treated as stepped.
@@ -64,7 +65,8 @@ import java.util.Set;
 final class DjlInternals {
 
     static final String EXPLICIT_WIRING =
-            "Wire it explicitly instead: build the optimizer with the listener's tracker, e.g."
+            "Wire an LrRangeTestListener explicitly instead: build the optimizer with the"
+                    + " listener's tracker, e.g."
                     + " Optimizer.sgd().setLearningRateTracker(listener.tracker()) or"
                     + " Optimizer.adam().optLearningRateTracker(listener.tracker()).";
 
@@ -75,7 +77,13 @@ final class DjlInternals {
     /** Where a trainer keeps its optimizer: the object whose field references it, and the field. */
     record Location(Object holder, Field field, Optimizer optimizer) {}
 
-    /** Finds the optimizer of a trainer and the field that holds it, or empty. */
+    /**
+     * Finds the optimizer of a trainer and the field that holds it, by a breadth-first walk over
+     * the trainer's fields (at most {@value #MAX_DEPTH} levels deep, skipping JDK classes).
+     *
+     * @param trainer the trainer
+     * @return where the trainer keeps its optimizer, or empty when the walk does not find it
+     */
     static Optional<Location> locate(Trainer trainer) {
         Deque<Object> queue = new ArrayDeque<>();
         Deque<Integer> depths = new ArrayDeque<>();
@@ -109,7 +117,13 @@ final class DjlInternals {
     }
 
     /**
-     * Finds the optimizer of a trainer or fails with an error that explains the explicit wiring.
+     * Finds the optimizer of a trainer or fails with the one error that explains the explicit
+     * wiring; {@link LrFinder} and {@link LrRangeTestListener} both use it.
+     *
+     * @param trainer the trainer
+     * @param who the class that asks, named in the error
+     * @return where the trainer keeps its optimizer
+     * @throws IllegalStateException if the optimizer is out of reach
      */
     static Location requireOptimizer(Trainer trainer, String who) {
         return locate(trainer)
@@ -117,11 +131,21 @@ final class DjlInternals {
                         () ->
                                 new IllegalStateException(
                                         who
-                                                + " cannot reach the trainer's optimizer to set its learning rate. "
+                                                + " cannot reach the trainer's optimizer to set"
+                                                + " its learning rate (nor, for LrFinder, to"
+                                                + " restore its state). "
                                                 + EXPLICIT_WIRING));
     }
 
-    /** Replaces an optimizer's learning-rate tracker and returns the one it replaced. */
+    /**
+     * Replaces an optimizer's learning-rate tracker and returns the one it replaced.
+     *
+     * @param optimizer the optimizer
+     * @param tracker the tracker to install
+     * @param who the class that asks, named in an error
+     * @return the tracker it replaced
+     * @throws IllegalStateException if the optimizer has no learning-rate tracker field
+     */
     static ParameterTracker swapLearningRate(
             Optimizer optimizer, ParameterTracker tracker, String who) {
         Field f = learningRateField(optimizer, who);
@@ -130,7 +154,14 @@ final class DjlInternals {
         return old;
     }
 
-    /** Returns the optimizer's current learning-rate tracker. */
+    /**
+     * Returns the optimizer's current learning-rate tracker.
+     *
+     * @param optimizer the optimizer
+     * @param who the class that asks, named in an error
+     * @return the tracker
+     * @throws IllegalStateException if the optimizer has no learning-rate tracker field
+     */
     static ParameterTracker learningRate(Optimizer optimizer, String who) {
         return (ParameterTracker) read(learningRateField(optimizer, who), optimizer);
     }
@@ -157,6 +188,9 @@ final class DjlInternals {
     /**
      * Returns the momentum field of Sgd and Nag ({@code momentum}) or Adam and AdamW ({@code
      * beta1}).
+     *
+     * @param optimizer the optimizer
+     * @return the float field, or empty for an optimizer without one
      */
     static Optional<Field> momentumField(Optimizer optimizer) {
         String name;
@@ -180,11 +214,26 @@ final class DjlInternals {
         return Optional.empty();
     }
 
+    /**
+     * Reads a float field.
+     *
+     * @param f the field
+     * @param target the object that holds it
+     * @return the value
+     * @throws IllegalStateException if it cannot be read, naming the field
+     */
     static float getFloat(Field f, Object target) {
         return (Float) read(f, target);
     }
 
-    /** Writes a float field without boxing (called every step by the schedulers). */
+    /**
+     * Writes a float field without boxing (called every step by the schedulers).
+     *
+     * @param f the field
+     * @param target the object that holds it
+     * @param value the value
+     * @throws IllegalStateException if it cannot be written, naming the field
+     */
     static void setFloat(Field f, Object target, float value) {
         try {
             f.setAccessible(true);
@@ -195,8 +244,12 @@ final class DjlInternals {
     }
 
     /**
-     * Returns the optimizer's state fields and their live values: every non-final primitive and
-     * every map (per-parameter arrays and counters); not its learning-rate tracker.
+     * Returns the optimizer's state fields and their live values: every instance field of its class
+     * and superclasses but its learning-rate trackers and its final primitives (fixed when built).
+     * {@link TrainingStateSnapshot} decides what it can copy.
+     *
+     * @param optimizer the optimizer
+     * @return the fields, in declaration order from the optimizer's class up, and their values
      */
     static Map<Field, Object> optimizerState(Optimizer optimizer) {
         Map<Field, Object> state = new LinkedHashMap<>();
@@ -204,19 +257,23 @@ final class DjlInternals {
             for (Field f : c.getDeclaredFields()) {
                 int mod = f.getModifiers();
                 if (Modifier.isStatic(mod)
-                        || ParameterTracker.class.isAssignableFrom(f.getType())) {
+                        || f.isSynthetic()
+                        || ParameterTracker.class.isAssignableFrom(f.getType())
+                        || f.getType().isPrimitive() && Modifier.isFinal(mod)) {
                     continue;
                 }
-                if (f.getType().isPrimitive() && !Modifier.isFinal(mod)
-                        || Map.class.isAssignableFrom(f.getType())) {
-                    state.put(f, read(f, optimizer));
-                }
+                state.put(f, read(f, optimizer));
             }
         }
         return state;
     }
 
-    /** Tells whether the trainer has run its first {@code step()}. */
+    /**
+     * Tells whether the trainer has run its first {@code step()}.
+     *
+     * @param trainer the trainer
+     * @return true once it stepped, or when this DJL has no {@code gradientsChecked} field
+     */
     static boolean hasStepped(Trainer trainer) {
         try {
             return Boolean.TRUE.equals(
@@ -230,6 +287,10 @@ final class DjlInternals {
      * Tells whether the next step updates the parameter arrays themselves, so that restoring them
      * in place is enough: DJL's {@code LocalParameterServer}, one device, and a parameter store
      * without copies ({@code ParameterStore.copy}).
+     *
+     * @param trainer the trainer
+     * @param location where the trainer keeps its optimizer
+     * @return true if restoring the parameter arrays in place is enough
      */
     static boolean stepsArraysInPlace(Trainer trainer, Location location) {
         if (!(location.holder() instanceof LocalParameterServer)
@@ -244,7 +305,14 @@ final class DjlInternals {
         }
     }
 
-    /** Writes saved weights through the trainer's parameter server with one {@code step()}. */
+    /**
+     * Writes saved weights through the trainer's parameter server with one {@code step()}, the
+     * optimizer swapped for one that copies the saved weight in (and put back afterwards).
+     *
+     * @param trainer the trainer
+     * @param location where the trainer keeps its optimizer
+     * @param saved the weights by parameter id
+     */
     static void writeWeights(Trainer trainer, Location location, Map<String, NDArray> saved) {
         write(location.field(), location.holder(), new WeightWriter(saved));
         try {
@@ -254,7 +322,14 @@ final class DjlInternals {
         }
     }
 
-    /** Reads a field; a failure is an {@link IllegalStateException} naming it. */
+    /**
+     * Reads a field.
+     *
+     * @param f the field
+     * @param target the object that holds it
+     * @return the value
+     * @throws IllegalStateException if it cannot be read, naming the field
+     */
     static Object read(Field f, Object target) {
         try {
             f.setAccessible(true);
@@ -264,7 +339,14 @@ final class DjlInternals {
         }
     }
 
-    /** Writes a field; a failure is an {@link IllegalStateException} naming it. */
+    /**
+     * Writes a field.
+     *
+     * @param f the field
+     * @param target the object that holds it
+     * @param value the value
+     * @throws IllegalStateException if it cannot be written, naming the field
+     */
     static void write(Field f, Object target, Object value) {
         try {
             f.setAccessible(true);

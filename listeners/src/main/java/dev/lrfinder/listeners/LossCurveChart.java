@@ -103,11 +103,14 @@ final class LossCurveChart {
         return sb.toString();
     }
 
+    /**
+     * Renders the chart into memory, then writes the PNG. XChart draws on a {@code BufferedImage},
+     * which needs no display, so no JVM-wide property ({@code java.awt.headless}) is set: an
+     * application that shows windows keeps them. A JVM without a display is headless on its own.
+     */
     static void write(LrFinderResult result, Path file) throws IOException {
-        System.setProperty("java.awt.headless", "true");
-        try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(file)) {
-            BitmapEncoder.saveBitmap(chart(result), out, BitmapEncoder.BitmapFormat.PNG);
-        }
+        byte[] png = BitmapEncoder.getBitmapBytes(chart(result), BitmapEncoder.BitmapFormat.PNG);
+        java.nio.file.Files.write(file, png);
     }
 
     private static double nearestSmoothed(List<Double> lrs, List<Double> smooth, double lr) {

@@ -14,6 +14,7 @@ import ai.djl.util.Pair;
 import ai.djl.util.Progress;
 import dev.lrfinder.core.CurvePoint;
 import dev.lrfinder.core.RangeTestConfig;
+import dev.lrfinder.core.RangeTestStatus;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -41,12 +42,24 @@ import java.util.concurrent.ExecutorService;
  * iterations, so the test leaves no trace in their logs, metrics or checkpoints. When the dataset
  * has fewer batches than the test needs, the finder starts over from its first batch.
  *
- * <p>It reads each batch's loss one batch late, so that it never waits for the engine (after a
- * divergence it has trained one batch more, which the restore undoes), and closes the data
- * iterators it opens. With a validation set, every iteration also evaluates the validation loss
- * after its update and the suggestion reads the smoothed validation loss, as pytorch-lr-finder
- * does: one forward pass over the set (or {@link Builder#optValidationBatches} batches) per
- * iteration.
+ * <p>With a validation set, every iteration also evaluates the validation loss after its update and
+ * the suggestion is read off the smoothed validation loss, as pytorch-lr-finder does. That costs
+ * one forward pass over the validation set (or {@link Builder#optValidationBatches} batches of it)
+ * per iteration: with 100 iterations and 10 validation batches the test does 1,000 extra forward
+ * passes. A NaN validation loss (one NaN in the validation set is enough) is a divergence, whose
+ * reason says so.
+ *
+ * <p>Like {@link LrRangeTestListener}, the finder reads each batch's loss one batch late, so that
+ * it never waits for the engine; after a divergence it has therefore trained one batch more, which
+ * the restore undoes. The data iterators it opens are closed when it returns.
+ *
+ * <p>What it restores: every parameter, and every field of the optimizer but its learning-rate
+ * tracker: primitives, and NDArrays held directly or in arrays, {@code List}s and {@code Map}s of
+ * them, at any depth (so the state of an optimizer subclass is restored too). An optimizer that
+ * keeps state in any other kind of object is refused before the test starts, with an error naming
+ * its class and the field: the finder never restores half of the state. An interrupt of the calling
+ * thread stops the test at the next iteration; the finder restores and throws {@link
+ * RangeTestInterruptedException}, leaving the interrupt flag set.
  */
 public final class LrFinder {
 
@@ -92,8 +105,10 @@ public final class LrFinder {
      * @throws IOException if the dataset cannot be read
      * @throws TranslateException if a batch cannot be prepared
      * @throws IllegalArgumentException if the dataset has no batch
-     * @throws IllegalStateException if the trainer is not initialized, or its optimizer is out of
-     *     reach
+     * @throws IllegalStateException if the trainer is not initialized, its optimizer is out of
+     *     reach, or it keeps state the finder could not restore (naming the class and field)
+     * @throws RangeTestInterruptedException if the thread was interrupted during the test (the
+     *     model and the optimizer are restored, the interrupt flag stays set)
      */
     public LrFinderResult find(Trainer trainer, Dataset trainingSet)
             throws IOException, TranslateException {
@@ -110,42 +125,36 @@ public final class LrFinder {
      * @throws IOException if a dataset cannot be read
      * @throws TranslateException if a batch cannot be prepared
      * @throws IllegalArgumentException if a dataset has no batch
-     * @throws IllegalStateException if the trainer is not initialized, or its optimizer is out of
-     *     reach
+     * @throws IllegalStateException if the trainer is not initialized, its optimizer is out of
+     *     reach, or it keeps state the finder could not restore (naming the class and field)
+     * @throws RangeTestInterruptedException if the thread was interrupted during the test (the
+     *     model and the optimizer are restored, the interrupt flag stays set)
      */
     public LrFinderResult find(Trainer trainer, Dataset trainingSet, Dataset validationSet)
             throws IOException, TranslateException {
         requireInitialized(trainer);
-        DjlInternals.Location location =
-                DjlInternals.locate(trainer)
-                        .orElseThrow(
-                                () ->
-                                        new IllegalStateException(
-                                                "LrFinder cannot reach the trainer's optimizer, so"
-                                                        + " it could neither set its learning rate nor restore its state. Attach"
-                                                        + " an LrRangeTestListener to the training config instead. "
-                                                        + DjlInternals.EXPLICIT_WIRING));
-        try (TrainingStateSnapshot snapshot = new TrainingStateSnapshot(trainer, location);
-                RangeTestSession session = new RangeTestSession(config, observers, NAME);
-                NDManager dataManager = trainer.getManager().newSubManager()) {
-            if (progress != null) {
-                progress.reset("lr-find", config.sweep().numIterations());
-            }
-            try {
+        DjlInternals.Location location = DjlInternals.requireOptimizer(trainer, NAME);
+        LrFinderResult result;
+        // refuses, before anything runs, optimizer state it could not put back
+        try (TrainingStateSnapshot snapshot = new TrainingStateSnapshot(trainer, location)) {
+            try (RangeTestSession session = new RangeTestSession(config, observers, NAME);
+                    NDManager dataManager = trainer.getManager().newSubManager()) {
                 session.begin(trainer, location);
+                startProgress();
                 run(trainer, session, trainingSet, validationSet, dataManager);
+                result = session.result();
             } finally {
-                session.close();
+                endProgress();
                 snapshot.restore();
-                if (progress != null) {
-                    progress.end();
-                }
             }
-            return session.result();
         }
+        if (result.status() == RangeTestStatus.INTERRUPTED) {
+            throw new RangeTestInterruptedException(result);
+        }
+        return result;
     }
 
-    /** DJL would initialize a block lazily on its first forward, out of the snapshot's reach. */
+    /** DJL initializes a block lazily on its first forward, which would escape the snapshot. */
     private static void requireInitialized(Trainer trainer) {
         for (Pair<String, Parameter> p : trainer.getModel().getBlock().getParameters()) {
             if (!p.getValue().isInitialized()) {
@@ -158,6 +167,10 @@ public final class LrFinder {
         }
     }
 
+    /**
+     * Trains the test's iterations, cycling over the training set; stops early when the test stops
+     * (finished or diverged) or the thread is interrupted (its flag is left set).
+     */
     private void run(
             Trainer trainer,
             RangeTestSession session,
@@ -169,9 +182,13 @@ public final class LrFinder {
         if (!batches.hasNext()) {
             throw new IllegalArgumentException("trainingSet has no batch: the dataset is empty");
         }
-        List<NDArray> losses =
-                new ArrayList<>(trainer.getDevices().length); // reused: one per split
+        // one loss per device split, reused every iteration
+        List<NDArray> losses = new ArrayList<>(trainer.getDevices().length);
         for (int i = 1; session.wantsIteration(); i++) {
+            if (Thread.currentThread().isInterrupted()) {
+                session.interrupt();
+                return;
+            }
             if (!batches.hasNext()) {
                 batches = batches(trainer, trainingSet, dataManager); // cycle over the data
             }
@@ -180,30 +197,45 @@ public final class LrFinder {
                 trainBatch(trainer, batch, losses);
                 trainer.step();
             }
+            // both record the previous iteration, whose loss has finished computing
             if (validationSet == null) {
-                session.record(losses); // records the previous batch's loss
+                session.record(losses);
             } else {
-                double loss = DeferredLoss.mean(losses);
-                session.record(loss, validationLoss(trainer, validationSet, dataManager));
+                session.recordValidated(
+                        losses, validationLoss(trainer, validationSet, dataManager));
             }
-            if (progress != null) {
-                CurvePoint last = session.lastPoint();
-                progress.update(
-                        i,
-                        String.format(
-                                "lr %.3g, loss %.4f", lr, last == null ? Double.NaN : last.loss()));
-            }
+            reportProgress(i, lr, session.lastPoint());
         }
         session.flush();
+    }
+
+    private void startProgress() {
+        if (progress != null) {
+            progress.reset("lr-find", config.sweep().numIterations());
+        }
+    }
+
+    private void reportProgress(int iteration, double lr, CurvePoint last) {
+        if (progress != null) {
+            double loss = last == null ? Double.NaN : last.loss();
+            progress.update(iteration, String.format("lr %.3g, loss %.4f", lr, loss));
+        }
+    }
+
+    private void endProgress() {
+        if (progress != null) {
+            progress.end();
+        }
     }
 
     private static Iterator<Batch> batches(Trainer trainer, Dataset dataset, NDManager manager)
             throws IOException, TranslateException {
         Optional<ExecutorService> executor = trainer.getExecutorService();
-        return (executor.isPresent()
+        Iterable<Batch> data =
+                executor.isPresent()
                         ? dataset.getData(manager, executor.get())
-                        : dataset.getData(manager))
-                .iterator();
+                        : dataset.getData(manager);
+        return data.iterator();
     }
 
     /**
@@ -248,6 +280,51 @@ public final class LrFinder {
             throw new IllegalArgumentException("validationSet has no batch: the dataset is empty");
         }
         return sum / n;
+    }
+
+    /**
+     * Thrown by {@link #find} when the calling thread was interrupted during the test. The finder
+     * stopped at the next iteration, restored the model and the optimizer as after any test, and
+     * left the thread's interrupt flag set, so that the caller's own code sees the interrupt too.
+     * It carries the partial result: its status is {@link RangeTestStatus#INTERRUPTED}, its curve
+     * what was recorded, and it has no suggestion.
+     *
+     * <pre>{@code
+     * try {
+     *     lr = finder.find(trainer, data).suggestion().learningRate();
+     * } catch (LrFinder.RangeTestInterruptedException e) {
+     *     return; // the model is as it was; Thread.currentThread().isInterrupted() is still true
+     * }
+     * }</pre>
+     */
+    public static final class RangeTestInterruptedException extends RuntimeException {
+
+        private static final long serialVersionUID = 1L;
+
+        private final transient LrFinderResult result;
+
+        /**
+         * Creates the exception.
+         *
+         * @param result the partial result of the interrupted test
+         */
+        public RangeTestInterruptedException(LrFinderResult result) {
+            super(
+                    "LR range test "
+                            + result.stopReason().orElse("interrupted")
+                            + ": the model and the optimizer are restored, the thread's interrupt"
+                            + " flag is still set");
+            this.result = Objects.requireNonNull(result, "result");
+        }
+
+        /**
+         * Returns the partial result.
+         *
+         * @return the result, with status {@link RangeTestStatus#INTERRUPTED} and no suggestion
+         */
+        public LrFinderResult result() {
+            return result;
+        }
     }
 
     /**

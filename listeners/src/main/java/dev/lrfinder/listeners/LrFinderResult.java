@@ -3,6 +3,7 @@ package dev.lrfinder.listeners;
 import dev.lrfinder.core.CurveVerdict;
 import dev.lrfinder.core.LossCurve;
 import dev.lrfinder.core.RangeTest;
+import dev.lrfinder.core.RangeTestConfig;
 import dev.lrfinder.core.RangeTestStatus;
 import dev.lrfinder.core.Suggestion;
 import dev.lrfinder.core.SuggestionRule;
@@ -12,7 +13,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -36,12 +36,14 @@ public final class LrFinderResult {
         this.status = test.status();
         this.stopReason = test.stopReason().orElse(null);
         this.divergedAt = test.divergedAt().orElse(null);
-        this.rule = Objects.requireNonNull(rule, "rule");
+        this.rule = RangeTestConfig.checkRule(rule);
         this.optimizer = optimizer;
         for (SuggestionRule r : SuggestionRules.all()) {
             suggestions.put(r.name(), suggest(r));
         }
-        suggestions.computeIfAbsent(rule.name(), k -> suggest(rule));
+        if (!suggestions.containsKey(rule.name())) {
+            suggestions.put(rule.name(), suggest(rule)); // a rule of the user's own
+        }
         this.verdict = CurveVerdict.assess(curve, test.sweep().numIterations());
     }
 
@@ -52,14 +54,18 @@ public final class LrFinderResult {
      * @param test the test, stopped or still running
      * @param rule the rule whose suggestion {@link #suggestion()} returns
      * @return the result
+     * @throws IllegalArgumentException if {@code rule} is a rule of the user's own under a built-in
+     *     rule's name ({@link RangeTestConfig#checkRule})
      */
     public static LrFinderResult of(RangeTest test, SuggestionRule rule) {
         return new LrFinderResult(test, rule, null);
     }
 
-    /** A test still running has a partial curve, which no rule may read. */
+    /** A test still running, or interrupted, has a partial curve, which no rule may read. */
     private Optional<Suggestion> suggest(SuggestionRule r) {
-        return status == RangeTestStatus.RUNNING ? Optional.empty() : r.suggest(curve);
+        return status == RangeTestStatus.RUNNING || status == RangeTestStatus.INTERRUPTED
+                ? Optional.empty()
+                : r.suggest(curve);
     }
 
     /**
@@ -144,7 +150,9 @@ public final class LrFinderResult {
     /**
      * Returns how the test ended.
      *
-     * @return finished, diverged, or running for a test still in progress (which has no suggestion)
+     * @return finished, diverged, interrupted ({@link LrFinder} throws {@link
+     *     LrFinder.RangeTestInterruptedException} with it), or running for a test still in
+     *     progress; neither of the last two has a suggestion
      */
     public RangeTestStatus status() {
         return status;

@@ -23,9 +23,10 @@ import org.slf4j.LoggerFactory;
  * and the loss read one batch late.
  *
  * <p>Per iteration: {@link #nextLearningRate()} before the optimizer step, then {@link
- * #record(List)} (or {@link #record(Trainer, BatchData)}) with the batch's loss, which records the
- * previous batch's loss; {@link #flush()} records the last one. When the test stops, the original
- * tracker is back, the stopped batch's gradients are cleared and the observers are told.
+ * #record(List)} (or {@link #record(Trainer, BatchData)}, or {@link #recordValidated(List,
+ * double)}) with the batch's loss, which records the previous batch's loss; {@link #flush()}
+ * records the last one. When the test stops, the original tracker is back, the stopped batch's
+ * gradients are cleared, the result is computed (once) and the observers are told.
  */
 final class RangeTestSession implements AutoCloseable {
 
@@ -38,6 +39,18 @@ final class RangeTestSession implements AutoCloseable {
     private final String owner;
     private final DeferredLoss deferred = new DeferredLoss();
     private RangeTest test;
+
+    /** Whether {@link #begin} ran: a second call starts a new test. */
+    private boolean begun;
+
+    /** The result, computed once when the test stops; null while it runs. */
+    private LrFinderResult stopped;
+
+    /** Whether the queued training loss has a validation loss (recordValidated), and which. */
+    private boolean pendingValidated;
+
+    private double pendingValidation = Double.NaN;
+
     private Trainer trainer;
     private String optimizerName;
     private int started;
@@ -65,9 +78,13 @@ final class RangeTestSession implements AutoCloseable {
      * @param location where the trainer keeps its optimizer, or null when out of reach
      */
     void begin(Trainer trainer, DjlInternals.Location location) {
-        close();
+        if (begun) { // a second fit with the same listener: a new test
+            close();
+            test = RangeTest.of(config);
+            stopped = null;
+        }
+        begun = true;
         this.trainer = trainer;
-        test = RangeTest.of(config);
         started = 0;
         tracker.set((float) config.sweep().learningRate(0));
         optimizerName = location == null ? null : location.optimizer().getClass().getSimpleName();
@@ -112,31 +129,48 @@ final class RangeTestSession implements AutoCloseable {
     boolean record(List<NDArray> losses) {
         boolean queued = deferred.hasPending();
         double previous = deferred.swap(losses);
-        return queued ? recordPoint(previous, Double.NaN) : running();
+        return queued ? recordPoint(previous) : running();
     }
 
     /** Evaluates and queues the loss of a batch; records the one before. */
     boolean record(Trainer trainer, BatchData batchData) {
         boolean queued = deferred.hasPending();
         double previous = deferred.swap(trainer, batchData);
-        return queued ? recordPoint(previous, Double.NaN) : running();
+        return queued ? recordPoint(previous) : running();
+    }
+
+    /**
+     * Queues the training loss of the iteration just trained with the validation loss measured
+     * after its update; records the iteration before. The validation loss drives the test, and a
+     * NaN one is a divergence ({@link RangeTest#recordValidated}).
+     */
+    boolean recordValidated(List<NDArray> losses, double validationLoss) {
+        boolean queued = deferred.hasPending();
+        double previousValidation = pendingValidation;
+        double previous = deferred.swap(losses);
+        pendingValidated = true;
+        pendingValidation = validationLoss;
+        return queued ? recordPoint(previous, previousValidation, true) : running();
     }
 
     /** Records the queued loss now, waiting for it, if one is queued. */
     boolean flush() {
-        return deferred.hasPending() ? recordPoint(deferred.flush(), Double.NaN) : running();
+        if (!deferred.hasPending()) {
+            return running();
+        }
+        return recordPoint(deferred.flush(), pendingValidation, pendingValidated);
     }
 
-    /** Records an iteration at once, with a validation loss. */
-    boolean record(double loss, double validationLoss) {
-        return recordPoint(loss, validationLoss);
+    private boolean recordPoint(double loss) {
+        return recordPoint(loss, Double.NaN, false);
     }
 
-    private boolean recordPoint(double loss, double validationLoss) {
+    private boolean recordPoint(double loss, double validationLoss, boolean validated) {
         if (!running()) {
             return false;
         }
-        RangeTestStatus status = test.record(loss, validationLoss);
+        RangeTestStatus status =
+                validated ? test.recordValidated(loss, validationLoss) : test.record(loss);
         observers.iteration(test.lastPoint());
         if (status != RangeTestStatus.RUNNING) {
             stop();
@@ -145,15 +179,30 @@ final class RangeTestSession implements AutoCloseable {
         return true;
     }
 
-    /** The test has stopped: put the tracker back, drop the stopped batch's gradients, tell. */
+    /**
+     * Stops the test because the thread driving it was interrupted: the curve so far is kept, the
+     * result says {@link RangeTestStatus#INTERRUPTED} and the observers are told.
+     */
+    void interrupt() {
+        if (running()) {
+            test.interrupt();
+            stop();
+        }
+    }
+
+    /**
+     * The test has stopped: put the tracker back, drop the stopped batch's gradients, compute the
+     * result (the only time the rules and the verdict run) and tell.
+     */
     private void stop() {
         override.restore();
         deferred.close();
         if (trainer != null) {
             clearGradients(trainer);
         }
-        LrFinderResult result = result();
-        if (!result.verdict().confident()) {
+        stopped = new LrFinderResult(test, config.rule(), optimizerName);
+        LrFinderResult result = stopped;
+        if (result.status() != RangeTestStatus.INTERRUPTED && !result.verdict().confident()) {
             logger.warn(
                     "{}: the range-test curve does not support a confident suggestion ({});"
                             + " read the plot before using {}",
@@ -191,9 +240,12 @@ final class RangeTestSession implements AutoCloseable {
         }
     }
 
-    /** Returns what the test recorded so far. */
+    /**
+     * Returns the result computed when the test stopped, or, while it runs, what it recorded so far
+     * (a partial result, without suggestions).
+     */
     LrFinderResult result() {
-        return new LrFinderResult(test, config.rule(), optimizerName);
+        return stopped != null ? stopped : new LrFinderResult(test, config.rule(), optimizerName);
     }
 
     /** Returns the last recorded point, or null. */
@@ -216,5 +268,7 @@ final class RangeTestSession implements AutoCloseable {
     public void close() {
         override.restore();
         deferred.close();
+        pendingValidated = false;
+        pendingValidation = Double.NaN;
     }
 }

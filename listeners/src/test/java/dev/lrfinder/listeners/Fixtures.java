@@ -136,6 +136,16 @@ public final class Fixtures {
             }
             return sb.toString();
         }
+        if (v instanceof Object[] items) {
+            return describe(java.util.Arrays.asList(items));
+        }
+        if (v instanceof java.util.List<?> items) {
+            StringBuilder sb = new StringBuilder("[");
+            for (Object item : items) {
+                sb.append(describe(item)).append("; ");
+            }
+            return sb.append(']').toString();
+        }
         if (v instanceof Map<?, ?> m) {
             Map<String, String> sorted = new java.util.TreeMap<>();
             m.forEach((k, val) -> sorted.put(String.valueOf(k), describe(val)));

@@ -6,12 +6,17 @@ import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.exporter.pushgateway.PushGateway;
 import io.prometheus.metrics.exporter.pushgateway.Scheme;
 import java.io.IOException;
+import java.net.HttpURLConnection;
 import java.net.InetAddress;
+import java.net.URL;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -38,14 +43,27 @@ public final class PrometheusExport implements AutoCloseable {
 
     private final PrometheusMeterRegistry registry;
     private final boolean ownsRegistry;
+
+    /**
+     * Held during each push or delete, so that they reach the Pushgateway one at a time and in
+     * order; never held with the object's monitor, which guards the configuration only.
+     */
+    private final ReentrantLock pushLock = new ReentrantLock();
+
+    /** The connections of the push or delete under way; its holder of {@link #pushLock} owns it. */
+    private final Set<HttpURLConnection> inFlight = ConcurrentHashMap.newKeySet();
+
     private HTTPServer server;
     private PushGateway pushGateway;
     private PushgatewayTarget target;
     private ScheduledExecutorService pusher;
     private boolean pushWarned;
-    private long lastPushNanos;
-    private boolean pushed;
-    private boolean closed;
+    private volatile long lastPushNanos;
+    private volatile boolean pushed;
+    private volatile boolean closed;
+
+    /** Set while a push, a delete or close disconnects the push under way. */
+    private volatile boolean aborting;
 
     /** Creates an export with a registry of its own, closed with it. */
     public PrometheusExport() {
@@ -167,7 +185,7 @@ public final class PrometheusExport implements AutoCloseable {
                 PushGateway.builder()
                         .address(target.address())
                         .scheme(target.https() ? Scheme.HTTPS : Scheme.HTTP)
-                        .connectionFactory(target::open)
+                        .connectionFactory(this::open)
                         .job(tags.job())
                         .groupingKey("run", tags.run())
                         .registry(registry.getPrometheusRegistry())
@@ -183,45 +201,123 @@ public final class PrometheusExport implements AutoCloseable {
         }
     }
 
+    /** Opens a connection for the client, and remembers it until its push or delete is over. */
+    private HttpURLConnection open(URL url) throws IOException {
+        HttpURLConnection c = target.open(url);
+        inFlight.add(c);
+        return c;
+    }
+
     /**
-     * Pushes every meter to the Pushgateway now, replacing this run's group there.
+     * Pushes every meter to the Pushgateway now, replacing this run's group there. A background
+     * push ({@link #pushEvery}) still waiting for a hanging Pushgateway is aborted first, as its
+     * older values must not land after these: the push takes at most one timeout of the target.
      *
      * @return true if the push went through
      */
-    public synchronized boolean push() {
-        if (pushGateway == null) {
+    public boolean push() {
+        PushGateway gateway;
+        synchronized (this) {
+            gateway = pushGateway;
+        }
+        if (gateway == null) {
             return false;
         }
+        lockAbortingOthers();
         try {
-            pushGateway.push();
+            gateway.push();
             pushed = true;
             lastPushNanos = System.nanoTime();
             return true;
         } catch (IOException | RuntimeException e) {
             warnOnce("push to", e);
             return false;
+        } finally {
+            release();
+        }
+    }
+
+    /** The background push: skipped when another push or delete is under way, or after close. */
+    private void pushInBackground() {
+        PushGateway gateway;
+        synchronized (this) {
+            gateway = pushGateway;
+        }
+        if (gateway == null || closed || !pushLock.tryLock()) {
+            return;
+        }
+        try {
+            if (!closed) {
+                gateway.push();
+                pushed = true;
+                lastPushNanos = System.nanoTime();
+            }
+        } catch (IOException | RuntimeException e) {
+            if (aborting) {
+                logger.debug("background push aborted for a newer push, a delete or close");
+            } else {
+                warnOnce("push to", e);
+            }
+        } finally {
+            release();
         }
     }
 
     /**
-     * Deletes this run's group from the Pushgateway now, whatever the target's lifecycle says.
+     * Deletes this run's group from the Pushgateway now, whatever the target's lifecycle says; also
+     * after {@link #close()}, and from another thread while {@code close()} waits (a shutdown hook,
+     * say). A push under way is aborted first: it takes at most one timeout of the target.
      *
      * @return true if the Pushgateway deleted it
      */
-    public synchronized boolean deleteGroup() {
-        if (pushGateway == null) {
+    public boolean deleteGroup() {
+        PushGateway gateway;
+        synchronized (this) {
+            gateway = pushGateway;
+        }
+        if (gateway == null) {
             return false;
         }
+        lockAbortingOthers();
         try {
-            pushGateway.delete();
+            gateway.delete();
             return true;
         } catch (IOException | RuntimeException e) {
             warnOnce("delete of the run's group from", e);
             return false;
+        } finally {
+            release();
         }
     }
 
-    private void warnOnce(String what, Exception e) {
+    /** Takes {@link #pushLock}, disconnecting whatever push or delete holds it meanwhile. */
+    private void lockAbortingOthers() {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                if (pushLock.tryLock(20, TimeUnit.MILLISECONDS)) {
+                    break;
+                }
+            } catch (InterruptedException e) {
+                interrupted = true; // keep trying: the lock is freed within a few tries
+            }
+            aborting = true; // the holder's failure is ours, not the Pushgateway's: no warning
+            for (HttpURLConnection c : inFlight) {
+                c.disconnect(); // the blocked read fails at once
+            }
+        }
+        aborting = false;
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void release() {
+        inFlight.clear();
+        pushLock.unlock();
+    }
+
+    private synchronized void warnOnce(String what, Exception e) {
         if (pushWarned) {
             return;
         }
@@ -276,7 +372,7 @@ public final class PrometheusExport implements AutoCloseable {
                                 return t;
                             });
             long ms = period.toMillis();
-            pusher.scheduleAtFixedRate(this::push, ms, ms, TimeUnit.MILLISECONDS);
+            pusher.scheduleAtFixedRate(this::pushInBackground, ms, ms, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -292,37 +388,43 @@ public final class PrometheusExport implements AutoCloseable {
     /**
      * Stops the periodic pushes and the endpoint (no final push: call {@link #push()}), closes the
      * registry if this export created it, and, unless the target keeps it, deletes the run's group
-     * once the linger since the last successful push has passed; this call waits for it. Nothing is
-     * deleted when no push went through. Closing twice does nothing the second time.
+     * once the linger since the last successful push has passed; this call waits for it (an
+     * interrupt ends the wait and deletes at once). Beyond that wait it takes at most one timeout
+     * of the target: a background push still hanging is aborted, not waited for. Nothing is deleted
+     * when no push went through. Closing twice does nothing the second time.
      */
     @Override
     public void close() {
         ScheduledExecutorService p;
         synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
             p = pusher;
             pusher = null;
         }
         if (p != null) {
             p.shutdownNow();
         }
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            if (pushed && target != null && target.deleteAfter().isPresent()) {
-                long waitNanos =
-                        lastPushNanos + target.deleteAfter().get().toNanos() - System.nanoTime();
-                try {
-                    if (waitNanos > 0) {
-                        TimeUnit.NANOSECONDS.sleep(waitNanos);
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread()
-                            .interrupt(); // delete now rather than leave the group forever
+        if (pushed && target != null && target.deleteAfter().isPresent()) {
+            long waitNanos =
+                    lastPushNanos + target.deleteAfter().get().toNanos() - System.nanoTime();
+            try {
+                if (waitNanos > 0) {
+                    TimeUnit.NANOSECONDS.sleep(waitNanos);
                 }
-                deleteGroup();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // delete now rather than leave the group
             }
+            deleteGroup();
+        } else {
+            aborting = true;
+            for (HttpURLConnection c : inFlight) {
+                c.disconnect(); // nothing may land after close
+            }
+        }
+        synchronized (this) {
             if (server != null) {
                 server.close();
                 server = null;

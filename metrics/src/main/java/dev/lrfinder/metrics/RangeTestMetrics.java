@@ -40,7 +40,7 @@ import java.util.function.ToDoubleFunction;
  * <caption>Meters (Prometheus names; every meter has the run, model and job tags)</caption>
  * <tr><td>lrfinder_range_test_confident</td><td>gauge</td><td>1 if the curve supports its suggestion (the result's verdict), 0 if not, NaN while running</td></tr>
  * <tr><td>lrfinder_range_test_verdict_reason</td><td>gauge, tag reason</td><td>1 for each reason the curve does not support a suggestion</td></tr>
- * <tr><td>lrfinder_range_test_state</td><td>gauge, tag state</td><td>1 for the current state (running, finished, diverged), 0 for the others</td></tr>
+ * <tr><td>lrfinder_range_test_state</td><td>gauge, tag state</td><td>1 for the current state (running, finished, diverged, interrupted), 0 for the others</td></tr>
  * <tr><td>lrfinder_range_test_start_time_seconds</td><td>gauge</td><td>when the test started (or the meters were bound), seconds since the epoch</td></tr>
  * <tr><td>lrfinder_range_test_iteration</td><td>gauge</td><td>iterations recorded</td></tr>
  * <tr><td>lrfinder_range_test_learning_rate</td><td>gauge</td><td>learning rate of the last iteration</td></tr>
@@ -57,25 +57,50 @@ import java.util.function.ToDoubleFunction;
  */
 public final class RangeTestMetrics implements MeterBinder, RangeTestObserver {
 
-    private static final String[] STATES = {"running", "finished", "diverged"};
+    private static final String[] STATES = {"running", "finished", "diverged", "interrupted"};
 
     private final Tags tags;
+
+    /** Picks the curve points to export when {@code maxCurvePoints} caps them. */
     private final CurveSampler sampler;
+
+    /** Every registry bound so far: meters registered later go to each. */
     private final List<MeterRegistry> registries = new ArrayList<>();
-    private final Map<Integer, double[]> curve =
-            new LinkedHashMap<>(); // step: {lr, loss, smoothed}
-    private final List<Meter> perTestMeters = new ArrayList<>(); // curve, suggestions: this test's
+
+    /** The exported curve: step to {learning rate, loss, smoothed loss}. */
+    private final Map<Integer, double[]> curve = new LinkedHashMap<>();
+
+    /** The meters of this test only (curve and suggestions), removed when another test starts. */
+    private final List<Meter> perTestMeters = new ArrayList<>();
+
+    /** Each rule's suggestion: rule name to {learning rate, smoothed loss}. */
     private final Map<String, double[]> suggestions = new LinkedHashMap<>();
+
+    /** The rule whose suggestion is tagged {@code default="true"}. */
     private String defaultRule;
+
+    /** The index in {@link #STATES} of the current state, -1 before any test. */
     private volatile int state = -1;
+
+    /** 1 if the stopped test's verdict is confident, 0 if not, NaN while running. */
     private volatile double confident = Double.NaN;
+
+    /** The verdict's reasons, one bit per {@link Verdict.Reason} ordinal. */
     private volatile int reasons;
+
+    /** When the test started (or the meters were bound), in seconds since the epoch. */
     private volatile double startTime = Double.NaN;
+
+    /** The live values of the last recorded iteration. */
     private volatile double iteration;
+
     private volatile double learningRate = Double.NaN;
     private volatile double loss = Double.NaN;
     private volatile double smoothed = Double.NaN;
+
+    /** Where the loss diverged: iteration (-1 if it did not) and learning rate (NaN). */
     private volatile double divergedIteration = -1;
+
     private volatile double divergedLr = Double.NaN;
 
     /**
@@ -213,7 +238,13 @@ public final class RangeTestMetrics implements MeterBinder, RangeTestObserver {
     /** {@inheritDoc} */
     @Override
     public synchronized void onStop(LrFinderResult result) {
-        state = result.diverged() ? 2 : 1;
+        state =
+                switch (result.status()) {
+                    case DIVERGED -> 2;
+                    case INTERRUPTED -> 3;
+                    case RUNNING -> 0;
+                    case FINISHED -> 1;
+                };
         confident = result.verdict().confident() ? 1 : 0;
         int mask = 0;
         for (Verdict.Reason reason : result.verdict().reasons()) {

@@ -1,5 +1,11 @@
 package dev.lrfinder.samples;
 
+import dev.lrfinder.samples.bench.BenchFinderCostCommand;
+import dev.lrfinder.samples.bench.BenchOverheadCommand;
+import dev.lrfinder.samples.bench.BenchSuggestionsCommand;
+import dev.lrfinder.samples.bench.CompareSchedulesCommand;
+import dev.lrfinder.samples.cli.ExitCodes;
+import dev.lrfinder.samples.cli.FindCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -44,13 +50,13 @@ public final class LrFinderCli implements Runnable {
         return new CommandLine(new LrFinderCli())
                 .setExecutionExceptionHandler(
                         (ex, cmd, parsed) -> {
-                            // one line, never a stack trace: bad input (2) or a failure (1)
+                            // one line, never a stack trace: a bad option or a failure
                             boolean badInput = ex instanceof IllegalArgumentException;
                             String message =
                                     ex.getMessage() == null ? ex.toString() : ex.getMessage();
                             cmd.getErr()
                                     .println("lrfinder: " + (badInput ? "" : "failed: ") + message);
-                            return badInput ? 2 : 1;
+                            return badInput ? ExitCodes.BAD_OPTION : ExitCodes.FAILURE;
                         });
     }
 }

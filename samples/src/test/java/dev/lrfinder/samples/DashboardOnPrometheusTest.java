@@ -21,6 +21,8 @@ import dev.lrfinder.metrics.PushgatewayTarget;
 import dev.lrfinder.metrics.RangeTestMetrics;
 import dev.lrfinder.metrics.RunTags;
 import dev.lrfinder.metrics.TrainingMetrics;
+import dev.lrfinder.samples.mnist.Mnist;
+import dev.lrfinder.samples.mnist.Models;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -11,6 +11,8 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import dev.lrfinder.listeners.LrFinder;
 import dev.lrfinder.listeners.LrFinderResult;
+import dev.lrfinder.samples.mnist.Mnist;
+import dev.lrfinder.samples.mnist.Models;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Tag;

@@ -1,0 +1,338 @@
+package dev.lrfinder.samples.bench;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.Blocks;
+import ai.djl.nn.LambdaBlock;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.BatchNorm;
+import ai.djl.nn.pooling.Pool;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.ParameterTracker;
+import dev.lrfinder.samples.mnist.MnistArrays;
+import dev.lrfinder.samples.mnist.Models;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+
+/**
+ * The scenarios of the suggestion benchmark. Each one is a start state and a next phase on MNIST;
+ * budgets are kept to one epoch (two at batch 1024, a 6,000-image subset for the CNN) to fit a
+ * 2-core CPU.
+ */
+public final class Scenarios {
+
+    /** Scenarios with an oracle, in report order. */
+    public static final List<String> SCORED =
+            List.of("fresh", "warm", "transfer", "batch16", "batch1024", "adamw", "cnn-bn");
+
+    /** Scenarios added after the default was chosen, to check it out of sample. */
+    public static final List<String> HELD_OUT = List.of("batch32", "nag");
+
+    /** Scenarios chosen after the planned rule, on which it was not fitted. */
+    public static final List<String> HELD_OUT_PLAN = List.of("batch256", "cnn-adam");
+
+    /** A scenario with another loss: a regression with the L2 loss, scored by test error. */
+    public static final List<String> OTHER_LOSSES = List.of("regression");
+
+    /** Scenarios whose curves should not support a suggestion. */
+    public static final List<String> PROBES =
+            List.of("shuffled", "above-divergence", "sharp-minimum");
+
+    private Scenarios() {}
+
+    /**
+     * Builds a scenario.
+     *
+     * @param name one of {@link #SCORED} or {@link #PROBES}
+     * @param manager owns the data
+     * @param dir the folder with the MNIST IDX files
+     * @param limit keep only the first training images (0: each scenario's own choice)
+     * @return the scenario
+     * @throws IOException if MNIST cannot be read
+     */
+    public static Scenario of(String name, NDManager manager, Path dir, int limit)
+            throws IOException {
+        MnistArrays all = MnistArrays.read(dir, true);
+        MnistArrays train = limit > 0 ? all.subset(d -> true, limit) : all;
+        MnistArrays test = MnistArrays.read(dir, false);
+        String key = name.trim().toLowerCase(Locale.ROOT);
+        Function<ParameterTracker, Optimizer> sgd = t -> Setup.optimizer("sgd", t);
+        Function<ParameterTracker, Optimizer> adam = t -> Setup.optimizer("adam", t);
+        switch (key) {
+            case "fresh":
+                return scored(
+                        key,
+                        "MLP, SGD 0.9, batch 128, fresh; 1 epoch",
+                        mlp(key, sgd, train, test, manager, 128),
+                        1,
+                        null);
+            case "warm":
+                {
+                    Setup next = mlp(key, sgd, train, test, manager, 128);
+                    return scored(
+                            key,
+                            "MLP, SGD 0.9, after 1 epoch at 0.01; next epoch",
+                            next,
+                            1,
+                            new Scenario.Phase(next, 0.01, 1));
+                }
+            case "transfer":
+                {
+                    MnistArrays low = train.subset(d -> d < 5, 0);
+                    MnistArrays high = train.subset(d -> d >= 5, 0);
+                    Setup pre =
+                            setup(
+                                    key + "-pre",
+                                    Models.MLP::block,
+                                    adam,
+                                    low.dataset(manager, 128, true),
+                                    test.dataset(manager, 1000, false),
+                                    128);
+                    Setup next =
+                            setup(
+                                    key,
+                                    Models.MLP::block,
+                                    adam,
+                                    high.dataset(manager, 128, true),
+                                    test.subset(d -> d >= 5, 0).dataset(manager, 1000, false),
+                                    128);
+                    return scored(
+                            key,
+                            "MLP, Adam, pretrained 1 epoch on digits 0-4 at 0.001;"
+                                    + " 1 epoch on digits 5-9",
+                            next,
+                            1,
+                            new Scenario.Phase(pre, 0.001, 1));
+                }
+            case "batch16":
+                return scored(
+                        key,
+                        "MLP, SGD 0.9, batch 16, fresh; 1 epoch of 16,000 images",
+                        setup(
+                                key,
+                                Models.MLP::block,
+                                sgd,
+                                train.subset(d -> true, 16000).dataset(manager, 16, true),
+                                test.dataset(manager, 1000, false),
+                                16),
+                        1,
+                        null);
+            case "batch1024":
+                return scored(
+                        key,
+                        "MLP, SGD 0.9, batch 1024, fresh; 2 epochs",
+                        mlp(key, sgd, train, test, manager, 1024),
+                        2,
+                        null);
+            case "adamw":
+                return scored(
+                        key,
+                        "MLP, AdamW (weight decay 0.01), fresh; 1 epoch",
+                        mlp(
+                                key,
+                                t ->
+                                        Optimizer.adamW()
+                                                .optLearningRateTracker(t)
+                                                .optWeightDecays(0.01f)
+                                                .build(),
+                                train,
+                                test,
+                                manager,
+                                128),
+                        1,
+                        null);
+            case "cnn-bn":
+                return scored(
+                        key,
+                        "CNN with batch norm, SGD 0.9, fresh; 1 epoch of 6,000 images",
+                        setup(
+                                key,
+                                Scenarios::cnnBn,
+                                sgd,
+                                train.subset(d -> true, 6000).dataset(manager, 128, true),
+                                test.dataset(manager, 1000, false),
+                                128),
+                        1,
+                        null);
+            case "batch32":
+                return scored(
+                        key,
+                        "MLP, SGD 0.9, batch 32, fresh; 1 epoch of 16,000 images",
+                        setup(
+                                key,
+                                Models.MLP::block,
+                                sgd,
+                                train.subset(d -> true, 16000).dataset(manager, 32, true),
+                                test.dataset(manager, 1000, false),
+                                32),
+                        1,
+                        null);
+            case "nag":
+                return scored(
+                        key,
+                        "MLP, Nesterov momentum 0.9, fresh; 1 epoch",
+                        mlp(
+                                key,
+                                t ->
+                                        Optimizer.nag()
+                                                .setLearningRateTracker(t)
+                                                .setMomentum(0.9f)
+                                                .build(),
+                                train,
+                                test,
+                                manager,
+                                128),
+                        1,
+                        null);
+            case "batch256":
+                return scored(
+                        key,
+                        "MLP, SGD 0.9, batch 256, fresh; 3 epochs",
+                        mlp(key, sgd, train, test, manager, 256),
+                        3,
+                        null);
+            case "cnn-adam":
+                return scored(
+                        key,
+                        "CNN, Adam, fresh; 2 epochs of 6,000 images",
+                        setup(
+                                key,
+                                Models.CNN::block,
+                                adam,
+                                train.subset(d -> true, 6000).dataset(manager, 128, true),
+                                test.dataset(manager, 1000, false),
+                                128),
+                        2,
+                        null);
+            case "regression":
+                return scored(
+                        key,
+                        "MLP 32-64-64-1, SGD 0.9, L2 loss, 20,000 generated points; 2 epochs",
+                        Setup.regression(manager, 128),
+                        2,
+                        null);
+            case "shuffled":
+                return new Scenario(
+                        key,
+                        "MLP, SGD 0.9, fresh, labels shuffled",
+                        setup(
+                                key,
+                                Models.MLP::block,
+                                sgd,
+                                train.subset(d -> true, 20000)
+                                        .shuffledLabels(7)
+                                        .dataset(manager, 128, true),
+                                test.dataset(manager, 1000, false),
+                                128),
+                        1,
+                        null,
+                        1e-7,
+                        10,
+                        true);
+            case "above-divergence":
+                return new Scenario(
+                        key,
+                        "MLP, SGD 0.9, fresh, sweep from 2 to 200",
+                        mlp(key, sgd, train, test, manager, 128),
+                        1,
+                        null,
+                        2,
+                        200,
+                        true);
+            case "sharp-minimum":
+                {
+                    Setup tiny =
+                            setup(
+                                    key,
+                                    Models.MLP::block,
+                                    sgd,
+                                    train.subset(d -> true, 1024).dataset(manager, 128, true),
+                                    test.dataset(manager, 1000, false),
+                                    128);
+                    return new Scenario(
+                            key,
+                            "MLP, SGD 0.9, 1,024 images memorised (60 epochs at 0.05)",
+                            tiny,
+                            1,
+                            new Scenario.Phase(tiny, 0.05, 60),
+                            1e-7,
+                            10,
+                            true);
+                }
+            default:
+                throw new IllegalArgumentException(
+                        "scenario must be one of "
+                                + SCORED
+                                + ", "
+                                + HELD_OUT
+                                + ", "
+                                + HELD_OUT_PLAN
+                                + ", "
+                                + OTHER_LOSSES
+                                + " or "
+                                + PROBES
+                                + ", got "
+                                + name);
+        }
+    }
+
+    private static Scenario scored(
+            String name, String description, Setup next, int epochs, Scenario.Phase start) {
+        return new Scenario(name, description, next, epochs, start, 1e-7, 10, false);
+    }
+
+    private static Setup mlp(
+            String name,
+            Function<ParameterTracker, Optimizer> opt,
+            MnistArrays train,
+            MnistArrays test,
+            NDManager manager,
+            int batch) {
+        return setup(
+                name,
+                Models.MLP::block,
+                opt,
+                train.dataset(manager, batch, true),
+                test.dataset(manager, 1000, false),
+                batch);
+    }
+
+    private static Setup setup(
+            String name,
+            java.util.function.Supplier<Block> block,
+            Function<ParameterTracker, Optimizer> opt,
+            ai.djl.training.dataset.RandomAccessDataset train,
+            ai.djl.training.dataset.RandomAccessDataset test,
+            int batch) {
+        return new Setup(name, block, Models.INPUT, opt, train, test, batch);
+    }
+
+    /** The samples' small CNN with a batch norm after each convolution. */
+    static Block cnnBn() {
+        return new SequentialBlock()
+                .add(
+                        new LambdaBlock(
+                                l -> new NDList(l.singletonOrThrow().reshape(-1, 1, 28, 28)),
+                                "images"))
+                .add(Conv2d.builder().setKernelShape(new Shape(5, 5)).setFilters(20).build())
+                .add(BatchNorm.builder().build())
+                .add(Activation::relu)
+                .add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)))
+                .add(Conv2d.builder().setKernelShape(new Shape(5, 5)).setFilters(50).build())
+                .add(BatchNorm.builder().build())
+                .add(Activation::relu)
+                .add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)))
+                .add(Blocks.batchFlattenBlock())
+                .add(Linear.builder().setUnits(500).build())
+                .add(Activation::relu)
+                .add(Linear.builder().setUnits(10).build());
+    }
+}
