@@ -2,10 +2,10 @@ package dev.lrfinder.core;
 
 /**
  * The settings of one LR range test, immutable and validated once: the sweep (start and end
- * learning rate, iterations, shape), the smoothing, the divergence factor and the rule whose
- * suggestion a result returns. {@link RangeTest}, and the listeners module's {@code LrFinder} and
- * {@code LrRangeTestListener}, all take their settings through {@link BaseBuilder}, so the options
- * and their documentation exist once.
+ * learning rate, iterations, shape), the smoothing, the divergence factor, and either the rule
+ * whose suggestion a result returns or the planned run the suggestion is for. {@link RangeTest},
+ * and the listeners module's {@code LrFinder} and {@code LrRangeTestListener}, all take their
+ * settings through {@link BaseBuilder}, so the options and their documentation exist once.
  *
  * <pre>{@code
  * RangeTestConfig config = RangeTestConfig.builder().optNumIterations(200).build();
@@ -24,6 +24,7 @@ public final class RangeTestConfig {
     private final double smoothing;
     private final double divergenceFactor;
     private final SuggestionRule rule;
+    private final TrainingPlan plan;
 
     private RangeTestConfig(BaseBuilder<?> b) {
         if (b.shape == null) {
@@ -53,6 +54,35 @@ public final class RangeTestConfig {
         }
         this.divergenceFactor = b.divergenceFactor;
         this.rule = checkRule(b.rule);
+        this.plan = plan(b);
+    }
+
+    private static TrainingPlan plan(BaseBuilder<?> b) {
+        if (!b.plannedStepsSet) {
+            if (b.plannedBatchSizeSet) {
+                throw new IllegalArgumentException(
+                        "plannedBatchSize needs plannedSteps: give the planned run's steps too, got"
+                                + " plannedBatchSize "
+                                + b.plannedBatchSize
+                                + " alone");
+            }
+            return null;
+        }
+        Checks.inRange("plannedSteps", b.plannedSteps, 1, Integer.MAX_VALUE);
+        if (b.ruleSet) {
+            throw new IllegalArgumentException(
+                    "give a planned run or a suggestion rule, not both: the plan picks the rule"
+                            + " (planned), got plannedSteps "
+                            + b.plannedSteps
+                            + " and rule "
+                            + b.rule.name());
+        }
+        TrainingPlan.Builder plan = TrainingPlan.builder().setSteps(b.plannedSteps);
+        if (b.plannedBatchSizeSet) {
+            Checks.inRange("plannedBatchSize", b.plannedBatchSize, 1, Integer.MAX_VALUE);
+            plan.optBatchSize(b.plannedBatchSize);
+        }
+        return plan.build();
     }
 
     /**
@@ -129,6 +159,16 @@ public final class RangeTestConfig {
         return rule;
     }
 
+    /**
+     * Returns the planned run the suggestion is for, when one was given: the result's suggestion is
+     * then the {@link SuggestionRules#planned planned} rule's for it.
+     *
+     * @return the plan, or empty
+     */
+    public java.util.Optional<TrainingPlan> plan() {
+        return java.util.Optional.ofNullable(plan);
+    }
+
     /** {@inheritDoc} */
     @Override
     public String toString() {
@@ -138,8 +178,7 @@ public final class RangeTestConfig {
                 + smoothing
                 + ", divergenceFactor="
                 + divergenceFactor
-                + ", rule="
-                + rule.name()
+                + (plan == null ? ", rule=" + rule.name() : ", plan=" + plan)
                 + '}';
     }
 
@@ -180,6 +219,11 @@ public final class RangeTestConfig {
         private double smoothing = LossSmoother.DEFAULT_BETA;
         private double divergenceFactor = DivergenceRule.DEFAULT_FACTOR;
         private SuggestionRule rule = SuggestionRules.defaultRule();
+        private boolean ruleSet;
+        private long plannedSteps;
+        private boolean plannedStepsSet;
+        private long plannedBatchSize;
+        private boolean plannedBatchSizeSet;
 
         /** Creates a builder with the defaults. */
         protected BaseBuilder() {}
@@ -269,6 +313,36 @@ public final class RangeTestConfig {
          */
         public T optSuggestionRule(SuggestionRule rule) {
             this.rule = rule;
+            this.ruleSet = true;
+            return self();
+        }
+
+        /**
+         * Sets the number of optimizer steps of the run the suggestion is for (epochs x steps per
+         * epoch): the result then suggests the {@link SuggestionRules#planned planned} rule's
+         * learning rate, which a short run raises and a long one lowers. Without a plan the result
+         * suggests {@link SuggestionRules#defaultRule()}'s. A plan replaces {@link
+         * #optSuggestionRule}: give one or the other.
+         *
+         * @param plannedSteps the steps, in [1, {@link Integer#MAX_VALUE}]
+         * @return this builder
+         */
+        public T optPlannedSteps(long plannedSteps) {
+            this.plannedSteps = plannedSteps;
+            this.plannedStepsSet = true;
+            return self();
+        }
+
+        /**
+         * Sets the batch size of the planned run when it differs from the range test's (optional;
+         * needs {@link #optPlannedSteps}).
+         *
+         * @param plannedBatchSize the batch size, in [1, {@link Integer#MAX_VALUE}]
+         * @return this builder
+         */
+        public T optPlannedBatchSize(long plannedBatchSize) {
+            this.plannedBatchSize = plannedBatchSize;
+            this.plannedBatchSizeSet = true;
             return self();
         }
 
@@ -287,6 +361,13 @@ public final class RangeTestConfig {
             this.smoothing = config.smoothing();
             this.divergenceFactor = config.divergenceFactor();
             this.rule = config.rule();
+            this.ruleSet = config.plan == null && config.rule != SuggestionRules.defaultRule();
+            this.plannedStepsSet = config.plan != null;
+            this.plannedBatchSizeSet = config.plan != null && config.plan.batchSize().isPresent();
+            if (config.plan != null) {
+                this.plannedSteps = config.plan.steps();
+                this.plannedBatchSize = config.plan.batchSize().orElse(0);
+            }
             return self();
         }
 

@@ -194,6 +194,7 @@ public final class LrFinder {
             }
             double lr = session.nextLearningRate();
             try (Batch batch = batches.next()) {
+                session.batchSize(batch.getSize());
                 trainBatch(trainer, batch, losses);
                 trainer.step();
             }

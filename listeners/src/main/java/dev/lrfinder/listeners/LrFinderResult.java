@@ -1,5 +1,6 @@
 package dev.lrfinder.listeners;
 
+import dev.lrfinder.core.CurveAnalysis;
 import dev.lrfinder.core.CurveVerdict;
 import dev.lrfinder.core.LossCurve;
 import dev.lrfinder.core.RangeTest;
@@ -8,17 +9,25 @@ import dev.lrfinder.core.RangeTestStatus;
 import dev.lrfinder.core.Suggestion;
 import dev.lrfinder.core.SuggestionRule;
 import dev.lrfinder.core.SuggestionRules;
+import dev.lrfinder.core.TrainingPlan;
 import dev.lrfinder.core.Verdict;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * What a range test found: the recorded curve, how it ended, and the learning rate each rule reads
  * off it. {@link #suggestion()} is the one the configured rule (by default {@link
- * SuggestionRules#defaultRule()}) gives.
+ * SuggestionRules#defaultRule()}) gives, or, when the test was given a planned run, the {@link
+ * SuggestionRules#planned planned} rule's; {@link #suggestion(TrainingPlan)} answers for any plan.
+ *
+ * <pre>{@code
+ * LrFinderResult result = LrFinder.builder().build().find(trainer, trainingSet);
+ * double lr = result.suggestion(TrainingPlan.ofSteps(epochs * stepsPerEpoch)).learningRate();
+ * }</pre>
  */
 public final class LrFinderResult {
 
@@ -29,22 +38,40 @@ public final class LrFinderResult {
     private final SuggestionRule rule;
     private final String optimizer;
     private final Verdict verdict;
+    private final int batchSize;
+    private final CurveAnalysis analysis;
     private final Map<String, Optional<Suggestion>> suggestions = new LinkedHashMap<>();
 
-    LrFinderResult(RangeTest test, SuggestionRule rule, String optimizer) {
+    LrFinderResult(RangeTest test, RangeTestConfig config, String optimizer, int batchSize) {
+        this(test, ruleFor(config, batchSize), optimizer, batchSize);
+    }
+
+    LrFinderResult(RangeTest test, SuggestionRule rule, String optimizer, int batchSize) {
         this.curve = test.curve();
         this.status = test.status();
         this.stopReason = test.stopReason().orElse(null);
         this.divergedAt = test.divergedAt().orElse(null);
         this.rule = RangeTestConfig.checkRule(rule);
         this.optimizer = optimizer;
+        this.batchSize = batchSize;
+        this.analysis = CurveAnalysis.of(curve);
         for (SuggestionRule r : SuggestionRules.all()) {
             suggestions.put(r.name(), suggest(r));
         }
         if (!suggestions.containsKey(rule.name())) {
-            suggestions.put(rule.name(), suggest(rule)); // a rule of the user's own
+            suggestions.put(rule.name(), suggest(rule)); // planned, or a rule of the user's own
         }
-        this.verdict = CurveVerdict.assess(curve, test.sweep().numIterations());
+        this.verdict = CurveVerdict.assess(analysis, test.sweep().numIterations());
+    }
+
+    /** The configured rule, or the planned rule for the configured plan once the batch is known. */
+    private static SuggestionRule ruleFor(RangeTestConfig config, int batchSize) {
+        Optional<TrainingPlan> plan = config.plan();
+        if (plan.isEmpty() || (batchSize == 0 && plan.get().batchSize().isEmpty())) {
+            return config.rule();
+        }
+        return SuggestionRules.planned(
+                plan.get(), batchSize > 0 ? batchSize : plan.get().batchSize().getAsInt());
     }
 
     /**
@@ -58,14 +85,14 @@ public final class LrFinderResult {
      *     rule's name ({@link RangeTestConfig#checkRule})
      */
     public static LrFinderResult of(RangeTest test, SuggestionRule rule) {
-        return new LrFinderResult(test, rule, null);
+        return new LrFinderResult(test, rule, null, 0);
     }
 
     /** A test still running, or interrupted, has a partial curve, which no rule may read. */
     private Optional<Suggestion> suggest(SuggestionRule r) {
         return status == RangeTestStatus.RUNNING || status == RangeTestStatus.INTERRUPTED
                 ? Optional.empty()
-                : r.suggest(curve);
+                : r.suggest(analysis);
     }
 
     /**
@@ -76,18 +103,51 @@ public final class LrFinderResult {
      *     message says why
      */
     public Suggestion suggestion() {
-        return findSuggestion()
-                .orElseThrow(
-                        () ->
-                                new IllegalStateException(
-                                        "no learning rate to suggest: the range test recorded "
-                                                + curve.size()
-                                                + " point(s) and "
-                                                + (stopReason == null
-                                                        ? "is still running (a fit that ended"
-                                                                + " before the test did leaves a"
-                                                                + " partial curve)"
-                                                        : stopReason)));
+        return findSuggestion().orElseThrow(this::noSuggestion);
+    }
+
+    private IllegalStateException noSuggestion() {
+        return new IllegalStateException(
+                "no learning rate to suggest: the range test recorded "
+                        + curve.size()
+                        + " point(s) and "
+                        + (stopReason == null
+                                ? "is still running (a fit that ended before the test did leaves a"
+                                        + " partial curve)"
+                                : stopReason));
+    }
+
+    /**
+     * Returns the learning rate for a planned run: the {@link SuggestionRules#planned planned}
+     * rule's, for the plan's steps and its batch size (the range test's when the plan names none).
+     *
+     * @param plan the run the learning rate is for
+     * @return the suggestion
+     * @throws IllegalStateException if the curve gave none, or the plan names no batch size and the
+     *     range test's is unknown (a result made by {@link #of})
+     */
+    public Suggestion suggestion(TrainingPlan plan) {
+        java.util.Objects.requireNonNull(plan, "plan");
+        if (batchSize == 0 && plan.batchSize().isEmpty()) {
+            throw new IllegalStateException(
+                    "the range test's batch size is unknown (a result made by of()): give the plan"
+                            + " its batch size, e.g. TrainingPlan.builder().setSteps("
+                            + plan.steps()
+                            + ").optBatchSize(...)");
+        }
+        SuggestionRule planned =
+                SuggestionRules.planned(
+                        plan, batchSize > 0 ? batchSize : plan.batchSize().getAsInt());
+        return suggest(planned).orElseThrow(this::noSuggestion);
+    }
+
+    /**
+     * Returns the batch size the range test trained at: the size of its first batch.
+     *
+     * @return the batch size, or empty for a result made by {@link #of} or before the first batch
+     */
+    public OptionalInt batchSize() {
+        return batchSize == 0 ? OptionalInt.empty() : OptionalInt.of(batchSize);
     }
 
     /**

@@ -53,6 +53,10 @@ final class RangeTestSession implements AutoCloseable {
 
     private Trainer trainer;
     private String optimizerName;
+
+    /** The size of the first batch the test trained on, 0 before it. */
+    private int batchSize;
+
     private int started;
     private long callsBefore;
 
@@ -86,6 +90,7 @@ final class RangeTestSession implements AutoCloseable {
         begun = true;
         this.trainer = trainer;
         started = 0;
+        batchSize = 0;
         tracker.set((float) config.sweep().learningRate(0));
         optimizerName = location == null ? null : location.optimizer().getClass().getSimpleName();
         override.install(trainer, location);
@@ -132,8 +137,19 @@ final class RangeTestSession implements AutoCloseable {
         return queued ? recordPoint(previous) : running();
     }
 
+    /**
+     * Notes the size of a batch the test trains on; the first one is the test's batch size, which a
+     * planned suggestion scales from.
+     */
+    void batchSize(long size) {
+        if (batchSize == 0 && size > 0 && size <= Integer.MAX_VALUE) {
+            batchSize = (int) size;
+        }
+    }
+
     /** Evaluates and queues the loss of a batch; records the one before. */
     boolean record(Trainer trainer, BatchData batchData) {
+        batchSize(batchData.getBatch().getSize());
         boolean queued = deferred.hasPending();
         double previous = deferred.swap(trainer, batchData);
         return queued ? recordPoint(previous) : running();
@@ -200,7 +216,7 @@ final class RangeTestSession implements AutoCloseable {
         if (trainer != null) {
             clearGradients(trainer);
         }
-        stopped = new LrFinderResult(test, config.rule(), optimizerName);
+        stopped = new LrFinderResult(test, config, optimizerName, batchSize);
         LrFinderResult result = stopped;
         if (result.status() != RangeTestStatus.INTERRUPTED && !result.verdict().confident()) {
             logger.warn(
@@ -245,7 +261,9 @@ final class RangeTestSession implements AutoCloseable {
      * (a partial result, without suggestions).
      */
     LrFinderResult result() {
-        return stopped != null ? stopped : new LrFinderResult(test, config.rule(), optimizerName);
+        return stopped != null
+                ? stopped
+                : new LrFinderResult(test, config, optimizerName, batchSize);
     }
 
     /** Returns the last recorded point, or null. */

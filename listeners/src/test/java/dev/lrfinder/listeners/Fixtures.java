@@ -175,7 +175,7 @@ public final class Fixtures {
         while (test.status() == dev.lrfinder.core.RangeTestStatus.RUNNING) {
             test.record(lossAt.applyAsDouble(test.learningRate()));
         }
-        return new LrFinderResult(test, rule, optimizer);
+        return new LrFinderResult(test, rule, optimizer, 0);
     }
 
     /**

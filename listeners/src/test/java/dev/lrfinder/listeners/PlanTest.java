@@ -1,0 +1,131 @@
+package dev.lrfinder.listeners;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Model;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.EasyTrain;
+import ai.djl.training.Trainer;
+import ai.djl.training.dataset.ArrayDataset;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import dev.lrfinder.core.SuggestionRules;
+import dev.lrfinder.core.TrainingPlan;
+import java.util.OptionalInt;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+
+/** The planned run as an input, in the finder's flow and the listener's, on either engine. */
+class PlanTest {
+
+    private static Optimizer sgd() {
+        return Optimizer.sgd()
+                .setLearningRateTracker(Tracker.fixed(0.05f))
+                .optMomentum(0.9f)
+                .build();
+    }
+
+    @Test
+    void badPlansAreRefusedNamingTheValue() {
+        assertMessage(
+                "plannedSteps must be in [1, 2147483647], got 0",
+                () -> LrFinder.builder().optPlannedSteps(0).build());
+        assertMessage(
+                "plannedSteps must be in [1, 2147483647], got -3",
+                () -> LrRangeTestListener.builder().optPlannedSteps(-3).build());
+        assertMessage(
+                "plannedSteps must be in [1, 2147483647], got 2147483648",
+                () -> LrFinder.builder().optPlannedSteps(Integer.MAX_VALUE + 1L).build());
+        assertMessage(
+                "plannedBatchSize must be in [1, 2147483647], got 0",
+                () -> LrFinder.builder().optPlannedSteps(10).optPlannedBatchSize(0).build());
+        assertMessage(
+                "plannedBatchSize needs plannedSteps: give the planned run's steps too, got"
+                        + " plannedBatchSize 64 alone",
+                () -> LrRangeTestListener.builder().optPlannedBatchSize(64).build());
+        assertMessage(
+                "give a planned run or a suggestion rule, not both: the plan picks the rule"
+                        + " (planned), got plannedSteps 10 and rule valley",
+                () ->
+                        LrFinder.builder()
+                                .optSuggestionRule(SuggestionRules.valley())
+                                .optPlannedSteps(10)
+                                .build());
+    }
+
+    @Test
+    void theFinderAnswersForThePlannedRun() throws Exception {
+        try (Model model = Fixtures.mlp();
+                NDManager manager = NDManager.newBaseManager();
+                Trainer trainer = Fixtures.trainer(model, sgd())) {
+            ArrayDataset data = Fixtures.blobs(manager, 640, 32, 7);
+            LrFinderResult result =
+                    LrFinder.builder().optPlannedSteps(2000).build().find(trainer, data);
+            assertEquals("planned", result.rule().name());
+            assertEquals(OptionalInt.of(32), result.batchSize());
+            double planned = result.suggestion().learningRate();
+            assertEquals(planned, result.suggestion(TrainingPlan.ofSteps(2000)).learningRate(), 0);
+            double shortRun = result.suggestion(TrainingPlan.ofSteps(20)).learningRate();
+            double largeBatch =
+                    result.suggestion(
+                                    TrainingPlan.builder().setSteps(2000).optBatchSize(512).build())
+                            .learningRate();
+            assertTrue(
+                    result.verdict().confident(),
+                    "blobs give a clear descent: " + result.verdict());
+            assertTrue(shortRun > planned, shortRun + " for 20 steps, " + planned + " for 2000");
+            assertTrue(largeBatch > planned, largeBatch + " at batch 512, " + planned + " at 32");
+            assertTrue(result.suggestions().containsKey("guarded"), "every rule still reads");
+        }
+    }
+
+    @Test
+    void theListenerAnswersForThePlannedRunToo() throws Exception {
+        LrRangeTestListener rangeTest =
+                LrRangeTestListener.builder().optNumIterations(60).optPlannedSteps(500).build();
+        try (Model model = Fixtures.mlp();
+                NDManager manager = NDManager.newBaseManager();
+                Trainer trainer = Fixtures.trainer(model, sgd(), rangeTest)) {
+            ArrayDataset data = Fixtures.blobs(manager, 640, 64, 3);
+            assertThrows(
+                    LrRangeTestListener.RangeTestStoppedException.class,
+                    () -> EasyTrain.fit(trainer, 20, data, null));
+        }
+        LrFinderResult result = rangeTest.result();
+        assertEquals("planned", result.rule().name());
+        assertEquals(OptionalInt.of(64), result.batchSize());
+        assertEquals(
+                result.suggestion(TrainingPlan.ofSteps(500)).learningRate(),
+                result.suggestion().learningRate(),
+                0);
+    }
+
+    @Test
+    void aResultMadeByHandNeedsThePlansBatch() {
+        LrFinderResult result =
+                Fixtures.result(
+                        1e-5,
+                        10,
+                        100,
+                        lr -> 2 - Math.tanh(Math.log10(lr) + 2),
+                        SuggestionRules.guarded(),
+                        "Sgd");
+        assertEquals(OptionalInt.empty(), result.batchSize());
+        IllegalStateException e =
+                assertThrows(
+                        IllegalStateException.class,
+                        () -> result.suggestion(TrainingPlan.ofSteps(100)));
+        assertTrue(
+                e.getMessage().startsWith("the range test's batch size is unknown"),
+                e.getMessage());
+        TrainingPlan withBatch = TrainingPlan.builder().setSteps(100).optBatchSize(64).build();
+        assertEquals("planned", result.suggestion(withBatch).rule());
+    }
+
+    private static void assertMessage(String expected, Supplier<?> build) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, build::get);
+        assertEquals(expected, e.getMessage());
+    }
+}
