@@ -330,4 +330,26 @@ class LrFinderTest {
             check.run();
         }
     }
+
+    @Test
+    void anUninitializedTrainerIsRefusedBeforeAnythingRuns() throws Exception {
+        try (Model model = Fixtures.mlp();
+                NDManager manager = NDManager.newBaseManager();
+                Trainer trainer =
+                        model.newTrainer(
+                                new ai.djl.training.DefaultTrainingConfig(
+                                        ai.djl.training.loss.Loss.softmaxCrossEntropyLoss()))) {
+            IllegalStateException e =
+                    assertThrows(
+                            IllegalStateException.class,
+                            () ->
+                                    LrFinder.builder()
+                                            .build()
+                                            .find(trainer, Fixtures.blobs(manager, 64, 32, 1)));
+            assertTrue(e.getMessage().contains("trainer.initialize("), e.getMessage());
+            assertTrue(
+                    !model.getBlock().getParameters().valueAt(0).isInitialized(),
+                    "nothing ran, so nothing was initialized");
+        }
+    }
 }
