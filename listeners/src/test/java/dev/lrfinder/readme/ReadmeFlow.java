@@ -11,6 +11,7 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.translate.TranslateException;
 import dev.lrfinder.core.OneCycleSchedule;
+import dev.lrfinder.core.TrainingPlan;
 import dev.lrfinder.listeners.LrFinder;
 import dev.lrfinder.listeners.LrFinderResult;
 import dev.lrfinder.listeners.LrRangeTestListener;
@@ -45,12 +46,15 @@ final class ReadmeFlow {
             Path outputDir)
             throws IOException, TranslateException {
         // 1. Find: one call on an initialized trainer; weights and optimizer state are restored.
+        //    The plan (the next run's optimizer steps) makes the suggestion the one for that run.
         DefaultTrainingConfig findConfig =
                 new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss()).optOptimizer(sgd());
         LrFinderResult result;
         try (Trainer trainer = model.newTrainer(findConfig)) {
             trainer.initialize(inputShape);
-            result = LrFinder.builder().build().find(trainer, trainingSet);
+            LrFinder finder =
+                    LrFinder.builder().optPlannedSteps((long) epochs * stepsPerEpoch).build();
+            result = finder.find(trainer, trainingSet);
         }
         double lr = result.suggestion().learningRate();
         if (!result.verdict().confident()) {
@@ -73,9 +77,14 @@ final class ReadmeFlow {
         return result;
     }
 
-    static LrFinderResult rangeTestInAFitLoop(Model model, Dataset trainingSet, Shape inputShape)
+    static LrFinderResult rangeTestInAFitLoop(
+            Model model, Dataset trainingSet, Shape inputShape, long plannedSteps)
             throws IOException, TranslateException {
-        LrRangeTestListener rangeTest = LrRangeTestListener.builder().optNumIterations(100).build();
+        LrRangeTestListener rangeTest =
+                LrRangeTestListener.builder()
+                        .optNumIterations(100)
+                        .optPlannedSteps(plannedSteps) // the run the suggestion is for
+                        .build();
         DefaultTrainingConfig config =
                 new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
                         .optOptimizer(sgd())
@@ -87,6 +96,13 @@ final class ReadmeFlow {
             // the test finished its iterations or the loss diverged: stop.result() has the curve
         }
         return rangeTest.result(); // the curve is kept even when it diverged
+    }
+
+    static double learningRateForAnotherRun(LrFinderResult result, int stepsPerEpoch) {
+        // the same curve answers for other runs: 10 epochs at batch 1024, say
+        TrainingPlan plan =
+                TrainingPlan.builder().setEpochs(10, stepsPerEpoch).optBatchSize(1024).build();
+        return result.suggestion(plan).learningRate();
     }
 
     static Optimizer oneCycleTracker(LrFinderResult result, int epochs, int stepsPerEpoch) {

@@ -57,7 +57,12 @@ class ReadmeFlowTest {
             double before = meanLoss(model, data);
             LrFinderResult result = ReadmeFlow.findThenTrain(model, data, INPUT, 3, 16, dir);
             double after = meanLoss(model, data);
+            assertEquals("planned", result.rule().name(), "the plan picks the rule");
             assertTrue(result.suggestion().learningRate() > 0);
+            assertTrue(
+                    ReadmeFlow.learningRateForAnotherRun(result, 16)
+                            > result.suggestion().learningRate(),
+                    "a larger batch takes a larger rate");
             assertTrue(Files.size(dir.resolve("lr-find.png")) > 1000);
             // the one-cycle run trained the restored model: the loss fell a long way
             assertTrue(after < before / 4, "loss " + before + " -> " + after);
@@ -70,8 +75,9 @@ class ReadmeFlowTest {
                 NDManager manager = NDManager.newBaseManager()) {
             // 16 batches an epoch: the fit's 10 epochs hold the test's 100 iterations
             ArrayDataset data = Fixtures.blobs(manager, 512, 32, 1);
-            LrFinderResult result = ReadmeFlow.rangeTestInAFitLoop(model, data, INPUT);
+            LrFinderResult result = ReadmeFlow.rangeTestInAFitLoop(model, data, INPUT, 32);
             assertTrue(result.curve().size() > 10, result.toString());
+            assertEquals("planned", result.rule().name());
             Optimizer sgd = ReadmeFlow.oneCycleTracker(result, 2, 16);
             try (Model fresh = Fixtures.mlp()) {
                 double before = meanLoss(fresh, data);
