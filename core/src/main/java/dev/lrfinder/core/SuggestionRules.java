@@ -164,7 +164,10 @@ public final class SuggestionRules {
      * 1 / (lr T)} over a spread of curvatures, and carries a noise floor that grows like {@code lr
      * / B}; their sum is least at {@code lr ~ sqrt(B / T)}. A short phase or a large batch thus
      * takes a larger rate, up to the edge of stability the onset marks; a long phase at a small
-     * batch a smaller one.
+     * batch a smaller one. The model is SGD's (with or without momentum): an adaptive optimizer
+     * (Adam, AdamW, RmsProp, Adagrad) divides each step by the gradient's own scale, so its noise
+     * floor does not grow like {@code lr / B}; for those the plan keeps {@link #guarded()} (see
+     * {@link #plannedFor}).
      *
      * @param plan the phase: its steps and, when it differs from the range test's, its batch
      * @param testBatchSize the batch size the range test ran at, at least 1
@@ -189,6 +192,24 @@ public final class SuggestionRules {
                                     a.learningRate(a.reach()) * scale);
                     return Optional.of(a.suggestion("planned", a.nearestIndex(lr), lr));
                 });
+    }
+
+    /**
+     * Returns the rule for a planned phase of training with a given optimizer: {@link #planned} for
+     * SGD and Nesterov (DJL's {@code Sgd} and {@code Nag}), whose noise floor the model describes;
+     * {@link #guarded()}, named {@code planned}, for any other optimizer or an unknown one.
+     *
+     * @param plan the phase
+     * @param testBatchSize the batch size the range test ran at, at least 1
+     * @param optimizer the simple class name of the optimizer, e.g. {@code Sgd}, or null when
+     *     unknown
+     * @return the rule named {@code planned}
+     */
+    public static SuggestionRule plannedFor(
+            TrainingPlan plan, int testBatchSize, String optimizer) {
+        return "Sgd".equals(optimizer) || "Nag".equals(optimizer)
+                ? planned(plan, testBatchSize)
+                : renamed("planned", GUARDED);
     }
 
     /**
@@ -230,6 +251,20 @@ public final class SuggestionRules {
     public static SuggestionRule rule(
             String name, Function<CurveAnalysis, Optional<Suggestion>> reading) {
         return new Named(Checks.name("name", name), Objects.requireNonNull(reading, "reading"));
+    }
+
+    /**
+     * Returns a rule under another name: the same suggestions, named after the new rule.
+     *
+     * @param name the new name
+     * @param rule the rule
+     * @return the renamed rule
+     */
+    public static SuggestionRule renamed(String name, SuggestionRule rule) {
+        Objects.requireNonNull(rule, "rule");
+        return rule(
+                name,
+                a -> rule.suggest(a).map(s -> a.suggestion(name, s.index(), s.learningRate())));
     }
 
     /**

@@ -81,4 +81,38 @@ class PlannedRuleTest {
                         .getMessage());
         assertThrows(NullPointerException.class, () -> SuggestionRules.planned(null, 1));
     }
+
+    @Test
+    void onlySgdAndNesterovScaleWithThePlan() {
+        TrainingPlan shortRun = TrainingPlan.ofSteps(20);
+        double sgd =
+                SuggestionRules.plannedFor(shortRun, 128, "Sgd")
+                        .suggest(FRESH)
+                        .orElseThrow()
+                        .learningRate();
+        double nag =
+                SuggestionRules.plannedFor(shortRun, 128, "Nag")
+                        .suggest(FRESH)
+                        .orElseThrow()
+                        .learningRate();
+        assertEquals(planned(20, 128), sgd, 0);
+        assertEquals(sgd, nag, 0);
+        double guarded = SuggestionRules.guarded().suggest(FRESH).orElseThrow().learningRate();
+        for (String adaptive : new String[] {"Adam", "AdamW", "RmsProp", null}) {
+            Suggestion s =
+                    SuggestionRules.plannedFor(shortRun, 128, adaptive)
+                            .suggest(FRESH)
+                            .orElseThrow();
+            assertEquals("planned", s.rule(), String.valueOf(adaptive));
+            assertEquals(guarded, s.learningRate(), 0, String.valueOf(adaptive));
+        }
+        Suggestion renamed =
+                SuggestionRules.renamed("mine", SuggestionRules.minimum())
+                        .suggest(FRESH)
+                        .orElseThrow();
+        Suggestion minimum = SuggestionRules.minimum().suggest(FRESH).orElseThrow();
+        assertEquals("mine", renamed.rule());
+        assertEquals(minimum.learningRate(), renamed.learningRate(), 0);
+        assertEquals(minimum.index(), renamed.index());
+    }
 }

@@ -43,7 +43,7 @@ public final class LrFinderResult {
     private final Map<String, Optional<Suggestion>> suggestions = new LinkedHashMap<>();
 
     LrFinderResult(RangeTest test, RangeTestConfig config, String optimizer, int batchSize) {
-        this(test, ruleFor(config, batchSize), optimizer, batchSize);
+        this(test, ruleFor(config, batchSize, optimizer), optimizer, batchSize);
     }
 
     LrFinderResult(RangeTest test, SuggestionRule rule, String optimizer, int batchSize) {
@@ -65,13 +65,15 @@ public final class LrFinderResult {
     }
 
     /** The configured rule, or the planned rule for the configured plan once the batch is known. */
-    private static SuggestionRule ruleFor(RangeTestConfig config, int batchSize) {
+    private static SuggestionRule ruleFor(RangeTestConfig config, int batchSize, String optimizer) {
         Optional<TrainingPlan> plan = config.plan();
         if (plan.isEmpty() || (batchSize == 0 && plan.get().batchSize().isEmpty())) {
             return config.rule();
         }
-        return SuggestionRules.planned(
-                plan.get(), batchSize > 0 ? batchSize : plan.get().batchSize().getAsInt());
+        return SuggestionRules.plannedFor(
+                plan.get(),
+                batchSize > 0 ? batchSize : plan.get().batchSize().getAsInt(),
+                optimizer);
     }
 
     /**
@@ -136,8 +138,8 @@ public final class LrFinderResult {
                             + ").optBatchSize(...)");
         }
         SuggestionRule planned =
-                SuggestionRules.planned(
-                        plan, batchSize > 0 ? batchSize : plan.batchSize().getAsInt());
+                SuggestionRules.plannedFor(
+                        plan, batchSize > 0 ? batchSize : plan.batchSize().getAsInt(), optimizer);
         return suggest(planned).orElseThrow(this::noSuggestion);
     }
 

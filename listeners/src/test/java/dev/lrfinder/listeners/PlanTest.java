@@ -124,6 +124,23 @@ class PlanTest {
         assertEquals("planned", result.suggestion(withBatch).rule());
     }
 
+    @Test
+    void forAnAdaptiveOptimizerThePlanKeepsTheGuardedReading() {
+        LrFinderResult adam =
+                Fixtures.result(
+                        1e-5,
+                        10,
+                        100,
+                        lr -> 2 - Math.tanh(Math.log10(lr) + 2),
+                        SuggestionRules.guarded(),
+                        "Adam");
+        TrainingPlan plan = TrainingPlan.builder().setSteps(20).optBatchSize(1024).build();
+        assertEquals(
+                adam.suggestions().get("guarded").orElseThrow().learningRate(),
+                adam.suggestion(plan).learningRate(),
+                0);
+    }
+
     private static void assertMessage(String expected, Supplier<?> build) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, build::get);
         assertEquals(expected, e.getMessage());

@@ -90,8 +90,14 @@ public final class ScenarioBench {
      */
     static SuggestionRule rule(String name, Scenario s) {
         return name.equals("planned")
-                ? SuggestionRules.planned(TrainingPlan.ofSteps(s.steps()), s.next().batchSize())
+                ? SuggestionRules.plannedFor(
+                        TrainingPlan.ofSteps(s.steps()), s.next().batchSize(), optimizerName(s))
                 : SuggestionRules.byName(name);
+    }
+
+    /** The simple class name of the next phase's optimizer, e.g. {@code Sgd}. */
+    static String optimizerName(Scenario s) {
+        return s.next().optimizer().apply(Tracker.fixed(0.1f)).getClass().getSimpleName();
     }
 
     /**
@@ -114,6 +120,7 @@ public final class ScenarioBench {
         meta.append("steps,0,").append(s.steps()).append('\n');
         meta.append("batch_size,0,").append(s.next().batchSize()).append('\n');
         meta.append("task,0,").append(s.next().task()).append('\n');
+        meta.append("optimizer,0,").append(optimizerName(s)).append('\n');
         for (int seed = 1; seed <= seeds; seed++) {
             long t0 = System.nanoTime();
             List<float[]> w = s.startWeights(seed);

@@ -130,9 +130,10 @@ public final class ScenarioScore {
         if (!values.containsKey("steps") || !values.containsKey("batch_size")) {
             return null;
         }
-        return SuggestionRules.planned(
+        return SuggestionRules.plannedFor(
                 TrainingPlan.ofSteps(Long.parseLong(values.get("steps"))),
-                Integer.parseInt(values.get("batch_size")));
+                Integer.parseInt(values.get("batch_size")),
+                values.get("optimizer"));
     }
 
     private static List<String> order(List<String> names) {
