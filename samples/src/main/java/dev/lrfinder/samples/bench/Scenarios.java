@@ -116,13 +116,7 @@ public final class Scenarios {
                 return scored(
                         key,
                         "MLP, SGD 0.9, batch 16, fresh; 1 epoch of 16,000 images",
-                        setup(
-                                key,
-                                Models.MLP::block,
-                                sgd,
-                                train.subset(d -> true, 16000).dataset(manager, 16, true),
-                                test.dataset(manager, 1000, false),
-                                16),
+                        firstImages(key, Models.MLP::block, sgd, train, 16000, test, manager, 16),
                         1,
                         null);
             case "batch1024":
@@ -153,26 +147,14 @@ public final class Scenarios {
                 return scored(
                         key,
                         "CNN with batch norm, SGD 0.9, fresh; 1 epoch of 6,000 images",
-                        setup(
-                                key,
-                                Scenarios::cnnBn,
-                                sgd,
-                                train.subset(d -> true, 6000).dataset(manager, 128, true),
-                                test.dataset(manager, 1000, false),
-                                128),
+                        firstImages(key, Scenarios::cnnBn, sgd, train, 6000, test, manager, 128),
                         1,
                         null);
             case "batch32":
                 return scored(
                         key,
                         "MLP, SGD 0.9, batch 32, fresh; 1 epoch of 16,000 images",
-                        setup(
-                                key,
-                                Models.MLP::block,
-                                sgd,
-                                train.subset(d -> true, 16000).dataset(manager, 32, true),
-                                test.dataset(manager, 1000, false),
-                                32),
+                        firstImages(key, Models.MLP::block, sgd, train, 16000, test, manager, 32),
                         1,
                         null);
             case "nag":
@@ -203,13 +185,7 @@ public final class Scenarios {
                 return scored(
                         key,
                         "CNN, Adam, fresh; 2 epochs of 6,000 images",
-                        setup(
-                                key,
-                                Models.CNN::block,
-                                adam,
-                                train.subset(d -> true, 6000).dataset(manager, 128, true),
-                                test.dataset(manager, 1000, false),
-                                128),
+                        firstImages(key, Models.CNN::block, adam, train, 6000, test, manager, 128),
                         2,
                         null);
             case "regression":
@@ -250,13 +226,8 @@ public final class Scenarios {
             case "sharp-minimum":
                 {
                     Setup tiny =
-                            setup(
-                                    key,
-                                    Models.MLP::block,
-                                    sgd,
-                                    train.subset(d -> true, 1024).dataset(manager, 128, true),
-                                    test.dataset(manager, 1000, false),
-                                    128);
+                            firstImages(
+                                    key, Models.MLP::block, sgd, train, 1024, test, manager, 128);
                     return new Scenario(
                             key,
                             "MLP, SGD 0.9, 1,024 images memorised (60 epochs at 0.05)",
@@ -287,6 +258,25 @@ public final class Scenarios {
     private static Scenario scored(
             String name, String description, Setup next, int epochs, Scenario.Phase start) {
         return new Scenario(name, description, next, epochs, start, 1e-7, 10, false);
+    }
+
+    /** A setup that trains on the first images of the training split. */
+    private static Setup firstImages(
+            String name,
+            java.util.function.Supplier<Block> block,
+            Function<ParameterTracker, Optimizer> opt,
+            MnistArrays train,
+            int images,
+            MnistArrays test,
+            NDManager manager,
+            int batch) {
+        return setup(
+                name,
+                block,
+                opt,
+                train.subset(d -> true, images).dataset(manager, batch, true),
+                test.dataset(manager, 1000, false),
+                batch);
     }
 
     private static Setup mlp(
