@@ -144,6 +144,16 @@ public final class LrFinderResult {
     }
 
     /**
+     * Returns the analysis every rule and the verdict read: the curve's window, level, noise,
+     * descent, reach and onset.
+     *
+     * @return the analysis of {@link #curve()}
+     */
+    public CurveAnalysis analysis() {
+        return analysis;
+    }
+
+    /**
      * Returns the batch size the range test trained at: the size of its first batch.
      *
      * @return the batch size, or empty for a result made by {@link #of} or before the first batch

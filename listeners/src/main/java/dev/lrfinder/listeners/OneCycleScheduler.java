@@ -6,6 +6,7 @@ import dev.lrfinder.core.OneCycleOptions;
 import dev.lrfinder.core.OneCycleSchedule;
 import dev.lrfinder.core.Suggestion;
 import dev.lrfinder.core.SuggestionRules;
+import dev.lrfinder.core.TrainingPlan;
 import java.util.Optional;
 
 /**
@@ -29,19 +30,26 @@ import java.util.Optional;
 public final class OneCycleScheduler {
 
     /**
-     * The peak learning rate {@link #scheduleFor(LrFinderResult, int)} sets for SGD and Nag, as a
-     * multiple of the {@code minimum} rule's suggestion: with momentum cycling and annealing, one
-     * cycle trains well at peaks above the best constant rate (Smith's super-convergence). Chosen
-     * by the study in docs/SCHEDULES.md.
+     * For SGD and Nag, the peak is this multiple of the planned constant rate (at most {@link
+     * SuggestionRules#PLAN_ONSET_CAP} of the onset): a one-cycle's mean learning rate is about half
+     * its peak, so this cycle moves the weights as far as the planned rate would, while its
+     * annealing takes away the noise floor (docs/BENCHMARKS.md, one-cycle oracle).
      */
-    public static final double PEAK_PER_SUGGESTION_SGD = 3;
+    static final double PEAK_PER_PLANNED_RATE = 2;
 
     /**
-     * The peak learning rate {@link #scheduleFor(LrFinderResult, int)} sets for adaptive optimizers
-     * (Adam, AdamW, RmsProp, Adagrad, anything but SGD and Nag), as a multiple of the {@code
-     * minimum} rule's suggestion. Chosen by the study in docs/SCHEDULES.md.
+     * For SGD and Nag when the range test's batch size is unknown (a result made by {@code
+     * LrFinderResult.of}): the peak as a multiple of the {@code minimum} rule's suggestion, chosen
+     * by the study in docs/SCHEDULES.md.
      */
-    public static final double PEAK_PER_SUGGESTION_ADAPTIVE = 1;
+    static final double PEAK_PER_SUGGESTION_SGD = 3;
+
+    /**
+     * For adaptive optimizers (Adam, AdamW, RmsProp, Adagrad, anything but SGD and Nag): the peak
+     * as a multiple of the {@code minimum} rule's suggestion. Chosen by the study in
+     * docs/SCHEDULES.md.
+     */
+    static final double PEAK_PER_SUGGESTION_ADAPTIVE = 1;
 
     private static final String NAME = "OneCycleScheduler";
 
@@ -71,6 +79,19 @@ public final class OneCycleScheduler {
     }
 
     /**
+     * Returns a one-cycle schedule listener for a range test's result and a planned run, with the
+     * schedule of {@link #scheduleFor(LrFinderResult, TrainingPlan)}.
+     *
+     * @param result a range-test result with a suggestion
+     * @param plan the training run: its steps and, when it differs from the test's, its batch
+     * @return the listener
+     * @throws IllegalStateException if the result has no suggestion
+     */
+    public static ScheduleListener fromSuggestion(LrFinderResult result, TrainingPlan plan) {
+        return new ScheduleListener(scheduleFor(result, plan), 0, NAME);
+    }
+
+    /**
      * Returns a one-cycle schedule listener whose peak is a given multiple of the suggestion, with
      * the schedule of {@link #scheduleFor(LrFinderResult, int, double)}.
      *
@@ -86,13 +107,8 @@ public final class OneCycleScheduler {
     }
 
     /**
-     * Returns the one-cycle schedule for a range test's result, with PyTorch's defaults but the
-     * peak: {@link #PEAK_PER_SUGGESTION_SGD} x the anchor when the test drove SGD or Nag, {@link
-     * #PEAK_PER_SUGGESTION_ADAPTIVE} x for any other optimizer (including one the test could not
-     * see), the multiples docs/SCHEDULES.md measured. The anchor is the {@code minimum} rule's
-     * suggestion when the result's verdict is confident, and the result's own suggestion when it is
-     * not: on a flat curve (a warm model) {@code minimum} reads noise, while the default rule falls
-     * back to the onset (docs/BENCHMARKS.md).
+     * Returns the one-cycle schedule for a range test's result and a run of so many steps at the
+     * test's batch size: {@link #scheduleFor(LrFinderResult, TrainingPlan)}.
      *
      * <p>For a DJL tracker: {@code
      * Optimizer.sgd().setLearningRateTracker(ScheduleTracker.of(scheduleFor(result, steps)))}.
@@ -103,7 +119,49 @@ public final class OneCycleScheduler {
      * @throws IllegalStateException if the result has no suggestion
      */
     public static OneCycleSchedule scheduleFor(LrFinderResult result, int totalSteps) {
-        return scheduleFor(result, totalSteps, peakPerSuggestion(result));
+        return scheduleFor(result, TrainingPlan.ofSteps(totalSteps));
+    }
+
+    /**
+     * Returns the one-cycle schedule for a range test's result and a planned run, with PyTorch's
+     * defaults but the peak. When the test drove SGD or Nag and its batch size is known, the peak
+     * is {@link #PEAK_PER_PLANNED_RATE} x the planned constant rate for the run ({@link
+     * LrFinderResult#suggestion(TrainingPlan)}), at most {@link SuggestionRules#PLAN_ONSET_CAP} of
+     * the onset, where the loss turns worse. Otherwise it is {@link #PEAK_PER_SUGGESTION_SGD} x the
+     * anchor for SGD and Nag, {@link #PEAK_PER_SUGGESTION_ADAPTIVE} x for any other optimizer
+     * (including one the test could not see); the anchor is the {@code minimum} rule's suggestion
+     * when the result's verdict is confident, and the result's own suggestion when it is not (on a
+     * flat curve {@code minimum} reads noise). docs/BENCHMARKS.md measures both against a grid of
+     * one-cycle peaks.
+     *
+     * @param result a range-test result with a suggestion
+     * @param plan the training run: its steps and, when it differs from the test's, its batch
+     * @return the schedule
+     * @throws IllegalStateException if the result has no suggestion
+     */
+    public static OneCycleSchedule scheduleFor(LrFinderResult result, TrainingPlan plan) {
+        return OneCycleSchedule.builder()
+                .setMaxLr(peak(result, plan))
+                .setTotalSteps(plan.steps())
+                .build();
+    }
+
+    /** The peak of {@link #scheduleFor(LrFinderResult, TrainingPlan)}. */
+    static double peak(LrFinderResult result, TrainingPlan plan) {
+        boolean batchKnown = result.batchSize().isPresent() || plan.batchSize().isPresent();
+        if (sgd(result) && batchKnown && result.analysis().readable()) {
+            double planned = result.suggestion(plan).learningRate();
+            return Math.min(
+                    SuggestionRules.PLAN_ONSET_CAP * result.analysis().onsetLearningRate(),
+                    PEAK_PER_PLANNED_RATE * planned);
+        }
+        return peakPerSuggestion(result) * anchor(result);
+    }
+
+    private static boolean sgd(LrFinderResult result) {
+        String optimizer = result.optimizer().orElse("");
+        return optimizer.equals(Sgd.class.getSimpleName())
+                || optimizer.equals(Nag.class.getSimpleName());
     }
 
     /**
@@ -151,11 +209,7 @@ public final class OneCycleScheduler {
      *     #PEAK_PER_SUGGESTION_ADAPTIVE}
      */
     public static double peakPerSuggestion(LrFinderResult result) {
-        String optimizer = result.optimizer().orElse("");
-        return optimizer.equals(Sgd.class.getSimpleName())
-                        || optimizer.equals(Nag.class.getSimpleName())
-                ? PEAK_PER_SUGGESTION_SGD
-                : PEAK_PER_SUGGESTION_ADAPTIVE;
+        return sgd(result) ? PEAK_PER_SUGGESTION_SGD : PEAK_PER_SUGGESTION_ADAPTIVE;
     }
 
     /**

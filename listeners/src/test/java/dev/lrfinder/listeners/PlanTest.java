@@ -78,6 +78,20 @@ class PlanTest {
             assertTrue(shortRun > planned, shortRun + " for 20 steps, " + planned + " for 2000");
             assertTrue(largeBatch > planned, largeBatch + " at batch 512, " + planned + " at 32");
             assertTrue(result.suggestions().containsKey("guarded"), "every rule still reads");
+            // one-cycle for the run: twice the planned rate, at most half the onset
+            double peak =
+                    ((dev.lrfinder.core.OneCycleSchedule)
+                                    OneCycleScheduler.fromSuggestion(result, 2000).schedule())
+                            .maxLr();
+            double cap = SuggestionRules.PLAN_ONSET_CAP * result.analysis().onsetLearningRate();
+            assertEquals(Math.min(cap, 2 * planned), peak, 1e-12);
+            assertEquals(
+                    Math.min(cap, 2 * largeBatch),
+                    OneCycleScheduler.scheduleFor(
+                                    result,
+                                    TrainingPlan.builder().setSteps(2000).optBatchSize(512).build())
+                            .maxLr(),
+                    1e-12);
         }
     }
 

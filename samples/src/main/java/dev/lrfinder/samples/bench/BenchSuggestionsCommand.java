@@ -124,6 +124,13 @@ public final class BenchSuggestionsCommand implements Callable<Integer> {
     List<String> confirm;
 
     @Option(
+            names = "--confirm-one-cycle",
+            description =
+                    "with --scenarios: per seed, run the finder and train one-cycle from"
+                            + " OneCycleScheduler.fromSuggestion for the phase's steps")
+    boolean confirmOneCycle;
+
+    @Option(
             names = "--validation-batches",
             defaultValue = "0",
             description =
@@ -206,6 +213,7 @@ public final class BenchSuggestionsCommand implements Callable<Integer> {
                             .anchor(SuggestionRules.byName(oneCycleAnchor))
                             .oneCycleOracle(oneCycleOracle)
                             .validationBatches(validationBatches)
+                            .confirmOneCycle(confirmOneCycle)
                             .run(
                                     Scenarios.of(name, manager, mnist, limit),
                                     grid(),

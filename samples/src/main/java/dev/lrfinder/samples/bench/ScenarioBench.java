@@ -4,11 +4,15 @@ import ai.djl.Model;
 import ai.djl.training.Trainer;
 import ai.djl.training.tracker.Tracker;
 import dev.lrfinder.core.LossCurve;
+import dev.lrfinder.core.OneCycleSchedule;
 import dev.lrfinder.core.Suggestion;
 import dev.lrfinder.core.SuggestionRule;
 import dev.lrfinder.core.SuggestionRules;
 import dev.lrfinder.core.TrainingPlan;
 import dev.lrfinder.listeners.LrFinder;
+import dev.lrfinder.listeners.LrFinderResult;
+import dev.lrfinder.listeners.OneCycleScheduler;
+import dev.lrfinder.listeners.ScheduleListener;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -37,6 +41,7 @@ public final class ScenarioBench {
     private SuggestionRule anchor = SuggestionRules.minimum();
     private boolean oneCycleOracle;
     private int validationBatches;
+    private boolean confirmOneCycle;
 
     ScenarioBench(Path dir, PrintStream out, int seeds) {
         this.dir = dir;
@@ -77,6 +82,19 @@ public final class ScenarioBench {
      */
     ScenarioBench validationBatches(int batches) {
         this.validationBatches = batches;
+        return this;
+    }
+
+    /**
+     * Asks for the user's whole flow, trained for real: per seed, the finder from the start
+     * weights, then one-cycle from {@code OneCycleScheduler.fromSuggestion} for the next phase's
+     * steps ({@code NAME-onecycle-confirm.csv}).
+     *
+     * @param on true to train it
+     * @return this
+     */
+    ScenarioBench confirmOneCycle(boolean on) {
+        this.confirmOneCycle = on;
         return this;
     }
 
@@ -170,6 +188,9 @@ public final class ScenarioBench {
                     s.name(), seed, curves.get(seed - 1).size(), suggestions(curves.get(seed - 1)));
         }
         oneCycle(s, curves, weights, peaks);
+        if (confirmOneCycle) {
+            confirmOneCycle(s, weights);
+        }
         for (String name : confirm) {
             SuggestionRule rule = rule(name, s);
             for (int seed = 1; seed <= seeds; seed++) {
@@ -211,6 +232,33 @@ public final class ScenarioBench {
             out.printf(
                     "%s one-cycle peak %.2f x %s: %.2f %%%n",
                     s.name(), k, anchor.name(), 100 * mean);
+        }
+    }
+
+    private void confirmOneCycle(Scenario s, List<List<float[]>> weights) throws Exception {
+        for (int seed = 1; seed <= seeds; seed++) {
+            LrFinderResult result;
+            try (Model model = Model.newInstance(s.name());
+                    Trainer trainer =
+                            s.trainer(model, Tracker.fixed(0.01f), seed, weights.get(seed - 1))) {
+                result =
+                        LrFinder.builder()
+                                .optStartLr(s.startLr())
+                                .optEndLr(s.endLr())
+                                .build()
+                                .find(trainer, s.next().train());
+            }
+            ScheduleListener oneCycle =
+                    OneCycleScheduler.fromSuggestion(result, TrainingPlan.ofSteps(s.steps()));
+            double peak = ((OneCycleSchedule) oneCycle.schedule()).maxLr();
+            double acc = s.accuracyWith(oneCycle, seed, weights.get(seed - 1));
+            appendLine(
+                    dir.resolve(s.name() + "-onecycle-confirm.csv"),
+                    "seed,peak_lr,accuracy",
+                    seed + "," + peak + "," + acc);
+            out.printf(
+                    "%s finder -> fromSuggestion seed %d: peak %.4g -> %.2f %%%n",
+                    s.name(), seed, peak, 100 * acc);
         }
     }
 
