@@ -93,8 +93,10 @@ public final class CurveAnalysis {
         int h = Math.max(2, Math.round(finite / 20f));
         this.level = runningMedian(raw, h);
         this.noise = 1.4826 * median(secondDifferences(raw, from)) / Math.sqrt(6);
+        // a curve without noise (a made-up one: its noise is rounding) has no spikes to tell apart
+        boolean noisy = noise > 1e-9 * Math.abs(level[from]);
         int spike = from;
-        while (spike < finite && raw[spike] <= level[spike] + SPIKE * noise) {
+        while (spike < finite && (!noisy || raw[spike] <= level[spike] + SPIKE * noise)) {
             spike++;
         }
         this.spike = spike;
@@ -241,7 +243,7 @@ public final class CurveAnalysis {
     }
 
     /**
-     * Returns the index of the lowest level at or after the window's start.
+     * Returns the index of the lowest level from the window's start up to the first spike.
      *
      * @return the best point's index
      * @throws IllegalStateException if the curve is not {@link #readable()}
@@ -252,7 +254,8 @@ public final class CurveAnalysis {
     }
 
     /**
-     * Returns the index where the level turns worse for good (at most the last finite point).
+     * Returns the index where the level turns worse for good, or the first spike if that comes
+     * sooner (at most the last finite point).
      *
      * @return the onset's index
      * @throws IllegalStateException if the curve is not {@link #readable()}
@@ -330,8 +333,8 @@ public final class CurveAnalysis {
     }
 
     /**
-     * Tells whether the level rises above its tolerance after the best point, or the curve ends in
-     * a non-finite loss.
+     * Tells whether the level rises above its tolerance after the best point, a spike came, or the
+     * curve ends in a non-finite loss.
      *
      * @return true if the loss turns worse for good
      */

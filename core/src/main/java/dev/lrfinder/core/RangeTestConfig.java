@@ -151,7 +151,8 @@ public final class RangeTestConfig {
     }
 
     /**
-     * Returns the rule whose suggestion a result returns.
+     * Returns the rule whose suggestion a result returns when no plan is set (with a plan, the
+     * result's rule is {@link SuggestionRules#plannedFor}'s).
      *
      * @return the rule
      */
@@ -319,9 +320,10 @@ public final class RangeTestConfig {
 
         /**
          * Sets the number of optimizer steps of the run the suggestion is for (epochs x steps per
-         * epoch): the result then suggests the {@link SuggestionRules#planned planned} rule's
-         * learning rate, which a short run raises and a long one lowers. Without a plan the result
-         * suggests {@link SuggestionRules#defaultRule()}'s. A plan replaces {@link
+         * epoch): the result then suggests the {@link SuggestionRules#plannedFor planned} rule's
+         * learning rate, which, for SGD and Nesterov, a short run or a large batch raises and a
+         * long run at a small batch lowers (adaptive optimizers keep {@code guarded}'s). Without a
+         * plan the result suggests {@link SuggestionRules#defaultRule()}'s. A plan replaces {@link
          * #optSuggestionRule}: give one or the other.
          *
          * @param plannedSteps the steps, in [1, {@link Integer#MAX_VALUE}]

@@ -14,7 +14,7 @@ import java.util.OptionalInt;
  *         .setSteps(epochs * stepsPerEpoch)
  *         .optBatchSize(1024)      // only when it differs from the range test's batch
  *         .build();
- * double lr = result.suggestion(plan).orElseThrow().learningRate();
+ * double lr = result.suggestion(plan).learningRate();
  * }</pre>
  */
 public final class TrainingPlan {
@@ -87,6 +87,9 @@ public final class TrainingPlan {
     public static final class Builder {
 
         private long steps;
+        private long epochs;
+        private long stepsPerEpoch;
+        private boolean byEpochs;
         private long batchSize;
         private boolean batchSizeSet;
 
@@ -100,6 +103,7 @@ public final class TrainingPlan {
          */
         public Builder setSteps(long steps) {
             this.steps = steps;
+            this.byEpochs = false;
             return this;
         }
 
@@ -111,9 +115,9 @@ public final class TrainingPlan {
          * @return this builder
          */
         public Builder setEpochs(int epochs, long stepsPerEpoch) {
-            Checks.inRange("epochs", epochs, 1, Integer.MAX_VALUE);
-            Checks.inRange("stepsPerEpoch", stepsPerEpoch, 1, Integer.MAX_VALUE);
-            this.steps = epochs * stepsPerEpoch; // both below 2^31: no overflow in a long
+            this.epochs = epochs;
+            this.stepsPerEpoch = stepsPerEpoch;
+            this.byEpochs = true;
             return this;
         }
 
@@ -137,6 +141,11 @@ public final class TrainingPlan {
          *     Integer#MAX_VALUE}], or a batch size was set outside that range
          */
         public TrainingPlan build() {
+            if (byEpochs) {
+                Checks.inRange("epochs", epochs, 1, Integer.MAX_VALUE);
+                Checks.inRange("stepsPerEpoch", stepsPerEpoch, 1, Integer.MAX_VALUE);
+                steps = epochs * stepsPerEpoch; // both below 2^31: no overflow in a long
+            }
             int s = (int) Checks.inRange("plannedSteps", steps, 1, Integer.MAX_VALUE);
             int b =
                     batchSizeSet

@@ -61,21 +61,32 @@ class CurveAnalysisTest {
 
     @Test
     void theLevelIsACenteredRunningMedianAndFindsTheBottom() {
-        double[] v = vee(40);
-        v[10] = 5; // one spike on the way down: the median moves by one step, a mean by 0.6
-        CurveAnalysis a = CurveAnalysis.of(raw(v));
+        CurveAnalysis a = CurveAnalysis.of(raw(vee(40)));
         // h = max(2, round(40 / 20)) = 2: the median of five
-        assertEquals(2.1, a.level(10), 1e-12);
         assertEquals(1.1, a.level(20), 1e-12);
         assertEquals(1.2, a.level(18), 1e-12);
         assertEquals(2.85, a.level(1), 1e-12, "the median of the four values 0..3");
         assertTrue(a.readable());
-        // the noise of a V is 0: the spike is the first point read above its level, and the
-        // reading ends there
+        assertEquals(19, a.best(), "the first of the three lowest levels");
+        assertEquals(1.1, a.bestLevel(), 1e-12);
+    }
+
+    @Test
+    void aSpikeEndsTheReadingAndTheLevelHidesIt() {
+        double[] v = vee(40);
+        for (int i = 0; i < v.length; i++) {
+            v[i] += i % 2 == 0 ? 0.01 : -0.01; // noise: sigma = 1.4826 * 0.04 / sqrt(6)
+        }
+        v[10] = 5; // one batch blew up on the way down
+        CurveAnalysis a = CurveAnalysis.of(raw(v));
+        assertEquals(1.4826 * 0.04 / Math.sqrt(6), a.noise(), 1e-9);
+        assertTrue(Math.abs(a.level(10) - 2.0) < 0.15, "the median hides it: " + a.level(10));
         assertEquals(9, a.best(), "the lowest level before the spike");
         assertEquals(10, a.onset(), "a spike marks where training turns unstable");
         assertTrue(a.turnsWorse());
-        assertEquals(19, CurveAnalysis.of(raw(vee(40))).best(), "without the spike: the bottom");
+        double[] noiseless = vee(40);
+        noiseless[10] = 5;
+        assertEquals(19, CurveAnalysis.of(raw(noiseless)).best(), "no noise: no spike to tell");
     }
 
     @Test

@@ -49,10 +49,10 @@ class TrainingPlanTest {
                 () -> TrainingPlan.builder().setSteps(10).optBatchSize(0).build());
         assertMessage(
                 "epochs must be in [1, 2147483647], got 0",
-                () -> TrainingPlan.builder().setEpochs(0, 10));
+                () -> TrainingPlan.builder().setEpochs(0, 10).build());
         assertMessage(
                 "stepsPerEpoch must be in [1, 2147483647], got 0",
-                () -> TrainingPlan.builder().setEpochs(1, 0));
+                () -> TrainingPlan.builder().setEpochs(1, 0).build());
         assertMessage(
                 "plannedSteps must be in [1, 2147483647], got 4294967294",
                 () -> TrainingPlan.builder().setEpochs(2, Integer.MAX_VALUE).build());

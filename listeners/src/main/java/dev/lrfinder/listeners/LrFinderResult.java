@@ -39,14 +39,25 @@ public final class LrFinderResult {
     private final String optimizer;
     private final Verdict verdict;
     private final int batchSize;
+    private final TrainingPlan plan;
     private final CurveAnalysis analysis;
     private final Map<String, Optional<Suggestion>> suggestions = new LinkedHashMap<>();
 
     LrFinderResult(RangeTest test, RangeTestConfig config, String optimizer, int batchSize) {
-        this(test, ruleFor(config, batchSize, optimizer), optimizer, batchSize);
+        this(test, ruleFor(config, batchSize, optimizer), optimizer, batchSize, config.plan());
     }
 
     LrFinderResult(RangeTest test, SuggestionRule rule, String optimizer, int batchSize) {
+        this(test, rule, optimizer, batchSize, Optional.empty());
+    }
+
+    private LrFinderResult(
+            RangeTest test,
+            SuggestionRule rule,
+            String optimizer,
+            int batchSize,
+            Optional<TrainingPlan> plan) {
+        this.plan = plan.orElse(null);
         this.curve = test.curve();
         this.status = test.status();
         this.stopReason = test.stopReason().orElse(null);
@@ -141,6 +152,15 @@ public final class LrFinderResult {
                 SuggestionRules.plannedFor(
                         plan, batchSize > 0 ? batchSize : plan.batchSize().getAsInt(), optimizer);
         return suggest(planned).orElseThrow(this::noSuggestion);
+    }
+
+    /**
+     * Returns the planned run the test was configured with ({@code optPlannedSteps}).
+     *
+     * @return the plan, or empty
+     */
+    public Optional<TrainingPlan> plan() {
+        return Optional.ofNullable(plan);
     }
 
     /**

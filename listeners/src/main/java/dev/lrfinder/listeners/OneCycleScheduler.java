@@ -39,8 +39,8 @@ public final class OneCycleScheduler {
 
     /**
      * For SGD and Nag when the range test's batch size is unknown (a result made by {@code
-     * LrFinderResult.of}): the peak as a multiple of the {@code minimum} rule's suggestion, chosen
-     * by the study in docs/SCHEDULES.md.
+     * LrFinderResult.of}) or its curve has no level to read: the peak as a multiple of the {@code
+     * minimum} rule's suggestion, chosen by the study in docs/SCHEDULES.md.
      */
     static final double PEAK_PER_SUGGESTION_SGD = 3;
 
@@ -107,8 +107,9 @@ public final class OneCycleScheduler {
     }
 
     /**
-     * Returns the one-cycle schedule for a range test's result and a run of so many steps at the
-     * test's batch size: {@link #scheduleFor(LrFinderResult, TrainingPlan)}.
+     * Returns the one-cycle schedule for a range test's result and a run of so many steps: {@link
+     * #scheduleFor(LrFinderResult, TrainingPlan)}, at the batch size of the plan the test was
+     * configured with, or else at the test's own.
      *
      * <p>For a DJL tracker: {@code
      * Optimizer.sgd().setLearningRateTracker(ScheduleTracker.of(scheduleFor(result, steps)))}.
@@ -119,19 +120,23 @@ public final class OneCycleScheduler {
      * @throws IllegalStateException if the result has no suggestion
      */
     public static OneCycleSchedule scheduleFor(LrFinderResult result, int totalSteps) {
-        return scheduleFor(result, TrainingPlan.ofSteps(totalSteps));
+        TrainingPlan.Builder plan = TrainingPlan.builder().setSteps(totalSteps);
+        result.plan()
+                .flatMap(p -> p.batchSize().stream().boxed().findFirst())
+                .ifPresent(plan::optBatchSize);
+        return scheduleFor(result, plan.build());
     }
 
     /**
      * Returns the one-cycle schedule for a range test's result and a planned run, with PyTorch's
-     * defaults but the peak. When the test drove SGD or Nag and its batch size is known, the peak
-     * is {@link #PEAK_PER_PLANNED_RATE} x the planned constant rate for the run ({@link
-     * LrFinderResult#suggestion(TrainingPlan)}), at most {@link SuggestionRules#PLAN_ONSET_CAP} of
-     * the onset, where the loss turns worse. Otherwise it is {@link #PEAK_PER_SUGGESTION_SGD} x the
-     * anchor for SGD and Nag, {@link #PEAK_PER_SUGGESTION_ADAPTIVE} x for any other optimizer
-     * (including one the test could not see); the anchor is the {@code minimum} rule's suggestion
-     * when the result's verdict is confident, and the result's own suggestion when it is not (on a
-     * flat curve {@code minimum} reads noise). docs/BENCHMARKS.md measures both against a grid of
+     * defaults but the peak. When the test drove SGD or Nag, its batch size is known and its curve
+     * has a level, the peak is 2 x the planned constant rate for the run ({@link
+     * LrFinderResult#suggestion(TrainingPlan)}; a cycle's mean rate is about half its peak), at
+     * most {@link SuggestionRules#PLAN_ONSET_CAP} of the onset, where the loss turns worse.
+     * Otherwise it is 3 x the anchor for SGD and Nag and 1 x for any other optimizer (including one
+     * the test could not see); the anchor is the {@code minimum} rule's suggestion when the
+     * result's verdict is confident, and the result's own suggestion when it is not (on a flat
+     * curve {@code minimum} reads noise). docs/BENCHMARKS.md measures both against a grid of
      * one-cycle peaks.
      *
      * @param result a range-test result with a suggestion
@@ -165,9 +170,10 @@ public final class OneCycleScheduler {
     }
 
     /**
-     * Returns a one-cycle schedule whose peak is a given multiple of the same suggestion {@link
-     * #scheduleFor(LrFinderResult, int)} anchors on: the {@code minimum} rule's on a confident
-     * curve, else (or when that rule gave none) the result's own.
+     * Returns a one-cycle schedule whose peak is a given multiple of an anchor: the {@code minimum}
+     * rule's suggestion on a confident curve, else (or when that rule gave none) the result's own;
+     * the anchor {@link #scheduleFor(LrFinderResult, TrainingPlan)} falls back to when it cannot
+     * use the plan.
      *
      * @param result a range-test result with a suggestion
      * @param totalSteps the optimizer steps of the training run
@@ -201,12 +207,11 @@ public final class OneCycleScheduler {
     }
 
     /**
-     * Returns the multiple of the suggestion that {@link #scheduleFor(LrFinderResult, int)} makes
-     * the peak for the optimizer the result's test drove.
+     * Returns the multiple of the anchor that {@link #scheduleFor(LrFinderResult, TrainingPlan)}
+     * makes the peak when it cannot use the plan, for the optimizer the result's test drove.
      *
      * @param result a range-test result
-     * @return {@link #PEAK_PER_SUGGESTION_SGD} for SGD and Nag, else {@link
-     *     #PEAK_PER_SUGGESTION_ADAPTIVE}
+     * @return 3 for SGD and Nag, else 1
      */
     public static double peakPerSuggestion(LrFinderResult result) {
         return sgd(result) ? PEAK_PER_SUGGESTION_SGD : PEAK_PER_SUGGESTION_ADAPTIVE;
