@@ -17,6 +17,8 @@ public final class CliChecks {
     /** The library's parameter names and the options that set them. */
     private static final Map<String, String> OPTIONS =
             Map.of(
+                    "plannedSteps", "--planned-steps",
+                    "plannedBatchSize", "--planned-batch-size",
                     "startLr", "--start-lr",
                     "endLr", "--end-lr",
                     "numIterations", "--iterations",

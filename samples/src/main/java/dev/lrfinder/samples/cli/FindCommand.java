@@ -108,6 +108,19 @@ public final class FindCommand implements Callable<Integer> {
     String rule;
 
     @Option(
+            names = "--planned-steps",
+            description =
+                    "the optimizer steps of the run you plan (epochs x steps per epoch): the"
+                            + " suggestion is then the planned rule's, for that run")
+    Long plannedSteps;
+
+    @Option(
+            names = "--planned-batch-size",
+            description =
+                    "with --planned-steps: the run's batch size, when it differs from --batch-size")
+    Long plannedBatchSize;
+
+    @Option(
             names = "--validation-batches",
             defaultValue = "0",
             description =
@@ -158,6 +171,14 @@ public final class FindCommand implements Callable<Integer> {
                 rule == null
                         ? SuggestionRules.defaultRule()
                         : CliChecks.translated(() -> SuggestionRules.byName(rule));
+        if (rule != null && plannedSteps != null) {
+            throw new IllegalArgumentException(
+                    "--rule and --planned-steps: give one (the plan picks the rule, planned), got"
+                            + " --rule "
+                            + rule
+                            + " and --planned-steps "
+                            + plannedSteps);
+        }
         CliChecks.positive("--batch-size", batchSize);
         CliChecks.atLeast("--limit", limit, 0);
         CliChecks.atLeast("--validation-batches", validationBatches, 0);
@@ -176,8 +197,15 @@ public final class FindCommand implements Callable<Integer> {
                                                 linear
                                                         ? LrSweep.Shape.LINEAR
                                                         : LrSweep.Shape.EXPONENTIAL)
-                                        .optSuggestionRule(chosen)
                                         .optValidationBatches(validationBatches));
+        if (plannedSteps != null) {
+            finder.optPlannedSteps(plannedSteps);
+        } else {
+            finder.optSuggestionRule(chosen);
+        }
+        if (plannedBatchSize != null) {
+            finder.optPlannedBatchSize(plannedBatchSize);
+        }
         CliChecks.translated(finder::build);
         if (!noProgress) {
             finder.optProgress(new ProgressBar());
@@ -275,7 +303,10 @@ public final class FindCommand implements Callable<Integer> {
                                                             s.smoothedLoss()))
                             .orElse(""));
         }
-        out.println("* default rule");
+        out.println(
+                result.plan()
+                        .map(p -> "* the rule for the planned run (" + p + ")")
+                        .orElse("* default rule"));
         out.println(
                 result.findSuggestion()
                         .map(

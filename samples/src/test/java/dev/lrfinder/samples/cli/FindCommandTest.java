@@ -84,6 +84,12 @@ class FindCommandTest {
             {"--model", "vgg", "--model must be mlp, cnn or resnet, got vgg"},
             {"--optimizer", "lion", "--optimizer must be sgd or adam, got lion"},
             {"--rule", "best", "--rule must be one of"},
+            {"--planned-steps", "0", "--planned-steps must be in [1, 2147483647], got 0"},
+            {
+                "--planned-steps",
+                "2147483648",
+                "--planned-steps must be in [1, 2147483647], got 2147483648"
+            },
             {"--engine", "tensorflow", "--engine must be mxnet or pytorch, got tensorflow"},
             {
                 "--mnist-dir",
@@ -117,6 +123,12 @@ class FindCommandTest {
                         "-o",
                         out),
                 "lrfinder: --pushgateway-password-file: ");
+        assertOneLine(
+                runErr("find", "--planned-steps", "10", "--planned-batch-size", "0", "-o", out),
+                "lrfinder: --planned-batch-size must be in [1, 2147483647], got 0");
+        assertOneLine(
+                runErr("find", "--planned-steps", "10", "--rule", "valley", "-o", out),
+                "lrfinder: --rule and --planned-steps: give one");
         assertOneLine(
                 runErr("find", "-o", file.toString()), "lrfinder: -o/--output must be a folder");
         assertOneLine(
