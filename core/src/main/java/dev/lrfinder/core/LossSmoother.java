@@ -1,5 +1,7 @@
 package dev.lrfinder.core;
 
+import dev.lrfinder.core.internal.Checks;
+
 /**
  * Debiased exponential moving average of the loss, as fast.ai and Lightning smooth a range test:
  * {@code avg = beta * avg + (1 - beta) * loss}, reported as {@code avg / (1 - beta^n)} after {@code

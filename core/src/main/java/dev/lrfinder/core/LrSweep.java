@@ -1,5 +1,7 @@
 package dev.lrfinder.core;
 
+import dev.lrfinder.core.internal.Checks;
+
 /**
  * The learning rate of each iteration of a range test: it grows from {@code startLr} at iteration 0
  * to {@code endLr} at the last iteration, either geometrically ({@link #exponential}) or

@@ -1,5 +1,7 @@
 package dev.lrfinder.core;
 
+import dev.lrfinder.core.internal.Checks;
+
 /**
  * The settings of one LR range test, immutable and validated once: the sweep (start and end
  * learning rate, iterations, shape), the smoothing, the divergence factor, and either the rule

@@ -1,5 +1,6 @@
 package dev.lrfinder.core;
 
+import dev.lrfinder.core.internal.Checks;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -1,5 +1,6 @@
 package dev.lrfinder.core;
 
+import dev.lrfinder.core.internal.Checks;
 import java.util.OptionalInt;
 
 /**

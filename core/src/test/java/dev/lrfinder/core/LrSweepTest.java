@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-class LrSweepTest {
+public class LrSweepTest {
 
     @Test
     void exponentialHitsBothEndsAndGrowsByAConstantFactor() {
@@ -46,7 +46,7 @@ class LrSweepTest {
         assertMessage("numIterations", "0", () -> LrSweep.linear(1e-7, 10, 0));
     }
 
-    static void assertMessage(String name, String value, Runnable r) {
+    public static void assertMessage(String name, String value, Runnable r) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, r::run);
         assertTrue(
                 e.getMessage().startsWith(name + " ") && e.getMessage().contains(value),

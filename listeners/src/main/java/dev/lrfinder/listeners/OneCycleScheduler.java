@@ -2,11 +2,11 @@ package dev.lrfinder.listeners;
 
 import ai.djl.training.optimizer.Nag;
 import ai.djl.training.optimizer.Sgd;
-import dev.lrfinder.core.OneCycleOptions;
-import dev.lrfinder.core.OneCycleSchedule;
 import dev.lrfinder.core.Suggestion;
 import dev.lrfinder.core.SuggestionRules;
 import dev.lrfinder.core.TrainingPlan;
+import dev.lrfinder.core.schedule.OneCycleOptions;
+import dev.lrfinder.core.schedule.OneCycleSchedule;
 import java.util.Optional;
 
 /**

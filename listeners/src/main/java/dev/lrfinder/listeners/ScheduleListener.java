@@ -5,7 +5,7 @@ import ai.djl.training.listener.TrainingListenerAdapter;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.ParameterTracker;
 import ai.djl.training.tracker.Tracker;
-import dev.lrfinder.core.LrSchedule;
+import dev.lrfinder.core.schedule.LrSchedule;
 import java.lang.reflect.Field;
 import java.util.Objects;
 import org.slf4j.Logger;

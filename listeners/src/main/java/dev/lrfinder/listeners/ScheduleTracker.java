@@ -1,7 +1,7 @@
 package dev.lrfinder.listeners;
 
 import ai.djl.training.tracker.Tracker;
-import dev.lrfinder.core.LrSchedule;
+import dev.lrfinder.core.schedule.LrSchedule;
 
 /**
  * Any lrfinder {@link LrSchedule} (one-cycle, warm-up/cool-down, any {@code PhasedSchedule}) as a

@@ -80,7 +80,7 @@ class PlanTest {
             assertTrue(result.suggestions().containsKey("guarded"), "every rule still reads");
             // one-cycle for the run: twice the planned rate, at most half the onset
             double peak =
-                    ((dev.lrfinder.core.OneCycleSchedule)
+                    ((dev.lrfinder.core.schedule.OneCycleSchedule)
                                     OneCycleScheduler.fromSuggestion(result, 2000).schedule())
                             .maxLr();
             double cap = SuggestionRules.PLAN_ONSET_CAP * result.analysis().onsetLearningRate();

@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.training.Trainer;
 import ai.djl.training.optimizer.Optimizer;
-import dev.lrfinder.core.Annealing;
-import dev.lrfinder.core.LrSchedule;
-import dev.lrfinder.core.OneCycleSchedule;
-import dev.lrfinder.core.PhasedSchedule;
-import dev.lrfinder.core.WarmupCooldownSchedule;
+import dev.lrfinder.core.schedule.Annealing;
+import dev.lrfinder.core.schedule.LrSchedule;
+import dev.lrfinder.core.schedule.OneCycleSchedule;
+import dev.lrfinder.core.schedule.PhasedSchedule;
+import dev.lrfinder.core.schedule.WarmupCooldownSchedule;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

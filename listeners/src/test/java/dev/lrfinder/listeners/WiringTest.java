@@ -16,7 +16,7 @@ import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
-import dev.lrfinder.core.LrSchedule;
+import dev.lrfinder.core.schedule.LrSchedule;
 import dev.lrfinder.listeners.LrRangeTestListener.RangeTestStoppedException;
 import org.junit.jupiter.api.Test;
 

@@ -4,7 +4,7 @@ import ai.djl.training.tracker.CosineTracker;
 import ai.djl.training.tracker.CyclicalTracker;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.training.tracker.WarmUpTracker;
-import dev.lrfinder.core.WarmupCooldownSchedule;
+import dev.lrfinder.core.schedule.WarmupCooldownSchedule;
 import dev.lrfinder.listeners.LrFinderResult;
 import dev.lrfinder.listeners.OneCycleScheduler;
 import dev.lrfinder.listeners.ScheduleListener;

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.lrfinder.core.LrSchedule;
 import dev.lrfinder.core.RangeTest;
 import dev.lrfinder.core.RangeTestStatus;
 import dev.lrfinder.core.SuggestionRules;
+import dev.lrfinder.core.schedule.LrSchedule;
 import dev.lrfinder.listeners.LrFinderResult;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package dev.lrfinder.core;
+package dev.lrfinder.core.schedule;
 
 /** How a schedule moves between two values over a phase. */
 public enum Annealing {

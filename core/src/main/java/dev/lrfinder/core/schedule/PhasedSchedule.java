@@ -1,4 +1,4 @@
-package dev.lrfinder.core;
+package dev.lrfinder.core.schedule;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,6 @@
-package dev.lrfinder.core;
+package dev.lrfinder.core.schedule;
+
+import dev.lrfinder.core.internal.Checks;
 
 /**
  * A constant learning rate with an optional warm-up and an optional cool-down (a trapezoid): the

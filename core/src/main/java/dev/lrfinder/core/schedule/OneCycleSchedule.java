@@ -1,5 +1,6 @@
-package dev.lrfinder.core;
+package dev.lrfinder.core.schedule;
 
+import dev.lrfinder.core.internal.Checks;
 import java.util.List;
 
 /**

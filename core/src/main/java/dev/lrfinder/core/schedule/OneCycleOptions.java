@@ -1,4 +1,4 @@
-package dev.lrfinder.core;
+package dev.lrfinder.core.schedule;
 
 /**
  * The one-cycle options, shared by {@link OneCycleSchedule.Builder} and every other builder that

@@ -1,4 +1,4 @@
-package dev.lrfinder.core;
+package dev.lrfinder.core.schedule;
 
 import static dev.lrfinder.core.LrSweepTest.assertMessage;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package dev.lrfinder.core;
+package dev.lrfinder.core.schedule;
 
 /**
  * A learning rate (and optionally a momentum) for every optimizer step of a training run. Steps
