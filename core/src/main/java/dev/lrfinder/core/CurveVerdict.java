@@ -125,7 +125,8 @@ public final class CurveVerdict {
                 details.add(
                         String.format(
                                 "the rules disagree: consensus (%.3g) lies beyond the lr %.3g"
-                                        + " where the loss turns worse, %.1f times onset (%.3g)",
+                                        + " where the loss turns worse, %.1f times the onset"
+                                        + " rule's suggestion (%.3g)",
                                 c.get().learningRate(),
                                 analysis.onsetLearningRate(),
                                 c.get().learningRate()

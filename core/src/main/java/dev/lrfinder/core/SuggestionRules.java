@@ -270,7 +270,8 @@ public final class SuggestionRules {
 
     /**
      * Returns the geometric mean of several rules' suggestions. It needs more than half of them to
-     * give a suggestion (two of three); it names the curve point nearest to the mean.
+     * give a suggestion (two of three; a learning rate that is not a finite number &gt; 0 counts as
+     * none); it names the curve point nearest to the mean.
      *
      * @param name the composite's name
      * @param rules the rules, at least two
@@ -288,7 +289,12 @@ public final class SuggestionRules {
                 analysis -> {
                     List<Double> logs = new ArrayList<>();
                     for (SuggestionRule part : parts) {
-                        part.suggest(analysis).ifPresent(s -> logs.add(Math.log(s.learningRate())));
+                        part.suggest(analysis)
+                                .filter(
+                                        s ->
+                                                s.learningRate() > 0
+                                                        && Double.isFinite(s.learningRate()))
+                                .ifPresent(s -> logs.add(Math.log(s.learningRate())));
                     }
                     if (2 * logs.size() <= parts.size()) {
                         return Optional.empty();

@@ -31,6 +31,10 @@ class CombinatorsTest {
         // the point nearest 1e-3 on a 20-per-decade sweep from 1e-6
         assertEquals(60, s.index());
         assertEquals(1e-3, s.pointLearningRate(), 1e-12);
+        SuggestionRule withNaN =
+                SuggestionRules.geometricMean(
+                        "gm", fixed("a", 10, 1e-4), fixed("b", 20, Double.NaN), fixed("c", 30, 0));
+        assertTrue(withNaN.suggest(CURVE).isEmpty(), "NaN and 0 count as no suggestion");
         SuggestionRule one = SuggestionRules.geometricMean("gm", fixed("a", 10, 1e-4), NONE, NONE);
         assertTrue(one.suggest(CURVE).isEmpty());
         SuggestionRule half = SuggestionRules.geometricMean("gm", fixed("a", 10, 1e-4), NONE);
