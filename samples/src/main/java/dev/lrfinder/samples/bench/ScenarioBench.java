@@ -163,26 +163,13 @@ public final class ScenarioBench {
                 curves.add(LossCurve.fromJson(Files.readString(file)));
                 continue;
             }
-            try (Model model = Model.newInstance(s.name());
-                    Trainer trainer =
-                            s.trainer(model, Tracker.fixed(0.01f), seed, weights.get(seed - 1))) {
-                LrFinder finder =
-                        LrFinder.builder()
-                                .optStartLr(s.startLr())
-                                .optEndLr(s.endLr())
-                                .optValidationBatches(Math.max(1, validationBatches))
-                                .build();
-                long t0 = System.nanoTime();
-                LossCurve c =
-                        validationBatches > 0
-                                ? finder.find(trainer, s.next().train(), s.next().test()).curve()
-                                : finder.find(trainer, s.next().train()).curve();
-                out.printf(
-                        "%s seed %d: range test took %.1f s%n",
-                        s.name(), seed, (System.nanoTime() - t0) / 1e9);
-                c.writeJson(file);
-                curves.add(c);
-            }
+            long t0 = System.nanoTime();
+            LossCurve c = rangeTest(s, seed, weights.get(seed - 1)).curve();
+            out.printf(
+                    "%s seed %d: range test took %.1f s%n",
+                    s.name(), seed, (System.nanoTime() - t0) / 1e9);
+            c.writeJson(file);
+            curves.add(c);
             out.printf(
                     "%s seed %d: range test %d points; %s%n",
                     s.name(), seed, curves.get(seed - 1).size(), suggestions(curves.get(seed - 1)));
@@ -235,19 +222,28 @@ public final class ScenarioBench {
         }
     }
 
+    /**
+     * Runs the finder from a seed's start weights, on the training loss or, when asked, on the
+     * validation loss (the scenario's test batches).
+     */
+    private LrFinderResult rangeTest(Scenario s, int seed, List<float[]> weights) throws Exception {
+        try (Model model = Model.newInstance(s.name());
+                Trainer trainer = s.trainer(model, Tracker.fixed(0.01f), seed, weights)) {
+            LrFinder finder =
+                    LrFinder.builder()
+                            .optStartLr(s.startLr())
+                            .optEndLr(s.endLr())
+                            .optValidationBatches(Math.max(1, validationBatches))
+                            .build();
+            return validationBatches > 0
+                    ? finder.find(trainer, s.next().train(), s.next().test())
+                    : finder.find(trainer, s.next().train());
+        }
+    }
+
     private void confirmOneCycle(Scenario s, List<List<float[]>> weights) throws Exception {
         for (int seed = 1; seed <= seeds; seed++) {
-            LrFinderResult result;
-            try (Model model = Model.newInstance(s.name());
-                    Trainer trainer =
-                            s.trainer(model, Tracker.fixed(0.01f), seed, weights.get(seed - 1))) {
-                result =
-                        LrFinder.builder()
-                                .optStartLr(s.startLr())
-                                .optEndLr(s.endLr())
-                                .build()
-                                .find(trainer, s.next().train());
-            }
+            LrFinderResult result = rangeTest(s, seed, weights.get(seed - 1));
             ScheduleListener oneCycle =
                     OneCycleScheduler.fromSuggestion(result, TrainingPlan.ofSteps(s.steps()));
             double peak = ((OneCycleSchedule) oneCycle.schedule()).maxLr();
