@@ -208,9 +208,20 @@ public final class SuggestionRules {
      */
     public static SuggestionRule plannedFor(
             TrainingPlan plan, int testBatchSize, String optimizer) {
-        return "Sgd".equals(optimizer) || "Nag".equals(optimizer)
+        return scalesWithPlan(optimizer)
                 ? planned(plan, testBatchSize)
                 : renamed("planned", GUARDED);
+    }
+
+    /**
+     * Tells whether the plan's model describes an optimizer: SGD and Nesterov (DJL's {@code Sgd}
+     * and {@code Nag}), not the adaptive ones.
+     *
+     * @param optimizer the simple class name of the optimizer, or null when unknown
+     * @return true for {@code Sgd} and {@code Nag}
+     */
+    public static boolean scalesWithPlan(String optimizer) {
+        return "Sgd".equals(optimizer) || "Nag".equals(optimizer);
     }
 
     /**

@@ -77,14 +77,22 @@ public final class LrFinderResult {
 
     /** The configured rule, or the planned rule for the configured plan once the batch is known. */
     private static SuggestionRule ruleFor(RangeTestConfig config, int batchSize, String optimizer) {
-        Optional<TrainingPlan> plan = config.plan();
-        if (plan.isEmpty() || (batchSize == 0 && plan.get().batchSize().isEmpty())) {
-            return config.rule();
+        return config.plan()
+                .flatMap(plan -> plannedRule(plan, batchSize, optimizer))
+                .orElse(config.rule());
+    }
+
+    /**
+     * The planned rule for a plan, scaled from the test's batch size or, when that is unknown, from
+     * the plan's; empty when neither is known.
+     */
+    private static Optional<SuggestionRule> plannedRule(
+            TrainingPlan plan, int batchSize, String optimizer) {
+        if (batchSize == 0 && plan.batchSize().isEmpty()) {
+            return Optional.empty();
         }
-        return SuggestionRules.plannedFor(
-                plan.get(),
-                batchSize > 0 ? batchSize : plan.get().batchSize().getAsInt(),
-                optimizer);
+        int testBatch = batchSize > 0 ? batchSize : plan.batchSize().getAsInt();
+        return Optional.of(SuggestionRules.plannedFor(plan, testBatch, optimizer));
     }
 
     /**
@@ -141,16 +149,17 @@ public final class LrFinderResult {
      */
     public Suggestion suggestion(TrainingPlan plan) {
         java.util.Objects.requireNonNull(plan, "plan");
-        if (batchSize == 0 && plan.batchSize().isEmpty()) {
-            throw new IllegalStateException(
-                    "the range test's batch size is unknown (a result made by of()): give the plan"
-                            + " its batch size, e.g. TrainingPlan.builder().setSteps("
-                            + plan.steps()
-                            + ").optBatchSize(...)");
-        }
         SuggestionRule planned =
-                SuggestionRules.plannedFor(
-                        plan, batchSize > 0 ? batchSize : plan.batchSize().getAsInt(), optimizer);
+                plannedRule(plan, batchSize, optimizer)
+                        .orElseThrow(
+                                () ->
+                                        new IllegalStateException(
+                                                "the range test's batch size is unknown (a result"
+                                                        + " made by of()): give the plan its batch"
+                                                        + " size, e.g. TrainingPlan.builder()"
+                                                        + ".setSteps("
+                                                        + plan.steps()
+                                                        + ").optBatchSize(...)"));
         return suggest(planned).orElseThrow(this::noSuggestion);
     }
 

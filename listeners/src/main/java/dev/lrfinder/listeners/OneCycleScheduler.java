@@ -1,7 +1,5 @@
 package dev.lrfinder.listeners;
 
-import ai.djl.training.optimizer.Nag;
-import ai.djl.training.optimizer.Sgd;
 import dev.lrfinder.core.Suggestion;
 import dev.lrfinder.core.SuggestionRules;
 import dev.lrfinder.core.TrainingPlan;
@@ -164,9 +162,7 @@ public final class OneCycleScheduler {
     }
 
     private static boolean sgd(LrFinderResult result) {
-        String optimizer = result.optimizer().orElse("");
-        return optimizer.equals(Sgd.class.getSimpleName())
-                || optimizer.equals(Nag.class.getSimpleName());
+        return SuggestionRules.scalesWithPlan(result.optimizer().orElse(null));
     }
 
     /**
