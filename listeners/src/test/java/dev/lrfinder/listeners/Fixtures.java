@@ -99,7 +99,7 @@ public final class Fixtures {
     }
 
     /** Every float of the model's parameters, by parameter name. */
-    static Map<String, float[]> parameters(Trainer trainer) {
+    public static Map<String, float[]> parameters(Trainer trainer) {
         Map<String, float[]> out = new LinkedHashMap<>();
         for (Pair<String, Parameter> p : trainer.getModel().getBlock().getParameters()) {
             out.put(p.getKey(), p.getValue().getArray().toFloatArray());

@@ -101,6 +101,29 @@ class LrFinderTest {
     }
 
     @Test
+    void restoresScheduleFreeSgdBitForBit() throws Exception {
+        assertRestoredBitForBit(
+                () ->
+                        dev.lrfinder.listeners.optimizers.ScheduleFreeSgd.builder()
+                                .optLearningRate(0.5f)
+                                .optWarmupSteps(3)
+                                .build(),
+                5);
+    }
+
+    @Test
+    void restoresScheduleFreeAdamWBitForBitWhileTheModelHoldsTheAveragedPoint() throws Exception {
+        // the plan's last step (4) left x in the model and y in the optimizer's state
+        assertRestoredBitForBit(
+                () ->
+                        dev.lrfinder.listeners.optimizers.ScheduleFreeAdamW.builder()
+                                .optWarmupSteps(2)
+                                .optTotalSteps(4)
+                                .build(),
+                4);
+    }
+
+    @Test
     void aFreshOptimizerIsLeftWithoutState() throws Exception {
         // before any training the optimizer has no state: the test must not leave any behind
         assertRestoredBitForBit(
