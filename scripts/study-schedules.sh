@@ -4,9 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/fetch-mnist.sh >/dev/null
-[[ -f samples/target/lrfinder.jar ]] || mvn -B -q install -DskipTests
-jar="$(mktemp -d)/lrfinder.jar"   # a copy: rebuilding the project must not pull it from under the run
-cp samples/target/lrfinder.jar "$jar"
+[[ -f bench/target/lrfinder-bench.jar ]] || mvn -B -q package -DskipTests -pl bench -am
+jar="$(mktemp -d)/lrfinder-bench.jar"   # a copy: rebuilding the project must not pull it from under the run
+cp bench/target/lrfinder-bench.jar "$jar"
 mkdir -p docs/study
 java -jar $jar compare-schedules --models mlp --optimizers sgd,adam --epochs 1,2,4 --seeds 3 \
   --report docs/study/mlp.md | tee docs/study/mlp.log

@@ -1,8 +1,8 @@
 """Throwaway prototype of the suggestion rules, used to explore candidates for the default
 on the saved grids and curves before the Java rules were written (docs/BENCHMARKS.md, "What was
 tried"). A Python port of steepest/valley/minimum/slide/consensus (it reproduces the Java
-suggestions on docs/bench/curves) and of CurveShape's onset. Estimates only: the Java scorer
-(bench-suggestions --score) is the reference. Run from the repository root:
+suggestions on docs/bench/curves) and of CurveAnalysis's onset (CurveShape's when this was
+written). Estimates only: the Java scorer (bench-suggestions --score) is the reference. Run from the repository root:
 
     python3 docs/bench/prototype/rules.py
 """

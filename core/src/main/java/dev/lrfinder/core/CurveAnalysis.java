@@ -35,6 +35,8 @@ import java.util.Objects;
  * arXiv 1506.01186, section 3.3). The reach is the first point read whose level lies within {@code
  * tau} of the best: where the loss stops improving.
  *
+ * <p>Each constant above is named, and its reason given, where it is defined.
+ *
  * <p>The raw loss read is the validation loss where the test measured one, the training loss
  * otherwise, as the smoothed loss is.
  */
@@ -54,6 +56,36 @@ public final class CurveAnalysis {
 
     /** A clear descent takes at least this fraction of the loss at the start of the reading. */
     public static final double CLEAR_DESCENT = 1.0 / 3;
+
+    /**
+     * The level's half-width {@code h} is the number of finite points over this, so that the
+     * median's window, {@code 2h + 1} points, spans about a tenth of the curve: wide enough to
+     * follow the trend rather than a batch, narrow enough not to lag it.
+     */
+    private static final int HALF_WIDTH_DIVISOR = 20;
+
+    /** The smallest half-width: a median of at least five losses. */
+    private static final int MIN_HALF_WIDTH = 2;
+
+    /**
+     * {@code 1 / Phi^-1(3/4)}: the median absolute deviation of Gaussian values times this is their
+     * standard deviation (the MAD, unlike the deviation, ignores the spikes it must find).
+     */
+    private static final double MAD_TO_SIGMA = 1.4826;
+
+    /**
+     * A second difference {@code l[i+1] - 2 l[i] + l[i-1]} of independent losses of deviation
+     * {@code sigma} has deviation {@code sigma * sqrt(1 + 4 + 1)}: dividing by this gives one
+     * batch's {@code sigma}, while a smooth trend adds next to nothing to a second difference.
+     */
+    private static final double SECOND_DIFFERENCE_SCALE = Math.sqrt(6);
+
+    /**
+     * The level's tolerance in units of {@code sigma / sqrt(2h + 1)}: the median of {@code m}
+     * Gaussian values has a standard error of {@code sqrt(pi / 2) * sigma / sqrt(m)}, about {@code
+     * 1.25 sigma / sqrt(m)}, so five of these units are four standard errors of the level.
+     */
+    private static final double TOLERANCE_SIGMAS = 5;
 
     private final LossCurve curve;
     private final int from;
@@ -90,9 +122,9 @@ public final class CurveAnalysis {
             this.turnsWorse = false;
             return;
         }
-        int h = Math.max(2, Math.round(finite / 20f));
+        int h = Math.max(MIN_HALF_WIDTH, Math.round(finite / (float) HALF_WIDTH_DIVISOR));
         this.level = runningMedian(raw, h);
-        this.noise = 1.4826 * median(secondDifferences(raw, from)) / Math.sqrt(6);
+        this.noise = MAD_TO_SIGMA * median(secondDifferences(raw, from)) / SECOND_DIFFERENCE_SCALE;
         // a curve without noise (a made-up one: its noise is rounding) has no spikes to tell apart
         boolean noisy = noise > 1e-9 * Math.abs(level[from]);
         int spike = from;
@@ -101,7 +133,7 @@ public final class CurveAnalysis {
         }
         this.spike = spike;
         this.best = argMin(level, from, Math.max(spike, from + 1));
-        this.tolerance = 5 * noise / Math.sqrt(2 * h + 1);
+        this.tolerance = TOLERANCE_SIGMAS * noise / Math.sqrt(2 * h + 1);
         this.startLevel = median(Arrays.copyOfRange(raw, from, Math.min(finite, from + 2 * h + 1)));
         int first = from;
         while (level[first] > level[best] + tolerance) {

@@ -101,15 +101,7 @@ public final class CurveVerdict {
         }
         if (!analysis.clearDescent()) {
             reasons.add(Verdict.Reason.NO_CLEAR_DESCENT);
-            details.add(
-                    String.format(
-                            "no clear descent: the loss falls by %.3g from %.3g, not more than a"
-                                    + " third of it and than the %.3g its level's noise (%.3g per"
-                                    + " batch) allows; the suggestion rests on the onset alone",
-                            analysis.descent(),
-                            analysis.startLevel(),
-                            analysis.tolerance(),
-                            analysis.noise()));
+            details.add(noClearDescent(analysis));
         }
         if (!analysis.turnsWorse() && !stopped) {
             reasons.add(Verdict.Reason.NO_ONSET);
@@ -136,5 +128,25 @@ public final class CurveVerdict {
             }
         }
         return new Verdict(reasons, details);
+    }
+
+    /**
+     * Names the threshold, or the two, that the descent missed: flat, within the noise, or both.
+     */
+    private static String noClearDescent(CurveAnalysis analysis) {
+        List<String> missed = new ArrayList<>(2);
+        if (analysis.descent() <= CurveAnalysis.CLEAR_DESCENT * analysis.startLevel()) {
+            missed.add("a third of it");
+        }
+        if (!analysis.descends()) {
+            missed.add(
+                    String.format(
+                            "the %.3g its level's noise (%.3g per batch) allows",
+                            analysis.tolerance(), analysis.noise()));
+        }
+        return String.format(
+                "no clear descent: the loss falls by %.3g from %.3g, not more than %s; the"
+                        + " suggestion rests on the onset alone",
+                analysis.descent(), analysis.startLevel(), String.join(" and than ", missed));
     }
 }

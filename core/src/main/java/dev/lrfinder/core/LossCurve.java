@@ -1,15 +1,9 @@
 package dev.lrfinder.core;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -18,15 +12,20 @@ import java.util.List;
  * <p>A curve writes itself as CSV ({@link #toCsv()}) and JSON ({@link #toJson()}); both read back
  * to an equal curve, bit for bit. NaN and infinite losses survive the round trip: CSV writes them
  * as {@code NaN}/{@code Infinity}, JSON as {@code null} (NaN) or the strings {@code "Infinity"} and
- * {@code "-Infinity"}.
+ * {@code "-Infinity"}. The formats live in {@code LossCurveCsv} and {@code LossCurveJson}; this
+ * class holds the data only.
+ *
+ * <pre>{@code
+ * LossCurve curve = test.curve();
+ * curve.writeJson(Path.of("curve.json"));
+ * LossCurve back = LossCurve.fromJson(Files.readString(Path.of("curve.json")));
+ * }</pre>
  */
 public final class LossCurve {
 
     /** The header line of the CSV form. */
     public static final String CSV_HEADER =
             "iteration,learning_rate,loss,smoothed_loss,validation_loss";
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final List<CurvePoint> points;
 
@@ -109,20 +108,7 @@ public final class LossCurve {
      * @return the CSV text
      */
     public String toCsv() {
-        StringBuilder sb = new StringBuilder(CSV_HEADER).append('\n');
-        for (CurvePoint p : points) {
-            sb.append(p.iteration())
-                    .append(',')
-                    .append(p.learningRate())
-                    .append(',')
-                    .append(p.loss())
-                    .append(',')
-                    .append(p.smoothedLoss())
-                    .append(',')
-                    .append(p.validationLoss())
-                    .append('\n');
-        }
-        return sb.toString();
+        return LossCurveCsv.format(this);
     }
 
     /**
@@ -133,34 +119,7 @@ public final class LossCurve {
      * @throws IllegalArgumentException if the text is not such a CSV
      */
     public static LossCurve fromCsv(String csv) {
-        String[] lines = csv.split("\r?\n");
-        if (lines.length == 0 || !lines[0].trim().equals(CSV_HEADER)) {
-            throw new IllegalArgumentException("csv must start with the header " + CSV_HEADER);
-        }
-        List<CurvePoint> points = new ArrayList<>();
-        for (int i = 1; i < lines.length; i++) {
-            if (lines[i].isBlank()) {
-                continue;
-            }
-            String[] f = lines[i].split(",");
-            if (f.length != 5) {
-                throw new IllegalArgumentException(
-                        "csv line " + (i + 1) + " must have 5 fields, got: " + lines[i]);
-            }
-            try {
-                points.add(
-                        new CurvePoint(
-                                Integer.parseInt(f[0].trim()),
-                                Double.parseDouble(f[1]),
-                                Double.parseDouble(f[2]),
-                                Double.parseDouble(f[3]),
-                                Double.parseDouble(f[4])));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(
-                        "csv line " + (i + 1) + " has a bad number: " + lines[i], e);
-            }
-        }
-        return new LossCurve(points);
+        return LossCurveCsv.parse(csv);
     }
 
     /**
@@ -169,26 +128,7 @@ public final class LossCurve {
      * @return the JSON text
      */
     public String toJson() {
-        StringWriter out = new StringWriter();
-        try (JsonGenerator g = JSON.getFactory().createGenerator(out)) {
-            g.useDefaultPrettyPrinter();
-            g.writeStartObject();
-            g.writeArrayFieldStart("points");
-            for (CurvePoint p : points) {
-                g.writeStartObject();
-                g.writeNumberField("iteration", p.iteration());
-                writeDouble(g, "learning_rate", p.learningRate());
-                writeDouble(g, "loss", p.loss());
-                writeDouble(g, "smoothed_loss", p.smoothedLoss());
-                writeDouble(g, "validation_loss", p.validationLoss());
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-            g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toString();
+        return LossCurveJson.format(this);
     }
 
     /**
@@ -199,30 +139,7 @@ public final class LossCurve {
      * @throws IllegalArgumentException if the text is not such a JSON object
      */
     public static LossCurve fromJson(String json) {
-        JsonNode root;
-        try {
-            root = JSON.readTree(json);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("json is not valid: " + e.getMessage(), e);
-        }
-        JsonNode array = root == null ? null : root.get("points");
-        if (array == null || !array.isArray()) {
-            throw new IllegalArgumentException("json must be an object with a \"points\" array");
-        }
-        List<CurvePoint> points = new ArrayList<>();
-        for (JsonNode n : array) {
-            if (!n.hasNonNull("iteration")) {
-                throw new IllegalArgumentException("json point lacks \"iteration\": " + n);
-            }
-            points.add(
-                    new CurvePoint(
-                            n.get("iteration").asInt(),
-                            readDouble(n, "learning_rate"),
-                            readDouble(n, "loss"),
-                            readDouble(n, "smoothed_loss"),
-                            readDouble(n, "validation_loss")));
-        }
-        return new LossCurve(points);
+        return LossCurveJson.parse(json);
     }
 
     /**
@@ -243,27 +160,6 @@ public final class LossCurve {
      */
     public void writeJson(Path file) throws IOException {
         Files.writeString(file, toJson(), StandardCharsets.UTF_8);
-    }
-
-    private static void writeDouble(JsonGenerator g, String name, double v) throws IOException {
-        if (Double.isNaN(v)) {
-            g.writeNullField(name);
-        } else if (Double.isInfinite(v)) {
-            g.writeStringField(name, v > 0 ? "Infinity" : "-Infinity");
-        } else {
-            g.writeNumberField(name, v);
-        }
-    }
-
-    private static double readDouble(JsonNode n, String name) {
-        JsonNode v = n.get(name);
-        if (v == null || v.isNull()) {
-            return Double.NaN;
-        }
-        if (v.isTextual()) {
-            return Double.parseDouble(v.asText());
-        }
-        return v.asDouble();
     }
 
     /** {@inheritDoc} */

@@ -12,6 +12,12 @@ public final class LrSweep {
     /** The smallest number of iterations a range test may ask for. */
     public static final int MIN_ITERATIONS = 10;
 
+    /** The smallest learning rate a sweep may start at: below it a float learning rate is 0. */
+    public static final double MIN_LR = Float.MIN_NORMAL;
+
+    /** The largest learning rate a sweep may end at: above it a float learning rate is infinite. */
+    public static final double MAX_LR = Float.MAX_VALUE;
+
     /** How the learning rate grows between the two ends of a sweep. */
     public enum Shape {
         /** Each iteration multiplies the learning rate by the same factor. */
@@ -26,8 +32,25 @@ public final class LrSweep {
     private final int numIterations;
 
     private LrSweep(Shape shape, double startLr, double endLr, int numIterations) {
+        if (shape == null) {
+            throw new IllegalArgumentException("shape must not be null, got null");
+        }
         Checks.positive("startLr", startLr);
         Checks.positive("endLr", endLr);
+        if (startLr < MIN_LR) {
+            throw new IllegalArgumentException(
+                    "startLr must be >= "
+                            + MIN_LR
+                            + " (the smallest normal float, as optimizers take a float), got "
+                            + startLr);
+        }
+        if (endLr > MAX_LR) {
+            throw new IllegalArgumentException(
+                    "endLr must be <= "
+                            + MAX_LR
+                            + " (the largest float, as optimizers take a float), got "
+                            + endLr);
+        }
         if (!(endLr > startLr)) {
             throw new IllegalArgumentException(
                     "endLr must be > startLr (" + startLr + "), got " + endLr);
@@ -42,8 +65,9 @@ public final class LrSweep {
     /**
      * Returns a sweep whose learning rate grows by a constant factor each iteration.
      *
-     * @param startLr the learning rate of iteration 0, &gt; 0
-     * @param endLr the learning rate of the last iteration, &gt; {@code startLr}
+     * @param startLr the learning rate of iteration 0, at least {@link #MIN_LR}
+     * @param endLr the learning rate of the last iteration, &gt; {@code startLr}, at most {@link
+     *     #MAX_LR}
      * @param numIterations the number of iterations, at least {@link #MIN_ITERATIONS}
      * @return the sweep
      * @throws IllegalArgumentException if a parameter is out of range
@@ -55,8 +79,9 @@ public final class LrSweep {
     /**
      * Returns a sweep whose learning rate grows by a constant amount each iteration.
      *
-     * @param startLr the learning rate of iteration 0, &gt; 0
-     * @param endLr the learning rate of the last iteration, &gt; {@code startLr}
+     * @param startLr the learning rate of iteration 0, at least {@link #MIN_LR}
+     * @param endLr the learning rate of the last iteration, &gt; {@code startLr}, at most {@link
+     *     #MAX_LR}
      * @param numIterations the number of iterations, at least {@link #MIN_ITERATIONS}
      * @return the sweep
      * @throws IllegalArgumentException if a parameter is out of range
@@ -69,10 +94,12 @@ public final class LrSweep {
      * Returns a sweep of the given shape.
      *
      * @param shape exponential or linear
-     * @param startLr the learning rate of iteration 0
-     * @param endLr the learning rate of the last iteration
-     * @param numIterations the number of iterations
+     * @param startLr the learning rate of iteration 0, at least {@link #MIN_LR}
+     * @param endLr the learning rate of the last iteration, &gt; {@code startLr}, at most {@link
+     *     #MAX_LR}
+     * @param numIterations the number of iterations, at least {@link #MIN_ITERATIONS}
      * @return the sweep
+     * @throws IllegalArgumentException if a parameter is out of range or the shape is null
      */
     public static LrSweep of(Shape shape, double startLr, double endLr, int numIterations) {
         return new LrSweep(shape, startLr, endLr, numIterations);

@@ -164,7 +164,7 @@ public final class RangeTest {
     /**
      * Returns the status.
      *
-     * @return running, finished or diverged
+     * @return running, finished, diverged or interrupted
      */
     public RangeTestStatus status() {
         return status;

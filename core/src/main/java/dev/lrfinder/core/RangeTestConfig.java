@@ -16,11 +16,11 @@ import dev.lrfinder.core.internal.Checks;
  */
 public final class RangeTestConfig {
 
-    /** The smallest learning rate a sweep may start at: below it a float learning rate is 0. */
-    public static final double MIN_LR = Float.MIN_NORMAL;
+    /** The smallest learning rate a sweep may start at, {@link LrSweep#MIN_LR}. */
+    public static final double MIN_LR = LrSweep.MIN_LR;
 
-    /** The largest learning rate a sweep may end at: above it a float learning rate is infinite. */
-    public static final double MAX_LR = Float.MAX_VALUE;
+    /** The largest learning rate a sweep may end at, {@link LrSweep#MAX_LR}. */
+    public static final double MAX_LR = LrSweep.MAX_LR;
 
     private final LrSweep sweep;
     private final double smoothing;
@@ -29,32 +29,10 @@ public final class RangeTestConfig {
     private final TrainingPlan plan;
 
     private RangeTestConfig(BaseBuilder<?> b) {
-        if (b.shape == null) {
-            throw new IllegalArgumentException("shape must not be null, got null");
-        }
-        Checks.positive("startLr", b.startLr);
-        Checks.positive("endLr", b.endLr);
-        if (b.startLr < MIN_LR) {
-            throw new IllegalArgumentException(
-                    "startLr must be >= "
-                            + MIN_LR
-                            + " (the smallest normal float, as optimizers take a float), got "
-                            + b.startLr);
-        }
-        if (b.endLr > MAX_LR) {
-            throw new IllegalArgumentException(
-                    "endLr must be <= "
-                            + MAX_LR
-                            + " (the largest float, as optimizers take a float), got "
-                            + b.endLr);
-        }
+        // each value is checked where it is owned: the sweep, the smoother, the divergence rule
         this.sweep = LrSweep.of(b.shape, b.startLr, b.endLr, b.numIterations);
-        this.smoothing = Checks.inUnitInterval("smoothing", b.smoothing);
-        if (!(b.divergenceFactor > 1) || Double.isInfinite(b.divergenceFactor)) {
-            throw new IllegalArgumentException(
-                    "divergenceFactor must be a finite number > 1, got " + b.divergenceFactor);
-        }
-        this.divergenceFactor = b.divergenceFactor;
+        this.smoothing = new LossSmoother(b.smoothing).beta();
+        this.divergenceFactor = new DivergenceRule(b.divergenceFactor).factor();
         this.rule = checkRule(b.rule);
         this.plan = plan(b);
     }

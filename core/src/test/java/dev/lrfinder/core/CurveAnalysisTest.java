@@ -3,6 +3,7 @@ package dev.lrfinder.core;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -202,11 +203,18 @@ class CurveAnalysisTest {
 
     @Test
     void aSuggestionNamesItsPoint() {
-        CurveAnalysis a = CurveAnalysis.of(raw(vee(40)));
+        LossCurve curve = raw(vee(40));
+        CurveAnalysis a = CurveAnalysis.of(curve);
         Suggestion s = a.suggestion("mine", 12, 0.5);
-        assertEquals(new Suggestion("mine", 0.5, 12, Math.pow(10, 1.2 - 5), a.smoothedLoss(12)), s);
-        assertEquals(s.pointLearningRate(), a.learningRate(12));
+        // point 12 of the V: lr 10^(1.2 - 5), loss 1 + 0.1 * |12 - 20| = 1.8
+        assertEquals("mine", s.rule());
+        assertEquals(0.5, s.learningRate(), 0);
+        assertEquals(12, s.index());
+        assertEquals(Math.pow(10, 1.2 - 5), s.pointLearningRate(), 1e-15);
+        assertEquals(1.8, s.smoothedLoss(), 1e-12);
+        assertEquals(Math.pow(10, 1.2 - 5), a.learningRate(12), 1e-15);
         assertEquals(1.8, a.smoothedLoss(12), 1e-12);
-        assertEquals(a.curve(), CurveAnalysis.of(a.curve()).curve());
+        // the analysis reads the curve it was given, not a copy of another
+        assertSame(curve, a.curve());
     }
 }

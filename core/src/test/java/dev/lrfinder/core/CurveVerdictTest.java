@@ -77,6 +77,39 @@ class CurveVerdictTest {
         // a real but small step down (0.05), buried in noise ten times as large
         LossCurve c = sweep(x -> flat(x) - (x > -4 ? 0.05 : 0), 0.5, 50, 3);
         assertTrue(CurveVerdict.assess(c, 100).reasons().contains(Verdict.Reason.NO_CLEAR_DESCENT));
+        // the same from 2.3: within the noise and less than a third of the start
+        c = sweep(x -> 2.1 + flat(x) - (x > -4 ? 0.05 : 0), 0.5, 50, 3);
+        Verdict v = CurveVerdict.assess(c, 100);
+        assertTrue(v.reasons().contains(Verdict.Reason.NO_CLEAR_DESCENT));
+        // both thresholds missed, and both named
+        String detail = v.details().get(v.reasons().indexOf(Verdict.Reason.NO_CLEAR_DESCENT));
+        assertTrue(detail.contains("a third of it and than the"), detail);
+        assertTrue(detail.contains("its level's noise"), detail);
+    }
+
+    @Test
+    void aFlatButCleanDescentNamesOnlyTheThirdItMissed() {
+        // 2.3 falling to ~2.0 (a seventh of it) with next to no noise: beyond the noise, not clear
+        LossCurve c =
+                sweep(x -> 2.15 - 0.15 * Math.tanh(1.5 * (x + 3)) + flat(x) - 0.2, 0.001, 20, 6);
+        CurveAnalysis a = CurveAnalysis.of(c);
+        assertTrue(a.descends() && !a.clearDescent(), a.descent() + " of " + a.startLevel());
+        String detail = CurveVerdict.assess(c, 100).details().get(0);
+        assertTrue(detail.contains("not more than a third of it;"), detail);
+        assertFalse(detail.contains("noise"), detail);
+    }
+
+    @Test
+    void aDescentWithinTheNoiseNamesOnlyTheNoise() {
+        // 0.4 falling to 0.2 (half of it) under noise five times the step: deep enough, not real
+        LossCurve c = sweep(x -> 0.3 - 0.1 * Math.tanh(1.5 * (x + 3)) + flat(x) - 0.2, 0.5, 50, 7);
+        CurveAnalysis a = CurveAnalysis.of(c);
+        assertTrue(
+                !a.descends() && a.descent() > CurveAnalysis.CLEAR_DESCENT * a.startLevel(),
+                a.descent() + " of " + a.startLevel() + ", tolerance " + a.tolerance());
+        String detail = CurveVerdict.assess(c, 100).details().get(0);
+        assertTrue(detail.contains("its level's noise"), detail);
+        assertFalse(detail.contains("a third"), detail);
     }
 
     @Test

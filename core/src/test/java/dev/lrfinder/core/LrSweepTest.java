@@ -44,6 +44,13 @@ public class LrSweepTest {
         assertMessage("endLr", "0.01", () -> LrSweep.linear(0.01, 0.01, 100));
         assertMessage("numIterations", "9", () -> LrSweep.exponential(1e-7, 10, 9));
         assertMessage("numIterations", "0", () -> LrSweep.linear(1e-7, 10, 0));
+        // the sweep owns its bounds: a float learning rate is neither 0 nor infinite
+        assertMessage("startLr", "1.0E-39", () -> LrSweep.exponential(1e-39, 1, 100));
+        assertMessage("endLr", "1.0E39", () -> LrSweep.linear(1, 1e39, 100));
+        assertMessage("shape", "null", () -> LrSweep.of(null, 1e-7, 10, 100));
+        assertEquals(
+                LrSweep.MIN_LR, LrSweep.of(LrSweep.Shape.LINEAR, LrSweep.MIN_LR, 1, 10).startLr());
+        assertEquals(LrSweep.MAX_LR, LrSweep.exponential(1, LrSweep.MAX_LR, 10).endLr());
     }
 
     public static void assertMessage(String name, String value, Runnable r) {

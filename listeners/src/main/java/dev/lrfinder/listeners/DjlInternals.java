@@ -56,8 +56,9 @@ import java.util.Set;
  * <p>Engines also differ on one public behaviour: PyTorch accumulates gradients and clears them
  * inside the optimizer update, MXNet overwrites them on every backward. A batch whose {@code
  * step()} never comes (the range test stops before it) would leave its gradient behind on PyTorch;
- * {@link RangeTestSession} clears it through DJL's public {@code
- * GradientCollector.zeroGradients()}.
+ * {@link RangeTestSession} clears it by filling each parameter's gradient with zeros in place
+ * (public NDArray calls, no reflection; not DJL's {@code GradientCollector.zeroGradients()}, which
+ * subtracts a gradient from itself and so leaves a NaN or infinite one as it is).
  *
  * <p>Any reflective failure is an {@link IllegalStateException} that names the field, never a
  * silent null.

@@ -25,7 +25,8 @@ public interface RangeTestObserver {
     void onIteration(CurvePoint point);
 
     /**
-     * Called once when the test stops (finished or diverged).
+     * Called once when the test stops: finished, diverged or interrupted (an interrupted result has
+     * a partial curve and no suggestion; its {@code status()} says which).
      *
      * @param result the whole result
      */

@@ -17,6 +17,7 @@ import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.optimizer.Sgd;
 import ai.djl.training.tracker.Tracker;
+import dev.lrfinder.core.CurvePoint;
 import dev.lrfinder.core.RangeTest;
 import dev.lrfinder.core.RangeTestStatus;
 import dev.lrfinder.core.SuggestionRule;
@@ -26,6 +27,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
@@ -57,9 +60,20 @@ class FaultsTest {
             Map<String, float[]> params = Fixtures.parameters(trainer);
             Map<String, String> state = Fixtures.optimizerState(trainer);
             AtomicInteger updates = new AtomicInteger();
+            List<LrFinderResult> told = new ArrayList<>();
             LrFinder finder =
                     LrFinder.builder()
                             .optNumIterations(40)
+                            .addObserver(
+                                    new RangeTestObserver() {
+                                        @Override
+                                        public void onIteration(CurvePoint point) {}
+
+                                        @Override
+                                        public void onStop(LrFinderResult result) {
+                                            told.add(result);
+                                        }
+                                    })
                             .optProgress(
                                     new LrFinderTest.PeekingProgress(
                                             () -> {
@@ -82,6 +96,8 @@ class FaultsTest {
             assertEquals(6, updates.get(), "iterations after the interrupt");
             LrFinderResult r = e.result();
             assertEquals(RangeTestStatus.INTERRUPTED, r.status());
+            assertEquals(1, told.size(), "observers are told once of an interrupted test");
+            assertEquals(RangeTestStatus.INTERRUPTED, told.get(0).status());
             assertTrue(r.curve().size() <= 6, r.toString());
             assertTrue(r.findSuggestion().isEmpty());
             assertTrue(e.getMessage().contains("interrupted"), e.getMessage());

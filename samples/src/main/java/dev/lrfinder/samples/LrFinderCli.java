@@ -1,9 +1,5 @@
 package dev.lrfinder.samples;
 
-import dev.lrfinder.samples.bench.BenchFinderCostCommand;
-import dev.lrfinder.samples.bench.BenchOverheadCommand;
-import dev.lrfinder.samples.bench.BenchSuggestionsCommand;
-import dev.lrfinder.samples.bench.CompareSchedulesCommand;
 import dev.lrfinder.samples.cli.ExitCodes;
 import dev.lrfinder.samples.cli.FindCommand;
 import picocli.CommandLine;
@@ -15,14 +11,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "lrfinder 0.1.0",
         description = "Learning-rate range test for Deep Java Library training.",
-        subcommands = {
-            FindCommand.class,
-            CompareSchedulesCommand.class,
-            BenchOverheadCommand.class,
-            BenchFinderCostCommand.class,
-            BenchSuggestionsCommand.class,
-            CommandLine.HelpCommand.class
-        })
+        subcommands = {FindCommand.class, CommandLine.HelpCommand.class})
 public final class LrFinderCli implements Runnable {
 
     /** {@inheritDoc} */

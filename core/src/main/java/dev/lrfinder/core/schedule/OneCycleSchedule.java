@@ -34,10 +34,7 @@ public final class OneCycleSchedule implements LrSchedule {
 
     OneCycleSchedule(OneCycleOptions<?> b) {
         maxLr = Checks.positive("maxLr", b.maxLr);
-        if (b.totalSteps <= 0) {
-            throw new IllegalArgumentException("totalSteps must be > 0, got " + b.totalSteps);
-        }
-        totalSteps = b.totalSteps;
+        totalSteps = b.totalSteps; // checked by the PhasedSchedule built below, its owner
         if (!(b.warmupFraction > 0 && b.warmupFraction < 1)) {
             throw new IllegalArgumentException(
                     "warmupFraction must be in (0, 1), got " + b.warmupFraction);

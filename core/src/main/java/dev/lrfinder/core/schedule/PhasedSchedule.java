@@ -49,6 +49,7 @@ public final class PhasedSchedule implements LrSchedule {
             double momentumTo) {}
 
     private PhasedSchedule(Builder b) {
+        // the one check of totalSteps: every schedule of this package is built on a PhasedSchedule
         if (b.totalSteps <= 0) {
             throw new IllegalArgumentException("totalSteps must be > 0, got " + b.totalSteps);
         }

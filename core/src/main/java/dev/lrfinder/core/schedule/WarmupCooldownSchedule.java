@@ -23,16 +23,13 @@ public final class WarmupCooldownSchedule implements LrSchedule {
 
     private WarmupCooldownSchedule(Builder b) {
         double lr = b.lr;
-        int totalSteps = b.totalSteps;
+        int totalSteps = b.totalSteps; // checked by the PhasedSchedule built below, its owner
         double warmupFraction = b.warmupFraction;
         double cooldownFraction = b.cooldownFraction;
         double warmupDivFactor = b.warmupDivFactor;
         double finalLr = b.finalLr;
         Annealing annealing = b.annealing;
         Checks.positive("lr", lr);
-        if (totalSteps <= 0) {
-            throw new IllegalArgumentException("totalSteps must be > 0, got " + totalSteps);
-        }
         Checks.inUnitInterval("warmupFraction", warmupFraction);
         Checks.inUnitInterval("cooldownFraction", cooldownFraction);
         if (warmupFraction + cooldownFraction > 1) {

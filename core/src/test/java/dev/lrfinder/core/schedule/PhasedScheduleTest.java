@@ -2,6 +2,7 @@ package dev.lrfinder.core.schedule;
 
 import static dev.lrfinder.core.LrSweepTest.assertMessage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -65,6 +66,43 @@ class PhasedScheduleTest {
         assertEquals(0.002, wc.learningRate(2), 0);
         assertEquals(0.1, wc.learningRate(1), 1e-15);
         assertEquals(0.1, wc.learningRate(0), 0); // warmupDivFactor 1: no rise
+    }
+
+    @Test
+    void everyScheduleRefusesStepsBelowOneWithTheOneMessageOfItsPhases() {
+        for (int steps : new int[] {0, -5}) {
+            String expected = "totalSteps must be > 0, got " + steps;
+            assertEquals(
+                    expected,
+                    assertThrows(
+                                    IllegalArgumentException.class,
+                                    () ->
+                                            PhasedSchedule.builder()
+                                                    .setTotalSteps(steps)
+                                                    .addPhase(1, Annealing.LINEAR, 1, 1)
+                                                    .build())
+                            .getMessage());
+            assertEquals(
+                    expected,
+                    assertThrows(
+                                    IllegalArgumentException.class,
+                                    () ->
+                                            OneCycleSchedule.builder()
+                                                    .setMaxLr(1)
+                                                    .setTotalSteps(steps)
+                                                    .build())
+                            .getMessage());
+            assertEquals(
+                    expected,
+                    assertThrows(
+                                    IllegalArgumentException.class,
+                                    () ->
+                                            WarmupCooldownSchedule.builder()
+                                                    .setLr(1)
+                                                    .setTotalSteps(steps)
+                                                    .build())
+                            .getMessage());
+        }
     }
 
     @Test

@@ -10,7 +10,6 @@ import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
-import dev.lrfinder.samples.bench.Evaluation;
 
 /** Real MNIST for the tests, from the folder scripts/fetch-mnist.sh fills. */
 public final class Mnist {

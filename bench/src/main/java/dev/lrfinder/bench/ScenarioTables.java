@@ -1,6 +1,6 @@
-package dev.lrfinder.samples.bench;
+package dev.lrfinder.bench;
 
-import dev.lrfinder.samples.bench.ScenarioScore.Run;
+import dev.lrfinder.bench.ScenarioScore.Run;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

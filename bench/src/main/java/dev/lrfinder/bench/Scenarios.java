@@ -1,4 +1,4 @@
-package dev.lrfinder.samples.bench;
+package dev.lrfinder.bench;
 
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;

@@ -1,4 +1,4 @@
-package dev.lrfinder.samples.bench;
+package dev.lrfinder.bench;
 
 import dev.lrfinder.core.CurveVerdict;
 import dev.lrfinder.core.LossCurve;

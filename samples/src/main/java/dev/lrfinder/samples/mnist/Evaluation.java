@@ -1,4 +1,4 @@
-package dev.lrfinder.samples.bench;
+package dev.lrfinder.samples.mnist;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;

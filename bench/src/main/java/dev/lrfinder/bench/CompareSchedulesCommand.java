@@ -1,4 +1,4 @@
-package dev.lrfinder.samples.bench;
+package dev.lrfinder.bench;
 
 import ai.djl.Model;
 import ai.djl.engine.Engine;
@@ -10,6 +10,7 @@ import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.training.loss.Loss;
 import dev.lrfinder.listeners.LrFinder;
 import dev.lrfinder.listeners.LrFinderResult;
+import dev.lrfinder.samples.mnist.Evaluation;
 import dev.lrfinder.samples.mnist.MnistSource;
 import dev.lrfinder.samples.mnist.Models;
 import dev.lrfinder.samples.mnist.Optimizers;

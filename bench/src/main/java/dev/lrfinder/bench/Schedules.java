@@ -1,4 +1,4 @@
-package dev.lrfinder.samples.bench;
+package dev.lrfinder.bench;
 
 import ai.djl.training.tracker.CosineTracker;
 import ai.djl.training.tracker.CyclicalTracker;

@@ -1,4 +1,4 @@
-package dev.lrfinder.samples.bench;
+package dev.lrfinder.bench;
 
 import ai.djl.Model;
 import ai.djl.engine.Engine;
@@ -17,6 +17,7 @@ import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.ParameterTracker;
 import ai.djl.training.tracker.Tracker;
+import dev.lrfinder.samples.mnist.Evaluation;
 import dev.lrfinder.samples.mnist.MnistSource;
 import dev.lrfinder.samples.mnist.Models;
 import dev.lrfinder.samples.mnist.Optimizers;

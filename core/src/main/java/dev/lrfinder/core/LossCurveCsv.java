@@ -1,0 +1,63 @@
+package dev.lrfinder.core;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The CSV form of a {@link LossCurve}: the header {@link LossCurve#CSV_HEADER}, then one line per
+ * point, each double as {@link Double#toString(double)} writes it (so that it reads back bit for
+ * bit, {@code NaN} and {@code Infinity} included).
+ */
+final class LossCurveCsv {
+
+    private LossCurveCsv() {}
+
+    static String format(LossCurve curve) {
+        StringBuilder sb = new StringBuilder(LossCurve.CSV_HEADER).append('\n');
+        for (CurvePoint p : curve.points()) {
+            sb.append(p.iteration())
+                    .append(',')
+                    .append(p.learningRate())
+                    .append(',')
+                    .append(p.loss())
+                    .append(',')
+                    .append(p.smoothedLoss())
+                    .append(',')
+                    .append(p.validationLoss())
+                    .append('\n');
+        }
+        return sb.toString();
+    }
+
+    static LossCurve parse(String csv) {
+        String[] lines = csv.split("\r?\n");
+        if (lines.length == 0 || !lines[0].trim().equals(LossCurve.CSV_HEADER)) {
+            throw new IllegalArgumentException(
+                    "csv must start with the header " + LossCurve.CSV_HEADER);
+        }
+        List<CurvePoint> points = new ArrayList<>();
+        for (int i = 1; i < lines.length; i++) {
+            if (lines[i].isBlank()) {
+                continue;
+            }
+            String[] f = lines[i].split(",");
+            if (f.length != 5) {
+                throw new IllegalArgumentException(
+                        "csv line " + (i + 1) + " must have 5 fields, got: " + lines[i]);
+            }
+            try {
+                points.add(
+                        new CurvePoint(
+                                Integer.parseInt(f[0].trim()),
+                                Double.parseDouble(f[1]),
+                                Double.parseDouble(f[2]),
+                                Double.parseDouble(f[3]),
+                                Double.parseDouble(f[4])));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(
+                        "csv line " + (i + 1) + " has a bad number: " + lines[i], e);
+            }
+        }
+        return new LossCurve(points);
+    }
+}
