@@ -15,6 +15,17 @@ public enum Annealing {
         double between(double from, double to, double fraction) {
             return from + (to - from) * fraction;
         }
+    },
+    /**
+     * Along the square root of the fraction: fast at first, slower towards the end. As a cool-down
+     * from {@code lr} to 0 it is {@code lr (1 - sqrt(progress))}, the shape Hägele et al. found
+     * best for warmup-stable-decay (arXiv 2405.18392).
+     */
+    SQRT {
+        @Override
+        double between(double from, double to, double fraction) {
+            return from + (to - from) * Math.sqrt(fraction);
+        }
     };
 
     /**

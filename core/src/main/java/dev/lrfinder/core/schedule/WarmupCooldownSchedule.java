@@ -12,9 +12,14 @@ import dev.lrfinder.core.internal.Checks;
  * ScheduleTracker} makes it a DJL {@code Tracker}. With a cool-down the last step always has {@code
  * finalLr}: a warm-up that would end inside the last step ends just before it.
  *
+ * <p>The two shapes recent work favours over cosine are built in: {@link #wsd} (warmup-stable-decay
+ * with a {@code 1 - sqrt} cool-down over the last 20 %, Hägele et al., arXiv 2405.18392) and {@link
+ * #linearToZero} (a linear decay to zero after the warm-up, Bergsma et al., arXiv 2502.15938).
+ *
  * <pre>{@code
  * LrSchedule s = WarmupCooldownSchedule.builder().setLr(0.05).setTotalSteps(1000)
  *         .optWarmupFraction(0.1).optCooldownFraction(0.2).build();
+ * LrSchedule wsd = WarmupCooldownSchedule.wsd(0.05, 1000);
  * }</pre>
  */
 public final class WarmupCooldownSchedule implements LrSchedule {
@@ -29,6 +34,7 @@ public final class WarmupCooldownSchedule implements LrSchedule {
         double warmupDivFactor = b.warmupDivFactor;
         double finalLr = b.finalLr;
         Annealing annealing = b.annealing;
+        Annealing cooldownAnnealing = b.cooldownAnnealing == null ? annealing : b.cooldownAnnealing;
         Checks.positive("lr", lr);
         Checks.inUnitInterval("warmupFraction", warmupFraction);
         Checks.inUnitInterval("cooldownFraction", cooldownFraction);
@@ -37,7 +43,11 @@ public final class WarmupCooldownSchedule implements LrSchedule {
                     "warmupFraction + cooldownFraction must be <= 1, got "
                             + (warmupFraction + cooldownFraction));
         }
-        Checks.positive("warmupDivFactor", warmupDivFactor);
+        if (!(warmupDivFactor > 0)) { // infinity: the warm-up starts from 0
+            throw new IllegalArgumentException(
+                    "warmupDivFactor must be > 0 (infinity to start from 0), got "
+                            + warmupDivFactor);
+        }
         if (!(finalLr >= 0) || Double.isInfinite(finalLr)) {
             throw new IllegalArgumentException(
                     "finalLr must be a finite number >= 0, got " + finalLr);
@@ -58,11 +68,73 @@ public final class WarmupCooldownSchedule implements LrSchedule {
             if (cooldownStart > warmupEnd) {
                 p.addPhase(cooldownStart, Annealing.LINEAR, lr, lr);
             }
-            p.addPhase(Math.max(last, warmupEnd), annealing, lr, finalLr);
+            p.addPhase(Math.max(last, warmupEnd), cooldownAnnealing, lr, finalLr);
         } else {
             p.addPhase(Math.max(last, warmupEnd), Annealing.LINEAR, lr, lr);
         }
         this.phases = p.build();
+    }
+
+    /** The warm-up of {@link #wsd} and {@link #linearToZero}: 5 % of the steps. */
+    public static final double WARMUP_FRACTION = 0.05;
+
+    /** The cool-down of {@link #wsd}: the last 20 % of the steps (Hägele et al.). */
+    public static final double WSD_COOLDOWN_FRACTION = 0.2;
+
+    /**
+     * Returns warmup-stable-decay: a linear warm-up from 0 over the first 5 %, the peak rate held,
+     * then a {@code 1 - sqrt} cool-down to 0 over the last 20 % (Hägele et al., arXiv 2405.18392).
+     *
+     * @param lr the peak rate, &gt; 0
+     * @param totalSteps the run's steps, &gt; 0
+     * @return the schedule
+     * @throws IllegalArgumentException if a parameter is out of range, naming it and its value
+     */
+    public static WarmupCooldownSchedule wsd(double lr, int totalSteps) {
+        return builder()
+                .setLr(lr)
+                .setTotalSteps(totalSteps)
+                .optWarmupFraction(WARMUP_FRACTION)
+                .optWarmupDivFactor(Double.POSITIVE_INFINITY)
+                .optCooldownFraction(WSD_COOLDOWN_FRACTION)
+                .optCooldownAnnealing(Annealing.SQRT)
+                .build();
+    }
+
+    /**
+     * Returns a linear decay to zero: a linear warm-up from 0 over the first 5 %, then a straight
+     * line from the peak to 0 at the last step (Bergsma et al., "Straight to Zero", arXiv
+     * 2502.15938).
+     *
+     * @param lr the peak rate, &gt; 0
+     * @param totalSteps the run's steps, &gt; 0
+     * @return the schedule
+     * @throws IllegalArgumentException if a parameter is out of range, naming it and its value
+     */
+    public static WarmupCooldownSchedule linearToZero(double lr, int totalSteps) {
+        return builder()
+                .setLr(lr)
+                .setTotalSteps(totalSteps)
+                .optWarmupFraction(WARMUP_FRACTION)
+                .optWarmupDivFactor(Double.POSITIVE_INFINITY)
+                .optCooldownFraction(1 - WARMUP_FRACTION)
+                .build();
+    }
+
+    /**
+     * Returns the mean of the rate over the run as a fraction of the peak: what a decaying
+     * schedule's peak must be divided by to give the same mean rate as a constant one.
+     *
+     * @return the mean rate over the steps, over the peak
+     */
+    public double meanFraction() {
+        double sum = 0;
+        double peak = 0;
+        for (int step = 0; step < totalSteps(); step++) {
+            sum += learningRate(step);
+            peak = Math.max(peak, learningRate(step));
+        }
+        return sum / totalSteps() / peak;
     }
 
     /**
@@ -105,6 +177,7 @@ public final class WarmupCooldownSchedule implements LrSchedule {
         private double warmupDivFactor = 1;
         private double finalLr;
         private Annealing annealing = Annealing.LINEAR;
+        private Annealing cooldownAnnealing;
 
         Builder() {}
 
@@ -155,7 +228,7 @@ public final class WarmupCooldownSchedule implements LrSchedule {
         /**
          * Makes the warm-up start at {@code lr / warmupDivFactor} (default 1).
          *
-         * @param warmupDivFactor &gt; 0
+         * @param warmupDivFactor &gt; 0; infinity starts the warm-up from 0
          * @return this builder
          */
         public Builder optWarmupDivFactor(double warmupDivFactor) {
@@ -182,6 +255,17 @@ public final class WarmupCooldownSchedule implements LrSchedule {
          */
         public Builder optAnnealing(Annealing annealing) {
             this.annealing = annealing;
+            return this;
+        }
+
+        /**
+         * Sets how the rate moves during the cool-down alone (default: as the warm-up).
+         *
+         * @param cooldownAnnealing linear, cosine or {@link Annealing#SQRT} ({@code 1 - sqrt})
+         * @return this builder
+         */
+        public Builder optCooldownAnnealing(Annealing cooldownAnnealing) {
+            this.cooldownAnnealing = cooldownAnnealing;
             return this;
         }
 
