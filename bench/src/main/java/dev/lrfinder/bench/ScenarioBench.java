@@ -109,7 +109,9 @@ public final class ScenarioBench {
     static SuggestionRule rule(String name, Scenario s) {
         return name.equals("planned")
                 ? SuggestionRules.plannedFor(
-                        TrainingPlan.ofSteps(s.steps()), s.next().batchSize(), optimizerName(s))
+                        TrainingPlan.ofSteps(s.steps()),
+                        s.next().batchSize(),
+                        ScenarioScore.family(optimizerName(s)))
                 : SuggestionRules.byName(name);
     }
 

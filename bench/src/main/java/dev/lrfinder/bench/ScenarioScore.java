@@ -133,7 +133,17 @@ public final class ScenarioScore {
         return SuggestionRules.plannedFor(
                 TrainingPlan.ofSteps(Long.parseLong(values.get("steps"))),
                 Integer.parseInt(values.get("batch_size")),
-                values.get("optimizer"));
+                family(values.get("optimizer")));
+    }
+
+    /** The family of an optimizer named by its simple class name in a meta file. */
+    static dev.lrfinder.core.OptimizerFamily family(String name) {
+        if ("Sgd".equals(name) || "Nag".equals(name)) {
+            return dev.lrfinder.core.OptimizerFamily.SGD;
+        }
+        return name == null
+                ? dev.lrfinder.core.OptimizerFamily.UNKNOWN
+                : dev.lrfinder.core.OptimizerFamily.ADAPTIVE;
     }
 
     private static List<String> order(List<String> names) {

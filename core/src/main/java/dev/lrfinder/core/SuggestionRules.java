@@ -33,21 +33,6 @@ public final class SuggestionRules {
      */
     public static final double ONSET_DIVISOR = 4;
 
-    /**
-     * The batch-to-steps ratio at which a phase's best constant rate equals the curve's reach, in
-     * examples per step: a phase of {@code T} steps at batch {@code B} takes the reach times {@code
-     * sqrt(B / (PLAN_NOISE_SCALE * T))}. Fitted once, on the eight SGD development sets of the
-     * scenario benchmark (docs/BENCHMARKS.md; any value from 0.28 to 0.40 scored alike), and the
-     * same for every curve and optimizer.
-     */
-    public static final double PLAN_NOISE_SCALE = 0.315;
-
-    /**
-     * The planned rate never exceeds this fraction of the onset: the onset lies near the edge of
-     * stability, and half of it still damps the sharpest direction.
-     */
-    public static final double PLAN_ONSET_CAP = 0.5;
-
     private static final SuggestionRule STEEPEST = rule("steepest", SuggestionRules::steepestOf);
     private static final SuggestionRule VALLEY = rule("valley", SuggestionRules::valleyOf);
     private static final SuggestionRule MINIMUM = rule("minimum", SuggestionRules::minimumOf);
@@ -154,21 +139,8 @@ public final class SuggestionRules {
     }
 
     /**
-     * Returns the rule for a planned phase of training: on a curve that descends clearly, the
-     * learning rate where the loss stops improving (the {@link CurveAnalysis#reach() reach}, read
-     * off the level, which does not lag), scaled by {@code sqrt(B / (k T))} for a phase of {@code
-     * T} optimizer steps at batch {@code B} ({@code k} = {@link #PLAN_NOISE_SCALE}), and at most
-     * {@link #PLAN_ONSET_CAP} of the onset; on any other curve {@link #guarded()}.
-     *
-     * <p>The square root comes from the noisy quadratic model (Zhang et al., arXiv 1907.04164):
-     * after {@code T} steps at rate {@code lr} the loss still owes a bias that shrinks like {@code
-     * 1 / (lr T)} over a spread of curvatures, and carries a noise floor that grows like {@code lr
-     * / B}; their sum is least at {@code lr ~ sqrt(B / T)}. A short phase or a large batch thus
-     * takes a larger rate, up to the edge of stability the onset marks; a long phase at a small
-     * batch a smaller one. The model is SGD's (with or without momentum): an adaptive optimizer
-     * (Adam, AdamW, RmsProp, Adagrad) divides each step by the gradient's own scale, so its noise
-     * floor does not grow like {@code lr / B}; for those the plan keeps {@link #guarded()} (see
-     * {@link #plannedFor}).
+     * Returns the rule for a planned phase of SGD training: {@link PlannedRate}'s rate for the
+     * plan, read as if the optimizer were SGD or Nesterov.
      *
      * @param plan the phase: its steps and, when it differs from the range test's, its batch
      * @param testBatchSize the batch size the range test ran at, at least 1
@@ -176,52 +148,28 @@ public final class SuggestionRules {
      * @throws IllegalArgumentException if {@code testBatchSize} is below 1
      */
     public static SuggestionRule planned(TrainingPlan plan, int testBatchSize) {
-        Objects.requireNonNull(plan, "plan");
-        Checks.atLeast("testBatchSize", testBatchSize, 1);
-        double batch = plan.batchSize().orElse(testBatchSize);
-        double scale = Math.sqrt(batch / (PLAN_NOISE_SCALE * plan.steps()));
-        return rule(
-                "planned",
-                a -> {
-                    if (!a.clearDescent()) {
-                        return GUARDED.suggest(a)
-                                .map(s -> a.suggestion("planned", s.index(), s.learningRate()));
-                    }
-                    double lr =
-                            Math.min(
-                                    PLAN_ONSET_CAP * a.onsetLearningRate(),
-                                    a.learningRate(a.reach()) * scale);
-                    return Optional.of(a.suggestion("planned", a.nearestIndex(lr), lr));
-                });
+        return plannedFor(plan, testBatchSize, OptimizerFamily.SGD);
     }
 
     /**
-     * Returns the rule for a planned phase of training with a given optimizer: {@link #planned} for
-     * SGD and Nesterov (DJL's {@code Sgd} and {@code Nag}), whose noise floor the model describes;
-     * {@link #guarded()}, named {@code planned}, for any other optimizer or an unknown one.
+     * Returns the rule for a planned phase of training with an optimizer of a given family: {@link
+     * PlannedRate}'s rate (scaled by the plan for SGD and Nesterov, {@link #guarded()}'s
+     * otherwise), named {@code planned}.
      *
      * @param plan the phase
      * @param testBatchSize the batch size the range test ran at, at least 1
-     * @param optimizer the simple class name of the optimizer, e.g. {@code Sgd}, or null when
-     *     unknown
+     * @param family the optimizer's family
      * @return the rule named {@code planned}
+     * @throws IllegalArgumentException if {@code testBatchSize} is below 1
      */
     public static SuggestionRule plannedFor(
-            TrainingPlan plan, int testBatchSize, String optimizer) {
-        return scalesWithPlan(optimizer)
-                ? planned(plan, testBatchSize)
-                : renamed("planned", GUARDED);
-    }
-
-    /**
-     * Tells whether the plan's model describes an optimizer: SGD and Nesterov (DJL's {@code Sgd}
-     * and {@code Nag}), not the adaptive ones.
-     *
-     * @param optimizer the simple class name of the optimizer, or null when unknown
-     * @return true for {@code Sgd} and {@code Nag}
-     */
-    public static boolean scalesWithPlan(String optimizer) {
-        return "Sgd".equals(optimizer) || "Nag".equals(optimizer);
+            TrainingPlan plan, int testBatchSize, OptimizerFamily family) {
+        Objects.requireNonNull(plan, "plan");
+        Objects.requireNonNull(family, "family");
+        Checks.atLeast("testBatchSize", testBatchSize, 1);
+        return rule(
+                "planned",
+                a -> PlannedRate.of(a, plan, testBatchSize, family).map(PlannedRate::suggestion));
     }
 
     /**

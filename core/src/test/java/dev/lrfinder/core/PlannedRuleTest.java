@@ -27,7 +27,7 @@ class PlannedRuleTest {
         double reach = a.learningRate(a.reach());
         assertTrue(a.reach() < a.onset(), "the loss stops improving before it turns worse");
         // 128 * 100 / 0.315 steps: the square root is 1/10
-        long steps = Math.round(128 * 100 / SuggestionRules.PLAN_NOISE_SCALE);
+        long steps = Math.round(128 * 100 / PlannedRate.NOISE_SCALE);
         double lr = planned(steps, 128);
         assertEquals(reach / 10, lr, reach * 1e-6);
         assertEquals(lr / 2, planned(4 * steps, 128), lr * 1e-6, "four times as long: half");
@@ -43,7 +43,7 @@ class PlannedRuleTest {
     @Test
     void theRateNeverPassesHalfTheOnset() {
         CurveAnalysis a = CurveAnalysis.of(FRESH);
-        double cap = SuggestionRules.PLAN_ONSET_CAP * a.onsetLearningRate();
+        double cap = PlannedRate.ONSET_CAP * a.onsetLearningRate();
         assertEquals(cap, planned(1, 4096), 0, "a one-step phase at a huge batch is capped");
         assertTrue(planned(1_000_000, 16) < cap);
     }
@@ -70,6 +70,15 @@ class PlannedRuleTest {
         assertEquals("planned", planned.rule());
         assertEquals(guarded.learningRate(), planned.learningRate(), 0);
         assertEquals(guarded.index(), planned.index());
+        assertEquals(
+                PlannedRate.Branch.NO_CLEAR_DESCENT,
+                PlannedRate.of(
+                                CurveAnalysis.of(flat),
+                                TrainingPlan.ofSteps(10),
+                                4096,
+                                OptimizerFamily.SGD)
+                        .orElseThrow()
+                        .branch());
     }
 
     @Test
@@ -86,26 +95,40 @@ class PlannedRuleTest {
     void onlySgdAndNesterovScaleWithThePlan() {
         TrainingPlan shortRun = TrainingPlan.ofSteps(20);
         double sgd =
-                SuggestionRules.plannedFor(shortRun, 128, "Sgd")
-                        .suggest(FRESH)
-                        .orElseThrow()
-                        .learningRate();
-        double nag =
-                SuggestionRules.plannedFor(shortRun, 128, "Nag")
+                SuggestionRules.plannedFor(shortRun, 128, OptimizerFamily.SGD)
                         .suggest(FRESH)
                         .orElseThrow()
                         .learningRate();
         assertEquals(planned(20, 128), sgd, 0);
-        assertEquals(sgd, nag, 0);
+        assertEquals(
+                PlannedRate.Branch.SCALED,
+                PlannedRate.of(CurveAnalysis.of(FRESH), shortRun, 128, OptimizerFamily.SGD)
+                        .orElseThrow()
+                        .branch());
         double guarded = SuggestionRules.guarded().suggest(FRESH).orElseThrow().learningRate();
-        for (String adaptive : new String[] {"Adam", "AdamW", "RmsProp", null}) {
+        for (OptimizerFamily adaptive :
+                new OptimizerFamily[] {
+                    OptimizerFamily.ADAPTIVE,
+                    OptimizerFamily.SCHEDULE_FREE_SGD,
+                    OptimizerFamily.SCHEDULE_FREE_ADAMW,
+                    OptimizerFamily.UNKNOWN
+                }) {
             Suggestion s =
                     SuggestionRules.plannedFor(shortRun, 128, adaptive)
                             .suggest(FRESH)
                             .orElseThrow();
             assertEquals("planned", s.rule(), String.valueOf(adaptive));
             assertEquals(guarded, s.learningRate(), 0, String.valueOf(adaptive));
+            PlannedRate p =
+                    PlannedRate.of(CurveAnalysis.of(FRESH), shortRun, 128, adaptive).orElseThrow();
+            assertEquals(PlannedRate.Branch.NOT_SGD, p.branch());
+            assertTrue(p.toString().contains("not scaled"), p.toString());
         }
+        assertEquals(
+                PlannedRate.Branch.NO_BATCH,
+                PlannedRate.of(CurveAnalysis.of(FRESH), shortRun, 0, OptimizerFamily.SGD)
+                        .orElseThrow()
+                        .branch());
         Suggestion renamed =
                 SuggestionRules.renamed("mine", SuggestionRules.minimum())
                         .suggest(FRESH)

@@ -324,6 +324,20 @@ final class DjlInternals {
     }
 
     /**
+     * Returns an optimizer's weight decay ({@code Optimizer.weightDecays}, private in DJL).
+     *
+     * @param optimizer the optimizer
+     * @return the weight decay, or 0 when this DJL has no such field
+     */
+    static float weightDecay(Optimizer optimizer) {
+        try {
+            return (Float) read(Optimizer.class.getDeclaredField("weightDecays"), optimizer);
+        } catch (NoSuchFieldException e) {
+            return 0;
+        }
+    }
+
+    /**
      * Reads a field.
      *
      * @param f the field

@@ -3,6 +3,8 @@ package dev.lrfinder.listeners;
 import dev.lrfinder.core.CurveAnalysis;
 import dev.lrfinder.core.CurveVerdict;
 import dev.lrfinder.core.LossCurve;
+import dev.lrfinder.core.OptimizerFamily;
+import dev.lrfinder.core.PlannedRate;
 import dev.lrfinder.core.RangeTest;
 import dev.lrfinder.core.RangeTestConfig;
 import dev.lrfinder.core.RangeTestStatus;
@@ -36,25 +38,25 @@ public final class LrFinderResult {
     private final String stopReason;
     private final Integer divergedAt;
     private final SuggestionRule rule;
-    private final String optimizer;
+    private final OptimizerSeen optimizer;
     private final Verdict verdict;
     private final int batchSize;
     private final TrainingPlan plan;
     private final CurveAnalysis analysis;
     private final Map<String, Optional<Suggestion>> suggestions = new LinkedHashMap<>();
 
-    LrFinderResult(RangeTest test, RangeTestConfig config, String optimizer, int batchSize) {
+    LrFinderResult(RangeTest test, RangeTestConfig config, OptimizerSeen optimizer, int batchSize) {
         this(test, ruleFor(config, batchSize, optimizer), optimizer, batchSize, config.plan());
     }
 
-    LrFinderResult(RangeTest test, SuggestionRule rule, String optimizer, int batchSize) {
+    LrFinderResult(RangeTest test, SuggestionRule rule, OptimizerSeen optimizer, int batchSize) {
         this(test, rule, optimizer, batchSize, Optional.empty());
     }
 
     private LrFinderResult(
             RangeTest test,
             SuggestionRule rule,
-            String optimizer,
+            OptimizerSeen optimizer,
             int batchSize,
             Optional<TrainingPlan> plan) {
         this.plan = plan.orElse(null);
@@ -75,24 +77,22 @@ public final class LrFinderResult {
         this.verdict = CurveVerdict.assess(analysis, test.sweep().numIterations());
     }
 
-    /** The configured rule, or the planned rule for the configured plan once the batch is known. */
-    private static SuggestionRule ruleFor(RangeTestConfig config, int batchSize, String optimizer) {
+    /** The configured rule, or the planned rule for the configured plan. */
+    private static SuggestionRule ruleFor(
+            RangeTestConfig config, int batchSize, OptimizerSeen optimizer) {
         return config.plan()
-                .flatMap(plan -> plannedRule(plan, batchSize, optimizer))
+                .map(plan -> plannedRule(plan, batchSize, optimizer))
                 .orElse(config.rule());
     }
 
-    /**
-     * The planned rule for a plan, scaled from the test's batch size or, when that is unknown, from
-     * the plan's; empty when neither is known.
-     */
-    private static Optional<SuggestionRule> plannedRule(
-            TrainingPlan plan, int batchSize, String optimizer) {
-        if (batchSize == 0 && plan.batchSize().isEmpty()) {
-            return Optional.empty();
-        }
-        int testBatch = batchSize > 0 ? batchSize : plan.batchSize().getAsInt();
-        return Optional.of(SuggestionRules.plannedFor(plan, testBatch, optimizer));
+    /** The planned rule: {@link PlannedRate}'s for the plan, the test's batch and the family. */
+    private static SuggestionRule plannedRule(
+            TrainingPlan plan, int batchSize, OptimizerSeen optimizer) {
+        return SuggestionRules.rule(
+                "planned",
+                a ->
+                        PlannedRate.of(a, plan, batchSize, optimizer.family())
+                                .map(PlannedRate::suggestion));
     }
 
     /**
@@ -106,7 +106,7 @@ public final class LrFinderResult {
      *     rule's name ({@link RangeTestConfig#checkRule})
      */
     public static LrFinderResult of(RangeTest test, SuggestionRule rule) {
-        return new LrFinderResult(test, rule, null, 0);
+        return new LrFinderResult(test, rule, OptimizerSeen.UNSEEN, 0);
     }
 
     /** A test still running, or interrupted, has a partial curve, which no rule may read. */
@@ -139,28 +139,54 @@ public final class LrFinderResult {
     }
 
     /**
-     * Returns the learning rate for a planned run: the {@link SuggestionRules#planned planned}
-     * rule's, for the plan's steps and its batch size (the range test's when the plan names none).
+     * Returns the learning rate for a planned run: {@link PlannedRate}'s, for the plan's steps, its
+     * batch size (the range test's when the plan names none) and the optimizer's family.
      *
      * @param plan the run the learning rate is for
      * @return the suggestion
-     * @throws IllegalStateException if the curve gave none, or the plan names no batch size and the
-     *     range test's is unknown (a result made by {@link #of})
+     * @throws IllegalStateException if the curve gave none
      */
     public Suggestion suggestion(TrainingPlan plan) {
+        return plannedRate(plan).suggestion();
+    }
+
+    /**
+     * Returns the learning rate for a planned run with the branch that produced it: scaled by the
+     * plan, or not (no clear descent, an optimizer the plan's model does not describe, no batch
+     * size known), and why.
+     *
+     * @param plan the run the learning rate is for
+     * @return the planned rate
+     * @throws IllegalStateException if the curve gave no suggestion
+     */
+    public PlannedRate plannedRate(TrainingPlan plan) {
         java.util.Objects.requireNonNull(plan, "plan");
-        SuggestionRule planned =
-                plannedRule(plan, batchSize, optimizer)
-                        .orElseThrow(
-                                () ->
-                                        new IllegalStateException(
-                                                "the range test's batch size is unknown (a result"
-                                                        + " made by of()): give the plan its batch"
-                                                        + " size, e.g. TrainingPlan.builder()"
-                                                        + ".setSteps("
-                                                        + plan.steps()
-                                                        + ").optBatchSize(...)"));
-        return suggest(planned).orElseThrow(this::noSuggestion);
+        if (status == RangeTestStatus.RUNNING || status == RangeTestStatus.INTERRUPTED) {
+            throw noSuggestion();
+        }
+        return PlannedRate.of(analysis, plan, batchSize, optimizer.family())
+                .orElseThrow(this::noSuggestion);
+    }
+
+    /**
+     * Returns the run this result recommends for a plan: the optimizer, the listeners and why (see
+     * {@link Recommendation}).
+     *
+     * @param plan the run: its steps and, when it differs from the test's, its batch
+     * @return the recommendation
+     * @throws IllegalStateException if the curve gave no suggestion
+     */
+    public Recommendation recommend(TrainingPlan plan) {
+        return Recommendation.of(this, plan);
+    }
+
+    /**
+     * Returns the optimizer this result's test drove, as the recommendation carries it over.
+     *
+     * @return what the test saw
+     */
+    OptimizerSeen optimizerSeen() {
+        return optimizer;
     }
 
     /**
@@ -236,7 +262,16 @@ public final class LrFinderResult {
      * @return e.g. {@code Sgd} or {@code Adam}, or empty
      */
     public Optional<String> optimizer() {
-        return Optional.ofNullable(optimizer);
+        return Optional.ofNullable(optimizer.name());
+    }
+
+    /**
+     * Returns the family of the optimizer the test drove.
+     *
+     * @return the family; {@link OptimizerFamily#UNKNOWN} for a result made by {@link #of}
+     */
+    public OptimizerFamily optimizerFamily() {
+        return optimizer.family();
     }
 
     /**

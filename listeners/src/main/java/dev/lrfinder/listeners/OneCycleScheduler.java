@@ -1,5 +1,7 @@
 package dev.lrfinder.listeners;
 
+import dev.lrfinder.core.PlannedRate;
+import dev.lrfinder.core.SchedulePeak;
 import dev.lrfinder.core.Suggestion;
 import dev.lrfinder.core.SuggestionRules;
 import dev.lrfinder.core.TrainingPlan;
@@ -26,14 +28,6 @@ import java.util.Optional;
  * {@code beta1}. Its schedule is fixed when it is built: {@code schedule()} is what training gets.
  */
 public final class OneCycleScheduler {
-
-    /**
-     * For SGD and Nag, the peak is this multiple of the planned constant rate (at most {@link
-     * SuggestionRules#PLAN_ONSET_CAP} of the onset): a one-cycle's mean learning rate is about half
-     * its peak, so this cycle moves the weights as far as the planned rate would, while its
-     * annealing takes away the noise floor (docs/BENCHMARKS.md, one-cycle oracle).
-     */
-    static final double PEAK_PER_PLANNED_RATE = 2;
 
     /**
      * For SGD and Nag when the range test's batch size is unknown (a result made by {@code
@@ -130,12 +124,11 @@ public final class OneCycleScheduler {
      * defaults but the peak. When the test drove SGD or Nag, its batch size is known and its curve
      * has a level, the peak is 2 x the planned constant rate for the run ({@link
      * LrFinderResult#suggestion(TrainingPlan)}; a cycle's mean rate is about half its peak), at
-     * most {@link SuggestionRules#PLAN_ONSET_CAP} of the onset, where the loss turns worse.
-     * Otherwise it is 3 x the anchor for SGD and Nag and 1 x for any other optimizer (including one
-     * the test could not see); the anchor is the {@code minimum} rule's suggestion when the
-     * result's verdict is confident, and the result's own suggestion when it is not (on a flat
-     * curve {@code minimum} reads noise). docs/BENCHMARKS.md measures both against a grid of
-     * one-cycle peaks.
+     * most {@link PlannedRate#ONSET_CAP} of the onset, where the loss turns worse. Otherwise it is
+     * 3 x the anchor for SGD and Nag and 1 x for any other optimizer (including one the test could
+     * not see); the anchor is the {@code minimum} rule's suggestion when the result's verdict is
+     * confident, and the result's own suggestion when it is not (on a flat curve {@code minimum}
+     * reads noise). docs/BENCHMARKS.md measures both against a grid of one-cycle peaks.
      *
      * @param result a range-test result with a suggestion
      * @param plan the training run: its steps and, when it differs from the test's, its batch
@@ -149,20 +142,24 @@ public final class OneCycleScheduler {
                 .build();
     }
 
-    /** The peak of {@link #scheduleFor(LrFinderResult, TrainingPlan)}. */
+    /**
+     * The peak of {@link #scheduleFor(LrFinderResult, TrainingPlan)}: {@link SchedulePeak}'s for a
+     * cycle's mean of half its peak when the plan scaled the rate (SGD and Nag on a clear descent),
+     * else {@link #peakPerSuggestion} times the {@link #anchor}.
+     */
     static double peak(LrFinderResult result, TrainingPlan plan) {
-        boolean batchKnown = result.batchSize().isPresent() || plan.batchSize().isPresent();
-        if (sgd(result) && batchKnown && result.analysis().readable()) {
-            double planned = result.suggestion(plan).learningRate();
-            return Math.min(
-                    SuggestionRules.PLAN_ONSET_CAP * result.analysis().onsetLearningRate(),
-                    PEAK_PER_PLANNED_RATE * planned);
+        PlannedRate planned = result.plannedRate(plan);
+        if (planned.branch() == PlannedRate.Branch.SCALED) {
+            return SchedulePeak.of(
+                    planned.learningRate(),
+                    SchedulePeak.HALF,
+                    result.analysis().onsetLearningRate());
         }
         return peakPerSuggestion(result) * anchor(result);
     }
 
     private static boolean sgd(LrFinderResult result) {
-        return SuggestionRules.scalesWithPlan(result.optimizer().orElse(null));
+        return result.optimizerFamily().scalesWithPlan();
     }
 
     /**

@@ -52,7 +52,7 @@ final class RangeTestSession implements AutoCloseable {
     private double pendingValidation = Double.NaN;
 
     private Trainer trainer;
-    private String optimizerName;
+    private OptimizerSeen optimizer = OptimizerSeen.UNSEEN;
 
     /** The size of the first batch the test trained on, 0 before it. */
     private int batchSize;
@@ -92,7 +92,7 @@ final class RangeTestSession implements AutoCloseable {
         started = 0;
         batchSize = 0;
         tracker.set((float) config.sweep().learningRate(0));
-        optimizerName = location == null ? null : location.optimizer().getClass().getSimpleName();
+        optimizer = OptimizerSeen.of(location == null ? null : location.optimizer());
         override.install(trainer, location);
         callsBefore = tracker.calls();
         observers.start(config.sweep());
@@ -216,7 +216,7 @@ final class RangeTestSession implements AutoCloseable {
         if (trainer != null) {
             clearGradients(trainer);
         }
-        stopped = new LrFinderResult(test, config, optimizerName, batchSize);
+        stopped = new LrFinderResult(test, config, optimizer, batchSize);
         LrFinderResult result = stopped;
         if (result.status() != RangeTestStatus.INTERRUPTED && !result.verdict().confident()) {
             logger.warn(
@@ -261,9 +261,7 @@ final class RangeTestSession implements AutoCloseable {
      * (a partial result, without suggestions).
      */
     LrFinderResult result() {
-        return stopped != null
-                ? stopped
-                : new LrFinderResult(test, config, optimizerName, batchSize);
+        return stopped != null ? stopped : new LrFinderResult(test, config, optimizer, batchSize);
     }
 
     /** Returns the last recorded point, or null. */

@@ -175,7 +175,14 @@ public final class Fixtures {
         while (test.status() == dev.lrfinder.core.RangeTestStatus.RUNNING) {
             test.record(lossAt.applyAsDouble(test.learningRate()));
         }
-        return new LrFinderResult(test, rule, optimizer, 0);
+        dev.lrfinder.core.OptimizerFamily family =
+                optimizer == null
+                        ? dev.lrfinder.core.OptimizerFamily.UNKNOWN
+                        : "Sgd".equals(optimizer) || "Nag".equals(optimizer)
+                                ? dev.lrfinder.core.OptimizerFamily.SGD
+                                : dev.lrfinder.core.OptimizerFamily.ADAPTIVE;
+        return new LrFinderResult(
+                test, rule, new OptimizerSeen(optimizer, family, Float.NaN, 0), 0);
     }
 
     /**

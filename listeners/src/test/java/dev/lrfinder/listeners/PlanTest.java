@@ -83,7 +83,8 @@ class PlanTest {
                     ((dev.lrfinder.core.schedule.OneCycleSchedule)
                                     OneCycleScheduler.fromSuggestion(result, 2000).schedule())
                             .maxLr();
-            double cap = SuggestionRules.PLAN_ONSET_CAP * result.analysis().onsetLearningRate();
+            double cap =
+                    dev.lrfinder.core.PlannedRate.ONSET_CAP * result.analysis().onsetLearningRate();
             assertEquals(Math.min(cap, 2 * planned), peak, 1e-12);
             assertEquals(
                     Math.min(cap, 2 * largeBatch),

@@ -1,0 +1,56 @@
+package dev.lrfinder.core;
+
+/**
+ * What kind of optimizer a range test drove: the one fact about the optimizer that the planned rate
+ * and the recommended run depend on. The listeners module computes it once, where it sees the
+ * optimizer ({@code instanceof}, so that a subclass of DJL's {@code Sgd} is SGD too).
+ */
+public enum OptimizerFamily {
+    /** SGD with or without momentum, and Nesterov (DJL's {@code Sgd} and {@code Nag}). */
+    SGD(true, false),
+    /** Adam, AdamW, RmsProp, Adagrad, Adadelta: each step divided by the gradient's own scale. */
+    ADAPTIVE(false, false),
+    /** Schedule-Free SGD (lrfinder's {@code ScheduleFreeSgd}). */
+    SCHEDULE_FREE_SGD(true, true),
+    /** Schedule-Free AdamW (lrfinder's {@code ScheduleFreeAdamW}). */
+    SCHEDULE_FREE_ADAMW(false, true),
+    /** An optimizer of the user's own, or none seen (a result read back from a file). */
+    UNKNOWN(false, false);
+
+    private final boolean sgdLike;
+    private final boolean scheduleFree;
+
+    OptimizerFamily(boolean sgdLike, boolean scheduleFree) {
+        this.sgdLike = sgdLike;
+        this.scheduleFree = scheduleFree;
+    }
+
+    /**
+     * Tells whether the planned rate's noise model describes this optimizer: plain SGD and
+     * Nesterov, whose noise floor grows like {@code lr / B}.
+     *
+     * @return true for {@link #SGD}
+     */
+    public boolean scalesWithPlan() {
+        return this == SGD;
+    }
+
+    /**
+     * Tells whether the optimizer steps along the raw gradient (SGD-like), as opposed to a
+     * normalized one (Adam-like).
+     *
+     * @return true for SGD and Schedule-Free SGD
+     */
+    public boolean sgdLike() {
+        return sgdLike;
+    }
+
+    /**
+     * Tells whether the optimizer averages its own iterates (schedule-free): it needs no schedule.
+     *
+     * @return true for the schedule-free optimizers
+     */
+    public boolean scheduleFree() {
+        return scheduleFree;
+    }
+}
