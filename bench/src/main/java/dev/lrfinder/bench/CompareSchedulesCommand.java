@@ -1,261 +1,322 @@
 package dev.lrfinder.bench;
 
 import ai.djl.Model;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
-import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.EasyTrain;
 import ai.djl.training.Trainer;
-import ai.djl.training.dataset.RandomAccessDataset;
-import ai.djl.training.loss.Loss;
+import ai.djl.training.listener.TrainingListener;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.ParameterTracker;
+import ai.djl.training.tracker.Tracker;
+import dev.lrfinder.core.TrainingPlan;
 import dev.lrfinder.listeners.LrFinder;
 import dev.lrfinder.listeners.LrFinderResult;
-import dev.lrfinder.samples.mnist.Evaluation;
+import dev.lrfinder.listeners.Recommendation;
+import dev.lrfinder.listeners.Recommendation.Method;
+import dev.lrfinder.listeners.optimizers.ScheduleFreeAdamW;
+import dev.lrfinder.listeners.optimizers.ScheduleFreeSgd;
 import dev.lrfinder.samples.mnist.MnistSource;
-import dev.lrfinder.samples.mnist.Models;
-import dev.lrfinder.samples.mnist.Optimizers;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code lrfinder compare-schedules}: for each model, optimizer and seed, runs the range test, then
- * trains the same budget with every schedule built from its suggestion and reports the test
- * accuracy (mean and spread over seeds) and the wall time.
+ * The recommended-run study of docs/SCHEDULES.md: on each scenario and seed, a range test with each
+ * optimizer (SGD with momentum 0.9, AdamW, Schedule-Free SGD, Schedule-Free AdamW), then every
+ * method {@link Recommendation} builds from it (constant, one-cycle, cosine, warmup-stable-decay,
+ * linear to zero; schedule-free), with and without a weight average, at the finder's rate and at
+ * multiples of it (the tuned best), plus the schedule-free optimizers at their published defaults.
+ * Writes one CSV row per training run.
  */
 @Command(
         name = "compare-schedules",
         mixinStandardHelpOptions = true,
         description =
-                "Trains real MNIST with each schedule built from the range test's suggestion"
-                        + " and prints test accuracy and wall time as a Markdown table.")
+                "Trains each method of the recommended-run study on the scenarios and writes one"
+                        + " CSV row per run (test score, rate, seconds).")
 public final class CompareSchedulesCommand implements Callable<Integer> {
 
     @Option(
-            names = "--models",
+            names = "--scenarios",
             split = ",",
-            defaultValue = "mlp,cnn",
-            description = "models (default: ${DEFAULT-VALUE})")
-    List<String> models;
-
-    @Option(
-            names = "--optimizers",
-            split = ",",
-            defaultValue = "sgd,adam",
-            description = "optimizers (default: ${DEFAULT-VALUE})")
-    List<String> optimizers;
-
-    @Option(
-            names = "--epochs",
-            split = ",",
-            defaultValue = "1,2",
-            description = "training budgets in epochs (default: ${DEFAULT-VALUE})")
-    List<Integer> epochs;
-
-    @Option(
-            names = "--schedules",
-            split = ",",
-            defaultValue = "constant,step,cosine,warmup-cosine,triangular,cooldown,one-cycle",
-            description = "schedules (default: ${DEFAULT-VALUE})")
-    List<String> schedules;
+            defaultValue = "fresh,warm,batch16,cnn-bn",
+            description = "scenarios (default: ${DEFAULT-VALUE}; held out: batch64-3ep,cnn-3ep)")
+    List<String> scenarios;
 
     @Option(
             names = "--seeds",
             defaultValue = "3",
-            description = "seeds per setup (default: ${DEFAULT-VALUE})")
+            description = "seeds (default: ${DEFAULT-VALUE})")
     int seeds;
 
     @Option(
-            names = "--batch-size",
-            defaultValue = "128",
-            description = "batch size (default: ${DEFAULT-VALUE})")
-    int batchSize;
+            names = "--multiples",
+            split = ",",
+            defaultValue = "0.25,0.5,2,4",
+            description = "multiples of the finder's rate tried for the tuned best")
+    List<Double> multiples;
 
     @Option(
-            names = "--limit",
-            defaultValue = "0",
-            description = "use only the first N training images (default: all)")
-    int limit;
+            names = "--tuned",
+            split = ",",
+            defaultValue =
+                    "sgd/constant,sgd/one-cycle,sgd/wsd,adamw/one-cycle,sf-sgd/schedule-free,sf-adamw/schedule-free",
+            description = "optimizer/method pairs tuned over --multiples")
+    List<String> tuned;
 
     @Option(names = "--mnist-dir", description = "folder with the MNIST IDX files")
     Path mnistDir;
 
-    @Option(
-            names = "--one-cycle-peak",
-            split = ",",
-            description =
-                    "one-cycle peak(s) as multiples of the suggestion (default: the"
-                            + " mapping of OneCycleScheduler.fromSuggestion)")
-    List<Double> onePeaks = List.of(Double.NaN);
+    @Option(names = "--csv", required = true, description = "the CSV file to write (appended)")
+    Path csv;
 
-    @Option(
-            names = "--rule",
-            defaultValue = "minimum",
-            description =
-                    "the rule whose suggestion the schedules start from (default: ${DEFAULT-VALUE},"
-                            + " as in docs/SCHEDULES.md)")
-    String rule;
+    private static final List<String> OPTIMIZERS = List.of("sgd", "adamw", "sf-sgd", "sf-adamw");
 
-    @Option(names = "--report", description = "also write the Markdown table to this file")
-    Path report;
-
-    /** One training run's outcome. */
-    record Run(
-            String setup,
-            int epochs,
-            String schedule,
-            int seed,
-            double lr,
-            double accuracy,
-            double seconds) {}
-
-    /** {@inheritDoc} */
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
-        MnistSource source = MnistSource.resolve(mnistDir);
-        List<Run> runs = new ArrayList<>();
+        Path dir = mnistDir != null ? mnistDir : MnistSource.defaultDir();
+        if (!Files.exists(csv)) {
+            Files.writeString(
+                    csv,
+                    "scenario,seed,optimizer,method,averaging,multiple,lr,score,seconds,branch\n");
+        }
         try (NDManager manager = NDManager.newBaseManager()) {
-            RandomAccessDataset train = source.load(manager, true, limit, batchSize, true);
-            RandomAccessDataset test = source.load(manager, false, 0, 1000, false);
-            int stepsPerEpoch = (int) ((train.size() + batchSize - 1) / batchSize);
-            for (String modelName : models) {
-                Models net = Models.of(modelName);
-                for (String opt : optimizers) {
-                    String setup = modelName + " + " + opt;
-                    for (int seed = 1; seed <= seeds; seed++) {
-                        LrFinderResult found = find(net, opt, seed, train, rule);
-                        double lr = found.suggestion().learningRate();
-                        out.printf("%s seed %d: suggestion %.4g%n", setup, seed, lr);
-                        for (int e : epochs) {
-                            for (String name : schedules) {
-                                Schedules schedule = Schedules.of(name);
-                                List<Double> peaks =
-                                        schedule == Schedules.ONE_CYCLE
-                                                ? onePeaks
-                                                : List.of(Double.NaN);
-                                for (double peak : peaks) {
-                                    String label =
-                                            Double.isNaN(peak)
-                                                    ? schedule.label()
-                                                    : schedule.label() + " x" + peak;
-                                    long t0 = System.nanoTime();
-                                    double acc =
-                                            train(
-                                                    net,
-                                                    opt,
-                                                    seed,
-                                                    train,
-                                                    test,
-                                                    e,
-                                                    schedule.listener(
-                                                            found, e * stepsPerEpoch, peak));
-                                    double secs = (System.nanoTime() - t0) / 1e9;
-                                    runs.add(new Run(setup, e, label, seed, lr, acc, secs));
-                                    out.printf(
-                                            "  %d epoch(s) %-16s %.2f %% (%.1f s)%n",
-                                            e, label, 100 * acc, secs);
+            for (String name : scenarios) {
+                Scenario base = Scenarios.of(name, manager, dir, 0);
+                TrainingPlan plan = TrainingPlan.ofSteps(base.steps());
+                for (int seed = 1; seed <= seeds; seed++) {
+                    List<float[]> weights = base.startWeights(seed);
+                    for (String opt : OPTIMIZERS) {
+                        Scenario s = with(base, optimizer(opt));
+                        LrFinderResult found = find(s, seed, weights);
+                        for (Method m : methods(opt)) {
+                            for (boolean avg : new boolean[] {false, true}) {
+                                Recommendation r = Recommendation.of(found, plan, m, avg);
+                                run(out, name, seed, opt, r, 1, base, weights);
+                                if (!avg && tuned.contains(opt + "/" + label(m))) {
+                                    for (double k : multiples) {
+                                        run(
+                                                out,
+                                                name,
+                                                seed,
+                                                opt,
+                                                r.withLearningRate(k * r.learningRate()),
+                                                k,
+                                                base,
+                                                weights);
+                                    }
                                 }
                             }
                         }
                     }
+                    defaults(out, name, seed, base, weights, plan.steps());
                 }
             }
-        }
-        String table = table(runs);
-        out.println();
-        out.print(table);
-        if (report != null) {
-            Files.writeString(report, table);
         }
         return 0;
     }
 
-    private static LrFinderResult find(
-            Models net, String opt, int seed, RandomAccessDataset train, String rule)
+    private static List<Method> methods(String opt) {
+        switch (opt) {
+            case "sgd":
+                return List.of(
+                        Method.CONSTANT,
+                        Method.ONE_CYCLE,
+                        Method.COSINE,
+                        Method.WSD,
+                        Method.LINEAR_TO_ZERO);
+            case "adamw":
+                return List.of(
+                        Method.CONSTANT, Method.ONE_CYCLE, Method.WSD, Method.LINEAR_TO_ZERO);
+            default:
+                return List.of(Method.SCHEDULE_FREE);
+        }
+    }
+
+    private static String label(Method m) {
+        return m.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /** The tracker-driven optimizer a range test drives. */
+    static Function<ParameterTracker, Optimizer> optimizer(String opt) {
+        switch (opt) {
+            case "sgd":
+                return t -> Optimizer.sgd().setLearningRateTracker(t).optMomentum(0.9f).build();
+            case "adamw":
+                return t -> Optimizer.adamW().optLearningRateTracker(t).build();
+            case "sf-sgd":
+                return t -> ScheduleFreeSgd.builder().optLearningRateTracker(t).build();
+            case "sf-adamw":
+                return t -> ScheduleFreeAdamW.builder().optLearningRateTracker(t).build();
+            default:
+                throw new IllegalArgumentException("optimizer " + opt);
+        }
+    }
+
+    /** The scenario with another optimizer. */
+    static Scenario with(Scenario s, Function<ParameterTracker, Optimizer> optimizer) {
+        Setup n = s.next();
+        Setup next =
+                new Setup(
+                        n.name(),
+                        n.block(),
+                        n.inputShape(),
+                        optimizer,
+                        n.train(),
+                        n.test(),
+                        n.batchSize(),
+                        n.task());
+        return new Scenario(
+                s.name(),
+                s.description(),
+                next,
+                s.epochs(),
+                s.start(),
+                s.startLr(),
+                s.endLr(),
+                s.probe());
+    }
+
+    private static LrFinderResult find(Scenario s, int seed, List<float[]> weights)
             throws Exception {
-        try (Model model = Model.newInstance("find");
-                Trainer trainer = trainer(model, net, opt, seed)) {
+        try (Model model = Model.newInstance(s.name() + "-find");
+                Trainer trainer = s.trainer(model, Tracker.fixed(0.01f), seed, weights)) {
             return LrFinder.builder()
-                    .optSuggestionRule(dev.lrfinder.core.SuggestionRules.byName(rule))
+                    .optStartLr(s.startLr())
+                    .optEndLr(s.endLr())
                     .build()
-                    .find(trainer, train);
+                    .find(trainer, s.next().train());
         }
     }
 
-    private static Trainer trainer(
-            Model model,
-            Models net,
-            String opt,
+    private void run(
+            PrintStream out,
+            String name,
             int seed,
-            ai.djl.training.listener.TrainingListener... listeners) {
-        Engine.getInstance().setRandomSeed(seed);
-        model.setBlock(net.block());
-        DefaultTrainingConfig config =
-                new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-                        .optOptimizer(Optimizers.create(opt, 0.01f, 0.9f))
-                        .addTrainingListeners(listeners);
-        Trainer trainer = model.newTrainer(config);
-        trainer.initialize(Models.INPUT);
-        return trainer;
-    }
-
-    static double train(
-            Models net,
             String opt,
-            int seed,
-            RandomAccessDataset train,
-            RandomAccessDataset test,
-            int epochs,
-            ai.djl.training.listener.TrainingListener schedule)
+            Recommendation r,
+            double multiple,
+            Scenario base,
+            List<float[]> weights)
             throws Exception {
-        try (Model model = Model.newInstance("train");
-                Trainer trainer = trainer(model, net, opt, seed, schedule)) {
-            EasyTrain.fit(trainer, epochs, train, null);
-            return Evaluation.accuracy(trainer, test);
+        Scenario s = with(base, t -> r.optimizer());
+        List<TrainingListener> listeners = r.listeners();
+        double score =
+                train(s, seed, weights, listeners.toArray(new TrainingListener[0]), out, name);
+        record(
+                out,
+                name,
+                seed,
+                opt,
+                label(r.method()),
+                r.averaging(),
+                multiple,
+                r.learningRate(),
+                score,
+                r.plannedRate().branch().name());
+    }
+
+    private void defaults(
+            PrintStream out, String name, int seed, Scenario base, List<float[]> weights, int steps)
+            throws Exception {
+        int warmup = (int) Math.round(Recommendation.SCHEDULE_FREE_WARMUP * steps);
+        Scenario sfAdamW =
+                with(
+                        base,
+                        t ->
+                                ScheduleFreeAdamW.builder()
+                                        .optWarmupSteps(warmup)
+                                        .optTotalSteps(steps)
+                                        .build());
+        record(
+                out,
+                name,
+                seed,
+                "sf-adamw",
+                "defaults",
+                false,
+                Double.NaN,
+                ScheduleFreeAdamW.DEFAULT_LEARNING_RATE,
+                train(sfAdamW, seed, weights, new TrainingListener[0], out, name),
+                "");
+        Scenario sfSgd =
+                with(
+                        base,
+                        t ->
+                                ScheduleFreeSgd.builder()
+                                        .optWarmupSteps(warmup)
+                                        .optTotalSteps(steps)
+                                        .build());
+        record(
+                out,
+                name,
+                seed,
+                "sf-sgd",
+                "defaults",
+                false,
+                Double.NaN,
+                ScheduleFreeSgd.DEFAULT_LEARNING_RATE,
+                train(sfSgd, seed, weights, new TrainingListener[0], out, name),
+                "");
+    }
+
+    private long started;
+
+    private double train(
+            Scenario s,
+            int seed,
+            List<float[]> weights,
+            TrainingListener[] listeners,
+            PrintStream out,
+            String name)
+            throws Exception {
+        started = System.nanoTime();
+        try (Model model = Model.newInstance(name);
+                Trainer trainer =
+                        s.trainer(model, Tracker.fixed(0.01f), seed, weights, listeners)) {
+            EasyTrain.fit(trainer, s.epochs(), s.next().train(), null);
+            return s.next().task().score(trainer, s.next().test());
+        } catch (ai.djl.TrainingDivergedException e) {
+            return s.next().task().diverged();
         }
     }
 
-    static String table(List<Run> runs) {
-        Map<String, List<Run>> groups = new LinkedHashMap<>();
-        for (Run r : runs) {
-            groups.computeIfAbsent(
-                            r.setup() + "|" + r.epochs() + "|" + r.schedule(),
-                            k -> new ArrayList<>())
-                    .add(r);
-        }
-        StringBuilder sb = new StringBuilder();
-        sb.append(
-                "| setup | epochs | schedule | test accuracy (mean ± sd) | min | wall time per run |\n");
-        sb.append("|---|---|---|---|---|---|\n");
-        for (List<Run> g : groups.values()) {
-            Run first = g.get(0);
-            double[] acc = g.stream().mapToDouble(Run::accuracy).toArray();
-            double mean = java.util.Arrays.stream(acc).average().orElse(Double.NaN);
-            double sd =
-                    Math.sqrt(
-                            java.util.Arrays.stream(acc).map(a -> (a - mean) * (a - mean)).sum()
-                                    / Math.max(1, acc.length - 1));
-            double min = java.util.Arrays.stream(acc).min().orElse(Double.NaN);
-            double secs = g.stream().mapToDouble(Run::seconds).average().orElse(Double.NaN);
-            sb.append(
-                    String.format(
-                            "| %s | %d | %s | %.2f %% ± %.2f | %.2f %% | %.1f s |%n",
-                            first.setup(),
-                            first.epochs(),
-                            first.schedule(),
-                            100 * mean,
-                            100 * sd,
-                            100 * min,
-                            secs));
-        }
-        return sb.toString();
+    private void record(
+            PrintStream out,
+            String name,
+            int seed,
+            String opt,
+            String method,
+            boolean averaging,
+            double multiple,
+            double lr,
+            double score,
+            String branch)
+            throws Exception {
+        double seconds = (System.nanoTime() - started) / 1e9;
+        String row =
+                String.format(
+                        Locale.ROOT,
+                        "%s,%d,%s,%s,%s,%s,%.6g,%.6f,%.2f,%s%n",
+                        name,
+                        seed,
+                        opt,
+                        method,
+                        averaging,
+                        Double.isNaN(multiple) ? "" : String.valueOf(multiple),
+                        lr,
+                        score,
+                        seconds,
+                        branch);
+        Files.writeString(csv, row, java.nio.file.StandardOpenOption.APPEND);
+        out.print(row);
+        out.flush();
     }
 }

@@ -9,6 +9,7 @@ import dev.lrfinder.core.SchedulePeak;
 import dev.lrfinder.core.TrainingPlan;
 import dev.lrfinder.core.schedule.Annealing;
 import dev.lrfinder.core.schedule.LrSchedule;
+import dev.lrfinder.core.schedule.OneCycleSchedule;
 import dev.lrfinder.core.schedule.PhasedSchedule;
 import dev.lrfinder.core.schedule.WarmupCooldownSchedule;
 import dev.lrfinder.listeners.averaging.WeightAveraging;
@@ -83,6 +84,7 @@ public final class Recommendation {
         }
     }
 
+    private final LrFinderResult result;
     private final OptimizerSeen seen;
     private final TrainingPlan plan;
     private final PlannedRate planned;
@@ -98,6 +100,17 @@ public final class Recommendation {
             Method method,
             boolean averaging,
             String why) {
+        this(result, plan, method, averaging, why, Double.NaN);
+    }
+
+    private Recommendation(
+            LrFinderResult result,
+            TrainingPlan plan,
+            Method method,
+            boolean averaging,
+            String why,
+            double rateOverride) {
+        this.result = result;
         this.seen = result.optimizerSeen();
         this.plan = plan;
         this.method = method;
@@ -122,49 +135,76 @@ public final class Recommendation {
         double onset =
                 result.analysis().readable() ? result.analysis().onsetLearningRate() : Double.NaN;
         int steps = plan.steps();
+        double rate =
+                rateOverride > 0 ? rateOverride : rateFor(result, plan, method, planned, onset);
+        learningRate = rate;
         switch (method) {
-            case CONSTANT:
-                learningRate = planned.learningRate();
-                schedule = null;
-                break;
             case ONE_CYCLE:
-                schedule = OneCycleScheduler.scheduleFor(result, plan);
-                learningRate = peakOf(schedule);
+                schedule = OneCycleSchedule.builder().setMaxLr(rate).setTotalSteps(steps).build();
                 break;
             case COSINE:
-                learningRate = SchedulePeak.of(planned.learningRate(), SchedulePeak.HALF, onset);
                 schedule =
                         PhasedSchedule.builder()
                                 .setTotalSteps(steps)
-                                .addPhase(Math.max(0, steps - 1), Annealing.COSINE, learningRate, 0)
+                                .addPhase(Math.max(0, steps - 1), Annealing.COSINE, rate, 0)
                                 .build();
                 break;
             case WSD:
-                {
-                    double mean = WarmupCooldownSchedule.wsd(1, steps).meanFraction();
-                    learningRate = SchedulePeak.of(planned.learningRate(), mean, onset);
-                    schedule = WarmupCooldownSchedule.wsd(learningRate, steps);
-                    break;
-                }
+                schedule = WarmupCooldownSchedule.wsd(rate, steps);
+                break;
             case LINEAR_TO_ZERO:
-                {
-                    double mean = WarmupCooldownSchedule.linearToZero(1, steps).meanFraction();
-                    learningRate = SchedulePeak.of(planned.learningRate(), mean, onset);
-                    schedule = WarmupCooldownSchedule.linearToZero(learningRate, steps);
-                    break;
-                }
+                schedule = WarmupCooldownSchedule.linearToZero(rate, steps);
+                break;
             default:
-                learningRate = SCHEDULE_FREE_RATE_PER_PLANNED * planned.learningRate();
                 schedule = null;
         }
     }
 
-    private static double peakOf(LrSchedule schedule) {
-        double peak = 0;
-        for (int step = 0; step < schedule.totalSteps(); step++) {
-            peak = Math.max(peak, schedule.learningRate(step));
+    /** The method's rate: the planned rate, a schedule's peak, or the schedule-free rate. */
+    private static double rateFor(
+            LrFinderResult result,
+            TrainingPlan plan,
+            Method method,
+            PlannedRate planned,
+            double onset) {
+        int steps = plan.steps();
+        switch (method) {
+            case CONSTANT:
+                return planned.learningRate();
+            case ONE_CYCLE:
+                return OneCycleScheduler.peak(result, plan);
+            case COSINE:
+                return SchedulePeak.of(planned.learningRate(), SchedulePeak.HALF, onset);
+            case WSD:
+                return SchedulePeak.of(
+                        planned.learningRate(),
+                        WarmupCooldownSchedule.wsd(1, steps).meanFraction(),
+                        onset);
+            case LINEAR_TO_ZERO:
+                return SchedulePeak.of(
+                        planned.learningRate(),
+                        WarmupCooldownSchedule.linearToZero(1, steps).meanFraction(),
+                        onset);
+            default:
+                return SCHEDULE_FREE_RATE_PER_PLANNED * planned.learningRate();
         }
-        return peak;
+    }
+
+    /**
+     * Returns the same run at another learning rate (the constant rate, the schedule's peak or the
+     * schedule-free rate): to tune it by hand, or to try a multiple of the finder's.
+     *
+     * @param learningRate the rate, a finite number &gt; 0
+     * @return the recommendation at that rate
+     * @throws IllegalArgumentException if the rate is not a finite number &gt; 0
+     */
+    public Recommendation withLearningRate(double learningRate) {
+        if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
+            throw new IllegalArgumentException(
+                    "learningRate must be a finite number > 0, got " + learningRate);
+        }
+        return new Recommendation(
+                result, plan, method, averaging, "rate set by hand", learningRate);
     }
 
     /**
