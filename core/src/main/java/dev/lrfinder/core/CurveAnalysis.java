@@ -37,6 +37,12 @@ import java.util.Objects;
  *
  * <p>Each constant above is named, and its reason given, where it is defined.
  *
+ * <p>The API is what a rule of your own reads: the window ({@link #windowStart()} to {@link
+ * #windowEnd()}), each point's learning rate and smoothed loss, the slopes, whether the curve is
+ * {@link #readable()}, the onset, whether it descends clearly, and {@link #suggestion}, the one way
+ * to make a {@link Suggestion}. The level's internals (noise, tolerance, best point, descent) are
+ * the verdict's: {@link CurveVerdict}'s details report them.
+ *
  * <p>The raw loss read is the validation loss where the test measured one, the training loss
  * otherwise, as the smoothed loss is.
  */
@@ -258,7 +264,7 @@ public final class CurveAnalysis {
      *
      * @return the count
      */
-    public int finitePoints() {
+    int finitePoints() {
         return finite;
     }
 
@@ -269,7 +275,7 @@ public final class CurveAnalysis {
      * @return the level
      * @throws IllegalStateException if the curve is not {@link #readable()}
      */
-    public double level(int index) {
+    double level(int index) {
         requireReadable();
         return level[index];
     }
@@ -280,7 +286,7 @@ public final class CurveAnalysis {
      * @return the best point's index
      * @throws IllegalStateException if the curve is not {@link #readable()}
      */
-    public int best() {
+    int best() {
         requireReadable();
         return best;
     }
@@ -305,7 +311,7 @@ public final class CurveAnalysis {
      * @return the reach's index, at most {@link #best()}
      * @throws IllegalStateException if the curve is not {@link #readable()}
      */
-    public int reach() {
+    int reach() {
         requireReadable();
         return reach;
     }
@@ -327,7 +333,7 @@ public final class CurveAnalysis {
      * @return the start level
      * @throws IllegalStateException if the curve is not {@link #readable()}
      */
-    public double startLevel() {
+    double startLevel() {
         requireReadable();
         return startLevel;
     }
@@ -338,7 +344,7 @@ public final class CurveAnalysis {
      * @return the best level
      * @throws IllegalStateException if the curve is not {@link #readable()}
      */
-    public double bestLevel() {
+    double bestLevel() {
         return level(best());
     }
 
@@ -348,7 +354,7 @@ public final class CurveAnalysis {
      * @return the noise
      * @throws IllegalStateException if the curve is not {@link #readable()}
      */
-    public double noise() {
+    double noise() {
         requireReadable();
         return noise;
     }
@@ -359,7 +365,7 @@ public final class CurveAnalysis {
      * @return the tolerance
      * @throws IllegalStateException if the curve is not {@link #readable()}
      */
-    public double tolerance() {
+    double tolerance() {
         requireReadable();
         return tolerance;
     }
@@ -370,7 +376,7 @@ public final class CurveAnalysis {
      *
      * @return true if the loss turns worse for good
      */
-    public boolean turnsWorse() {
+    boolean turnsWorse() {
         return readable && turnsWorse;
     }
 
@@ -380,7 +386,7 @@ public final class CurveAnalysis {
      * @return the start level minus the best level
      * @throws IllegalStateException if the curve is not {@link #readable()}
      */
-    public double descent() {
+    double descent() {
         return startLevel() - bestLevel();
     }
 
@@ -390,7 +396,7 @@ public final class CurveAnalysis {
      *
      * @return true for a real descent; false on a curve that is not {@link #readable()}
      */
-    public boolean descends() {
+    boolean descends() {
         return readable && descent() > tolerance;
     }
 
