@@ -186,15 +186,9 @@ class OneCycleSchedulerTest {
         // the peak is fixed at construction: what schedule() reports is what training gets
         OneCycleSchedule forSgd = OneCycleScheduler.scheduleFor(sgd, 500);
         assertEquals(500, forSgd.totalSteps());
-        assertEquals(OneCycleScheduler.PEAK_PER_SUGGESTION_SGD * 0.01, forSgd.maxLr(), 1e-12);
-        assertEquals(
-                OneCycleScheduler.PEAK_PER_SUGGESTION_ADAPTIVE * 0.01,
-                OneCycleScheduler.scheduleFor(adam, 500).maxLr(),
-                1e-12);
-        assertEquals(
-                OneCycleScheduler.PEAK_PER_SUGGESTION_ADAPTIVE * 0.01,
-                OneCycleScheduler.scheduleFor(unknown, 500).maxLr(),
-                1e-12);
+        assertEquals(3.0 * 0.01, forSgd.maxLr(), 1e-12);
+        assertEquals(1.0 * 0.01, OneCycleScheduler.scheduleFor(adam, 500).maxLr(), 1e-12);
+        assertEquals(1.0 * 0.01, OneCycleScheduler.scheduleFor(unknown, 500).maxLr(), 1e-12);
         // both overloads anchor on the same (minimum) rule, whatever the result's own rule
         assertEquals(0.05, OneCycleScheduler.scheduleFor(adam, 500, 5).maxLr(), 1e-12);
         assertEquals(0.05, OneCycleScheduler.scheduleFor(unknown, 500, 5).maxLr(), 1e-12);
@@ -231,10 +225,7 @@ class OneCycleSchedulerTest {
         double own = r.suggestion().learningRate();
         double minimum = r.suggestions().get("minimum").orElseThrow().learningRate();
         assertTrue(Math.abs(Math.log(own / minimum)) > Math.log(2), own + " vs minimum " + minimum);
-        assertEquals(
-                OneCycleScheduler.PEAK_PER_SUGGESTION_SGD * own,
-                OneCycleScheduler.scheduleFor(r, 500).maxLr(),
-                1e-12);
+        assertEquals(3.0 * own, OneCycleScheduler.scheduleFor(r, 500).maxLr(), 1e-12);
         assertEquals(2 * own, OneCycleScheduler.scheduleFor(r, 500, 2).maxLr(), 1e-12);
     }
 

@@ -1,6 +1,7 @@
 package dev.lrfinder.listeners;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -77,14 +78,19 @@ class PlanTest {
                     "blobs give a clear descent: " + result.verdict());
             assertTrue(shortRun > planned, shortRun + " for 20 steps, " + planned + " for 2000");
             assertTrue(largeBatch > planned, largeBatch + " at batch 512, " + planned + " at 32");
-            assertTrue(result.suggestions().containsKey("guarded"), "every rule still reads");
+            assertEquals(
+                    dev.lrfinder.core.PlannedRate.Branch.SCALED,
+                    result.plannedRate(TrainingPlan.ofSteps(2000)).branch());
+            assertNotEquals(
+                    result.suggestions().get("guarded").orElseThrow().learningRate(),
+                    planned,
+                    "the plan moved the rate off guarded's");
             // one-cycle for the run: twice the planned rate, at most half the onset
             double peak =
                     ((dev.lrfinder.core.schedule.OneCycleSchedule)
                                     OneCycleScheduler.fromSuggestion(result, 2000).schedule())
                             .maxLr();
-            double cap =
-                    dev.lrfinder.core.PlannedRate.ONSET_CAP * result.analysis().onsetLearningRate();
+            double cap = 0.5 * result.analysis().onsetLearningRate();
             assertEquals(Math.min(cap, 2 * planned), peak, 1e-12);
             assertEquals(
                     Math.min(cap, 2 * largeBatch),
@@ -118,7 +124,7 @@ class PlanTest {
     }
 
     @Test
-    void aResultMadeByHandNeedsThePlansBatch() {
+    void aResultMadeByHandScalesOnlyWithThePlansBatch() {
         LrFinderResult result =
                 Fixtures.result(
                         1e-5,
@@ -128,14 +134,17 @@ class PlanTest {
                         SuggestionRules.guarded(),
                         "Sgd");
         assertEquals(OptionalInt.empty(), result.batchSize());
-        IllegalStateException e =
-                assertThrows(
-                        IllegalStateException.class,
-                        () -> result.suggestion(TrainingPlan.ofSteps(100)));
-        assertTrue(
-                e.getMessage().startsWith("the range test's batch size is unknown"),
-                e.getMessage());
+        dev.lrfinder.core.PlannedRate noBatch = result.plannedRate(TrainingPlan.ofSteps(100));
+        assertEquals(dev.lrfinder.core.PlannedRate.Branch.NO_BATCH, noBatch.branch());
+        assertTrue(noBatch.toString().contains("batch size is unknown"), noBatch.toString());
+        assertEquals(
+                result.suggestions().get("guarded").orElseThrow().learningRate(),
+                noBatch.learningRate(),
+                0);
         TrainingPlan withBatch = TrainingPlan.builder().setSteps(100).optBatchSize(64).build();
+        assertEquals(
+                dev.lrfinder.core.PlannedRate.Branch.SCALED,
+                result.plannedRate(withBatch).branch());
         assertEquals("planned", result.suggestion(withBatch).rule());
     }
 
@@ -154,6 +163,7 @@ class PlanTest {
                 adam.suggestions().get("guarded").orElseThrow().learningRate(),
                 adam.suggestion(plan).learningRate(),
                 0);
+        assertEquals(dev.lrfinder.core.PlannedRate.Branch.NOT_SGD, adam.plannedRate(plan).branch());
     }
 
     private static void assertMessage(String expected, Supplier<?> build) {
