@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
             CompareSchedulesCommand.class,
             BenchOverheadCommand.class,
             BenchFinderCostCommand.class,
+            BenchOptimizerCostCommand.class,
             BenchSuggestionsCommand.class,
             CommandLine.HelpCommand.class
         })

@@ -2,6 +2,7 @@ package dev.lrfinder.listeners.averaging;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Parameter;
 import ai.djl.training.Trainer;
 import ai.djl.training.listener.TrainingListenerAdapter;
@@ -39,6 +40,8 @@ public final class WeightAveraging extends TrainingListenerAdapter {
 
     /** The default window: the last tenth of the run. */
     public static final double DEFAULT_WINDOW_FRACTION = 0.1;
+
+    private static final NDIndex ALL = new NDIndex("...");
 
     private final int totalSteps;
     private final double windowFraction;
@@ -128,7 +131,7 @@ public final class WeightAveraging extends TrainingListenerAdapter {
                 kept.detach();
                 trainingPoint.put(param.getId(), kept);
             }
-            avg.copyTo(live);
+            live.set(ALL, avg);
         }
     }
 
@@ -141,7 +144,7 @@ public final class WeightAveraging extends TrainingListenerAdapter {
         for (Pair<String, Parameter> p : trainer.getModel().getBlock().getParameters()) {
             NDArray kept = trainingPoint.remove(p.getValue().getId());
             if (kept != null) {
-                kept.copyTo(p.getValue().getArray());
+                p.getValue().getArray().set(ALL, kept);
                 kept.close();
             }
         }

@@ -3,6 +3,7 @@ package dev.lrfinder.listeners.optimizers;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Parameter;
 import ai.djl.training.Trainer;
 import ai.djl.training.optimizer.Optimizer;
@@ -47,6 +48,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * drives it like any other; the tracker's rate is the peak, which the warm-up ramps up to.
  */
 public abstract class ScheduleFreeOptimizer extends Optimizer {
+
+    private static final NDIndex ALL = new NDIndex("...");
 
     private ParameterTracker learningRateTracker;
     private float beta;
@@ -135,7 +138,7 @@ public abstract class ScheduleFreeOptimizer extends Optimizer {
                         iterates, parameterId, weight.getDevice(), k -> weight.duplicate());
         NDArray saved = takeTrainingPoint(parameterId, weight.getDevice());
         if (saved != null) {
-            saved.copyTo(weight);
+            assign(weight, saved);
             saved.close();
         }
         try (NDScope scope = new NDScope()) {
@@ -152,6 +155,9 @@ public abstract class ScheduleFreeOptimizer extends Optimizer {
             weight.muli(1 - c).addi(z.mul(c));
             weight.addi(d.mul((float) (rate * (beta * (1 - averagingWeight) - 1))));
             z.subi(d.mul((float) rate));
+            // PyTorch adds each backward pass to the gradient, and DJL's own optimizers clear it
+            // in their update; MXNet overwrites it at the next backward, where this is harmless
+            grad.set(ALL, 0);
             if (t == totalSteps) {
                 NDArray y = weight.duplicate();
                 NDScope.unregister(y);
@@ -198,7 +204,7 @@ public abstract class ScheduleFreeOptimizer extends Optimizer {
                 y.detach();
                 putTrainingPoint(param.getId(), device, y);
             } else {
-                y.copyTo(live);
+                assign(live, y);
             }
             try (NDScope scope = new NDScope()) {
                 toAveraged(live, z);
@@ -219,7 +225,7 @@ public abstract class ScheduleFreeOptimizer extends Optimizer {
                 NDArray live = param.getArray();
                 NDArray y = state(trainingPoints, param.getId(), live.getDevice());
                 if (y != null) {
-                    y.copyTo(live); // kept until the next step, which writes it to the weight
+                    assign(live, y); // kept until the next step, which writes it to the weight
                 }
             }
         }
@@ -250,6 +256,14 @@ public abstract class ScheduleFreeOptimizer extends Optimizer {
      */
     public int totalSteps() {
         return totalSteps;
+    }
+
+    /**
+     * Copies values into an array in place, through the engine (not {@code copyTo}, which on
+     * PyTorch can leave the target pointing at memory the source's handle frees).
+     */
+    static void assign(NDArray target, NDArray source) {
+        target.set(ALL, source);
     }
 
     /** y becomes x = (y - (1 - beta) z) / beta, in place; temporaries in the caller's scope. */

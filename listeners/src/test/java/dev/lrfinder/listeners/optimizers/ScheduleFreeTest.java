@@ -167,6 +167,17 @@ class ScheduleFreeTest {
     }
 
     @Test
+    void theStepClearsTheGradientAsDjlsOwnOptimizersDo() {
+        // PyTorch adds each backward pass to the gradient: a step that left it would add it again
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray weight = manager.create(toFloats(W0));
+            NDArray grad = manager.create(new float[] {1, -1, 2, -2, 3});
+            ScheduleFreeAdamW.builder().build().update("w", weight, grad);
+            assertArrayEquals(new float[5], grad.toFloatArray(), 0f);
+        }
+    }
+
+    @Test
     void badSettingsAreNamed() {
         IllegalArgumentException e =
                 assertThrows(
