@@ -16,9 +16,10 @@ import java.util.List;
  * The loss recorded by a range test, one {@link CurvePoint} per iteration, in order.
  *
  * <p>A curve writes itself as CSV ({@link #toCsv()}) and JSON ({@link #toJson()}); both read back
- * to an equal curve, bit for bit. NaN and infinite losses survive the round trip: CSV writes them
- * as {@code NaN}/{@code Infinity}, JSON as {@code null} (NaN) or the strings {@code "Infinity"} and
- * {@code "-Infinity"}.
+ * to an equal curve, bit for bit. Both write a missing number (NaN: a validation loss not measured,
+ * a loss that was not a number) the same way, as nothing: an empty CSV field, a JSON {@code null}.
+ * Infinite losses are {@code Infinity}/{@code -Infinity} in both (JSON strings). The CSV reader
+ * also takes {@code NaN}, as earlier versions wrote it.
  */
 public final class LossCurve {
 
@@ -113,13 +114,13 @@ public final class LossCurve {
         for (CurvePoint p : points) {
             sb.append(p.iteration())
                     .append(',')
-                    .append(p.learningRate())
+                    .append(csvNumber(p.learningRate()))
                     .append(',')
-                    .append(p.loss())
+                    .append(csvNumber(p.loss()))
                     .append(',')
-                    .append(p.smoothedLoss())
+                    .append(csvNumber(p.smoothedLoss()))
                     .append(',')
-                    .append(p.validationLoss())
+                    .append(csvNumber(p.validationLoss()))
                     .append('\n');
         }
         return sb.toString();
@@ -142,7 +143,7 @@ public final class LossCurve {
             if (lines[i].isBlank()) {
                 continue;
             }
-            String[] f = lines[i].split(",");
+            String[] f = lines[i].split(",", -1);
             if (f.length != 5) {
                 throw new IllegalArgumentException(
                         "csv line " + (i + 1) + " must have 5 fields, got: " + lines[i]);
@@ -151,10 +152,10 @@ public final class LossCurve {
                 points.add(
                         new CurvePoint(
                                 Integer.parseInt(f[0].trim()),
-                                Double.parseDouble(f[1]),
-                                Double.parseDouble(f[2]),
-                                Double.parseDouble(f[3]),
-                                Double.parseDouble(f[4])));
+                                csvDouble(f[1]),
+                                csvDouble(f[2]),
+                                csvDouble(f[3]),
+                                csvDouble(f[4])));
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException(
                         "csv line " + (i + 1) + " has a bad number: " + lines[i], e);
@@ -243,6 +244,15 @@ public final class LossCurve {
      */
     public void writeJson(Path file) throws IOException {
         Files.writeString(file, toJson(), StandardCharsets.UTF_8);
+    }
+
+    /** A CSV field: empty for a missing number (NaN), as JSON writes null. */
+    private static String csvNumber(double v) {
+        return Double.isNaN(v) ? "" : Double.toString(v);
+    }
+
+    private static double csvDouble(String field) {
+        return field.isBlank() ? Double.NaN : Double.parseDouble(field);
     }
 
     private static void writeDouble(JsonGenerator g, String name, double v) throws IOException {
