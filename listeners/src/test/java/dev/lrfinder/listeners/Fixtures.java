@@ -54,7 +54,8 @@ public final class Fixtures {
                 .build();
     }
 
-    static ArrayDataset constant(NDManager manager, float value, int samples, int batchSize) {
+    public static ArrayDataset constant(
+            NDManager manager, float value, int samples, int batchSize) {
         float[] x = new float[samples * FEATURES];
         java.util.Arrays.fill(x, value);
         return new ArrayDataset.Builder()
