@@ -82,7 +82,7 @@ public final class Fixtures {
     }
 
     /** A linear classifier: unlike ReLU, it lets a NaN input through to the loss. */
-    static Model linear() {
+    public static Model linear() {
         Engine.getInstance().setRandomSeed(1234);
         Model model = Model.newInstance("linear");
         model.setBlock(new SequentialBlock().add(Linear.builder().setUnits(CLASSES).build()));

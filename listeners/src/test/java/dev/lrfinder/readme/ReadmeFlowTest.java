@@ -52,7 +52,7 @@ class ReadmeFlowTest {
     @Test
     void findThenTrainOnACurveWithoutSuggestionReturnsItAndTrainsNothing(@TempDir Path dir)
             throws Exception {
-        try (Model model = Fixtures.mlp();
+        try (Model model = Fixtures.linear();
                 NDManager manager = NDManager.newBaseManager()) {
             // a NaN input: the loss is NaN from the first batch, the curve gives no rate
             ArrayDataset data = Fixtures.constant(manager, Float.NaN, 256, 32);
