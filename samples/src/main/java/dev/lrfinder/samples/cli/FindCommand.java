@@ -142,7 +142,7 @@ public final class FindCommand implements Callable<Integer> {
     @Option(
             names = "--mnist-dir",
             description =
-                    "folder with the MNIST IDX files (default: $LRFINDER_MNIST_DIR or ~/.lrfinder/mnist, else DJL's download)")
+                    "folder with the MNIST IDX files (default: $LRFINDER_MNIST_DIR, else $HOME/.lrfinder/mnist, as scripts/fetch-mnist.sh writes them; else DJL's download)")
     Path mnistDir;
 
     @Option(
