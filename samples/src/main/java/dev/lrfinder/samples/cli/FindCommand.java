@@ -289,7 +289,7 @@ public final class FindCommand implements Callable<Integer> {
         s.put("model", model);
         s.put("optimizer", optimizer);
         if ("sgd".equalsIgnoreCase(optimizer)) {
-            s.put("momentum", (double) momentum);
+            s.put("momentum", Double.parseDouble(Float.toString(momentum))); // 0.9, not 0.8999...
         }
         s.put("batch_size", batchSize);
         s.put("limit", limit);

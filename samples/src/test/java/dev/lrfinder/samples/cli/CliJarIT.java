@@ -202,6 +202,7 @@ class CliJarIT {
         assertEquals(10, settings.get("end_lr").asDouble(), 1e-12);
         assertEquals("exponential", settings.get("sweep").asText());
         assertEquals("mlp", settings.get("model").asText());
+        assertEquals("0.9", settings.get("momentum").asText());
         assertTrue(settings.get("data").asText().contains(dir.resolve("mnist").toString()));
         JsonNode suggestion = json.get("suggestion");
         Matcher printed =
