@@ -188,6 +188,55 @@ class CliJarIT {
     }
 
     @Test
+    void onATerminalTheProgressRedrawsOneLineFromTheFirstPointOn(@TempDir Path dir)
+            throws Exception {
+        Path script = Path.of("/usr/bin/script");
+        Assumptions.assumeTrue(
+                Files.isExecutable(script), "util-linux's script gives the CLI a terminal");
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        cmd.addAll(List.of("-Dai.djl.offline=true", "-jar", jar.toString()));
+        cmd.addAll(find(dir, "--start-lr", "1e-4"));
+        Path out = dir.resolve("terminal.txt");
+        // stdin and stdout on a pseudo-terminal, as when a user types the command
+        Process p =
+                new ProcessBuilder(
+                                script.toString(),
+                                "-qec",
+                                cmd.stream()
+                                        .map(a -> "'" + a + "'")
+                                        .reduce((a, b) -> a + " " + b)
+                                        .orElseThrow(),
+                                "/dev/null")
+                        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                        .redirectOutput(out.toFile())
+                        .redirectErrorStream(true)
+                        .start();
+        assertTrue(p.waitFor(180, TimeUnit.SECONDS), "lrfinder did not end");
+        String text = Files.readString(out, StandardCharsets.UTF_8);
+        LossCurve curve =
+                LossCurve.fromCsv(Files.readString(dir.resolve("out").resolve("curve.csv")));
+        List<String> frames =
+                Arrays.stream(text.split("\r"))
+                        .map(String::strip)
+                        .filter(f -> f.startsWith("[") && f.contains("lr-find "))
+                        .toList();
+        assertEquals(curve.size(), frames.size(), text);
+        for (int i = 0; i < frames.size(); i++) {
+            CurvePoint point = curve.get(i);
+            String expected =
+                    String.format(
+                            Locale.ROOT,
+                            "lr-find %d/20: lr %.3g, loss %.4f",
+                            i + 1,
+                            point.learningRate(),
+                            point.loss());
+            assertTrue(frames.get(i).endsWith(expected), frames.get(i) + " <> " + expected);
+        }
+        assertFalse(text.contains("NaN"), text);
+    }
+
+    @Test
     void curveJsonHoldsTheSettingsTheSuggestionTheVerdictAndThePoints(@TempDir Path dir)
             throws Exception {
         Run r = lrfinder(find(dir, "--start-lr", "1e-4", "--no-progress").toArray(String[]::new));
