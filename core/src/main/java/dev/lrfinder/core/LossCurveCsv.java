@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * The CSV form of a {@link LossCurve}: the header {@link LossCurve#CSV_HEADER}, then one line per
  * point, each double as {@link Double#toString(double)} writes it (so that it reads back bit for
- * bit, {@code NaN} and {@code Infinity} included).
+ * bit, {@code Infinity} included); a missing number (NaN) is an empty field, as JSON writes {@code
+ * null}. The reader also takes {@code NaN}, as earlier versions wrote it.
  */
 final class LossCurveCsv {
 
@@ -17,13 +18,13 @@ final class LossCurveCsv {
         for (CurvePoint p : curve.points()) {
             sb.append(p.iteration())
                     .append(',')
-                    .append(p.learningRate())
+                    .append(number(p.learningRate()))
                     .append(',')
-                    .append(p.loss())
+                    .append(number(p.loss()))
                     .append(',')
-                    .append(p.smoothedLoss())
+                    .append(number(p.smoothedLoss()))
                     .append(',')
-                    .append(p.validationLoss())
+                    .append(number(p.validationLoss()))
                     .append('\n');
         }
         return sb.toString();
@@ -49,15 +50,25 @@ final class LossCurveCsv {
                 points.add(
                         new CurvePoint(
                                 Integer.parseInt(f[0].trim()),
-                                Double.parseDouble(f[1]),
-                                Double.parseDouble(f[2]),
-                                Double.parseDouble(f[3]),
-                                Double.parseDouble(f[4])));
+                                number(f[1]),
+                                number(f[2]),
+                                number(f[3]),
+                                number(f[4])));
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException(
                         "csv line " + (i + 1) + " has a bad number: " + lines[i], e);
             }
         }
         return new LossCurve(points);
+    }
+
+    /** A double as CSV writes it: NaN, a missing number, as an empty field. */
+    private static String number(double v) {
+        return Double.isNaN(v) ? "" : Double.toString(v);
+    }
+
+    /** A CSV field as a double: an empty field is NaN. */
+    private static double number(String field) {
+        return field.isBlank() ? Double.NaN : Double.parseDouble(field.trim());
     }
 }

@@ -47,6 +47,30 @@ class LossCurveTest {
     }
 
     @Test
+    void csvAndJsonWriteAMissingNumberAlikeAsNothing() throws Exception {
+        LossCurve c =
+                new LossCurve(
+                        List.of(
+                                new CurvePoint(0, 0.001, 2.5, 2.5),
+                                new CurvePoint(1, 0.01, Double.NaN, Double.NaN, 2.4)));
+        String[] rows = c.toCsv().split("\n");
+        assertEquals("0,0.001,2.5,2.5,", rows[1]); // no validation loss: an empty field
+        assertEquals("1,0.01,,,2.4", rows[2]);
+        com.fasterxml.jackson.databind.JsonNode points =
+                new com.fasterxml.jackson.databind.ObjectMapper()
+                        .readTree(c.toJson())
+                        .get("points");
+        assertTrue(points.get(0).get("validation_loss").isNull());
+        assertTrue(points.get(1).get("loss").isNull());
+        assertEquals(c, LossCurve.fromCsv(c.toCsv()));
+        // files written before: NaN spelled out
+        assertEquals(
+                c,
+                LossCurve.fromCsv(
+                        LossCurve.CSV_HEADER + "\n0,0.001,2.5,2.5,NaN\n1,0.01,NaN,NaN,2.4\n"));
+    }
+
+    @Test
     void jsonRoundTripsBitForBit() {
         for (boolean validation : new boolean[] {false, true}) {
             LossCurve c = randomCurve(11, validation);

@@ -59,6 +59,7 @@ final class LossCurveChart {
             chart.addSeries("loss", new double[] {1e-7, 10}, new double[] {0, 0});
             return chart;
         }
+        decadeBounds(chart, lrs);
         // a diverging tail dwarfs the curve: show up to twice the starting loss, as the peers do
         double top = 2 * smooth.get(0);
         double bottom = Double.POSITIVE_INFINITY;
@@ -93,6 +94,32 @@ final class LossCurveChart {
             chart.getStyler().setMarkerSize(12);
         }
         return chart;
+    }
+
+    /**
+     * A log axis labels the powers of ten within its range only: a curve that spans less than a
+     * decade (a test that diverged at once) would get no x-axis label at all. The axis runs from
+     * the power of ten at or below the first learning rate to the one above the last.
+     */
+    static void decadeBounds(XYChart chart, List<Double> lrs) {
+        double min = Double.POSITIVE_INFINITY;
+        double max = 0;
+        for (double lr : lrs) {
+            if (lr > 0 && Double.isFinite(lr)) {
+                min = Math.min(min, lr);
+                max = Math.max(max, lr);
+            }
+        }
+        if (max == 0) {
+            return;
+        }
+        double low = Math.pow(10, Math.floor(Math.log10(min)));
+        double high = Math.pow(10, Math.ceil(Math.log10(max)));
+        if (high <= low) {
+            high = low * 10;
+        }
+        chart.getStyler().setXAxisMin(low);
+        chart.getStyler().setXAxisMax(high);
     }
 
     private static String codes(LrFinderResult result) {

@@ -59,9 +59,8 @@ final class TrackerOverride {
                             + " listener already ("
                             + other.owner()
                             + "), in the same TrainingConfig or wired to the optimizer; two would"
-                            + " fight over it. Keep one per trainer: to train after a range test,"
-                            + " build the next trainer from a new TrainingConfig (and optimizer)"
-                            + " without the LrRangeTestListener.");
+                            + " fight over it. "
+                            + remedy(owner, other.owner()));
         }
         if (current != tracker) {
             original = DjlInternals.swapLearningRate(optimizer, tracker, owner);
@@ -69,6 +68,29 @@ final class TrackerOverride {
             tracker.setReplaced(original);
         }
         return optimizer;
+    }
+
+    private static boolean rangeTest(String owner) {
+        return owner.equals("LrFinder") || owner.equals("LrRangeTestListener");
+    }
+
+    /** What to do, naming the listener the user added: a range test, a schedule, or two of one. */
+    private static String remedy(String owner, String other) {
+        if (rangeTest(owner) && !rangeTest(other)) {
+            // a schedule in the config of the trainer the range test runs on
+            return "Keep one per trainer: run the range test on a trainer whose TrainingConfig (and"
+                    + " optimizer) holds no "
+                    + other
+                    + ", then train with a new trainer from a new TrainingConfig that holds it.";
+        }
+        if (rangeTest(other) && !rangeTest(owner)) {
+            return "Keep one per trainer: to train after a range test, build the next trainer"
+                    + " from a new TrainingConfig (and optimizer) without the "
+                    + other
+                    + ".";
+        }
+        return "Keep one per trainer: give each its own trainer, built from its own"
+                + " TrainingConfig (and optimizer).";
     }
 
     /** Puts the optimizer's original tracker back, if {@link #install} replaced it. */

@@ -54,7 +54,8 @@ public final class Fixtures {
                 .build();
     }
 
-    static ArrayDataset constant(NDManager manager, float value, int samples, int batchSize) {
+    public static ArrayDataset constant(
+            NDManager manager, float value, int samples, int batchSize) {
         float[] x = new float[samples * FEATURES];
         java.util.Arrays.fill(x, value);
         return new ArrayDataset.Builder()
@@ -81,7 +82,7 @@ public final class Fixtures {
     }
 
     /** A linear classifier: unlike ReLU, it lets a NaN input through to the loss. */
-    static Model linear() {
+    public static Model linear() {
         Engine.getInstance().setRandomSeed(1234);
         Model model = Model.newInstance("linear");
         model.setBlock(new SequentialBlock().add(Linear.builder().setUnits(CLASSES).build()));

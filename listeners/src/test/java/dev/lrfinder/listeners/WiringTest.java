@@ -124,6 +124,32 @@ class WiringTest {
     }
 
     @Test
+    void aFinderOnATrainerWhoseConfigHoldsAScheduleNamesTheScheduleNotAListenerNeverAdded() {
+        ScheduleListener oneCycle =
+                OneCycleScheduler.builder().setMaxLr(0.5).setTotalSteps(8).build();
+        try (OneWeight w = new OneWeight(sgd(), oneCycle);
+                Trainer trainer = w.trainer();
+                NDManager manager = trainer.getManager().newSubManager()) {
+            ArrayDataset ones =
+                    new ArrayDataset.Builder()
+                            .setData(manager.ones(new Shape(64, 1)))
+                            .optLabels(manager.zeros(new Shape(64)))
+                            .setSampling(4, false)
+                            .build();
+            LrFinder finder = LrFinder.builder().optNumIterations(10).build();
+            IllegalStateException e =
+                    assertThrows(IllegalStateException.class, () -> finder.find(trainer, ones));
+            String m = e.getMessage();
+            assertTrue(
+                    m.startsWith("LrFinder: ")
+                            && m.contains("(OneCycleScheduler)")
+                            && m.contains("holds no OneCycleScheduler"),
+                    m);
+            assertFalse(m.contains("LrRangeTestListener"), m);
+        }
+    }
+
+    @Test
     void eachTrainerBuiltFromOneConfigRunsItsOwnRangeTest() {
         LrRangeTestListener rangeTest =
                 LrRangeTestListener.builder()

@@ -10,6 +10,7 @@ import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.translate.TranslateException;
+import dev.lrfinder.core.Suggestion;
 import dev.lrfinder.core.TrainingPlan;
 import dev.lrfinder.core.schedule.OneCycleSchedule;
 import dev.lrfinder.listeners.LrFinder;
@@ -20,6 +21,7 @@ import dev.lrfinder.listeners.ScheduleListener;
 import dev.lrfinder.listeners.ScheduleTracker;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * The code of README.md, as a user writes it: README's java blocks are excerpts of this file
@@ -56,11 +58,18 @@ final class ReadmeFlow {
                     LrFinder.builder().optPlannedSteps((long) epochs * stepsPerEpoch).build();
             result = finder.find(trainer, trainingSet);
         }
-        double lr = result.suggestion().learningRate();
+        result.writePlot(outputDir.resolve("lr-find.png"));
+        Optional<Suggestion> suggestion = result.findSuggestion(); // never throws
+        if (suggestion.isEmpty()) {
+            // no learning rate: the loss diverged at once or the curve is too short;
+            // read the plot, move the sweep (optStartLr, optEndLr) and test again
+            System.out.println("no learning rate to suggest: " + result.verdict());
+            return result;
+        }
+        double lr = suggestion.get().learningRate();
         if (!result.verdict().confident()) {
             System.out.println("read the plot before using " + lr + ": " + result.verdict());
         }
-        result.writePlot(outputDir.resolve("lr-find.png"));
 
         // 2. Train the same model, its weights restored, with a NEW trainer whose config holds
         //    the one-cycle schedule (and a new optimizer): not the finder's trainer or config.

@@ -50,6 +50,19 @@ class ReadmeFlowTest {
     }
 
     @Test
+    void findThenTrainOnACurveWithoutSuggestionReturnsItAndTrainsNothing(@TempDir Path dir)
+            throws Exception {
+        try (Model model = Fixtures.linear();
+                NDManager manager = NDManager.newBaseManager()) {
+            // a NaN input: the loss is NaN from the first batch, the curve gives no rate
+            ArrayDataset data = Fixtures.constant(manager, Float.NaN, 256, 32);
+            LrFinderResult result = ReadmeFlow.findThenTrain(model, data, INPUT, 3, 8, dir);
+            assertTrue(result.findSuggestion().isEmpty(), result.toString());
+            assertTrue(Files.size(dir.resolve("lr-find.png")) > 1000, "the plot to read");
+        }
+    }
+
+    @Test
     void findThenTrainWithANewTrainerLowersTheLoss(@TempDir Path dir) throws Exception {
         try (Model model = Fixtures.mlp();
                 NDManager manager = NDManager.newBaseManager()) {

