@@ -12,8 +12,8 @@ import java.util.List;
  * <p>A curve writes itself as CSV ({@link #toCsv()}) and JSON ({@link #toJson()}); both read back
  * to an equal curve, bit for bit. Both write a missing number (NaN: a validation loss not measured,
  * a loss that was not a number) the same way, as nothing: an empty CSV field, a JSON {@code null}.
- * Infinite losses are {@code Infinity}/{@code -Infinity} in both (JSON strings). The formats live in {@code LossCurveCsv} and {@code LossCurveJson}; this
- * class holds the data only.
+ * Infinite losses are {@code Infinity}/{@code -Infinity} in both (JSON strings). The formats live
+ * in {@code LossCurveCsv} and {@code LossCurveJson}; this class holds the data only.
  *
  * <pre>{@code
  * LossCurve curve = test.curve();

@@ -350,5 +350,13 @@ public final class FindCommand implements Callable<Integer> {
                         ? "Verdict: confident (the curve supports the suggestion)"
                         : "Verdict: NOT confident, read the plot: "
                                 + String.join("; ", result.verdict().details()));
+        if (result.findSuggestion().isPresent()) {
+            result.plan()
+                    .ifPresent(
+                            plan -> {
+                                out.println("Planned rate: " + result.plannedRate(plan));
+                                out.println("Recommended run: " + result.recommend(plan));
+                            });
+        }
     }
 }

@@ -195,6 +195,38 @@ class FindCommandTest {
     }
 
     @Test
+    void withAPlanItPrintsThePlannedRateItsBranchAndTheRecommendedRun(@TempDir Path dir)
+            throws Exception {
+        Path mnist = SyntheticIdx.write(dir.resolve("mnist"), 512);
+        String[] r =
+                runAll(
+                        "find",
+                        "--engine",
+                        engine(),
+                        "--mnist-dir",
+                        mnist.toString(),
+                        "--iterations",
+                        "60",
+                        "--batch-size",
+                        "32",
+                        "--planned-steps",
+                        "300",
+                        "--no-progress",
+                        "-o",
+                        dir.resolve("out").toString());
+        String out = r[1];
+        assertTrue(out.contains("\nPlanned rate: "), out + r[2]);
+        assertTrue(
+                out.contains("(scaled by the plan: 300 steps at batch 32)")
+                        || out.contains("(not scaled: the curve has no clear descent"),
+                out);
+        String recommended =
+                out.lines().filter(l -> l.startsWith("Recommended run: ")).findFirst().orElse("");
+        assertTrue(recommended.contains("for 300 steps"), out);
+        assertTrue(recommended.contains("Sgd"), out);
+    }
+
+    @Test
     void aSweepWithoutSuggestionExitsWithItsOwnCodeAndSaysWhy(@TempDir Path dir) throws Exception {
         Path mnist = SyntheticIdx.write(dir.resolve("mnist"), 256);
         String[] r =
