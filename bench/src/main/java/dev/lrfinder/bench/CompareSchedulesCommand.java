@@ -58,7 +58,7 @@ public final class CompareSchedulesCommand implements Callable<Integer> {
     @Option(
             names = "--multiples",
             split = ",",
-            defaultValue = "0.25,0.5,2,4",
+            defaultValue = "0.5,2,4",
             description = "multiples of the finder's rate tried for the tuned best")
     List<Double> multiples;
 
@@ -76,7 +76,20 @@ public final class CompareSchedulesCommand implements Callable<Integer> {
     @Option(names = "--csv", required = true, description = "the CSV file to write (appended)")
     Path csv;
 
-    private static final List<String> OPTIMIZERS = List.of("sgd", "adamw", "sf-sgd", "sf-adamw");
+    @Option(
+            names = "--optimizers",
+            split = ",",
+            defaultValue = "sgd,adamw,sf-sgd,sf-adamw",
+            description = "the optimizers the range tests and runs use (default: ${DEFAULT-VALUE})")
+    List<String> optimizers;
+
+    @Option(
+            names = "--no-defaults",
+            description = "leave out the schedule-free optimizers at their published defaults")
+    boolean noDefaults;
+
+    @Option(names = "--no-averaging", description = "leave out the runs with a weight average")
+    boolean noAveraging;
 
     @Override
     public Integer call() throws Exception {
@@ -93,11 +106,14 @@ public final class CompareSchedulesCommand implements Callable<Integer> {
                 TrainingPlan plan = TrainingPlan.ofSteps(base.steps());
                 for (int seed = 1; seed <= seeds; seed++) {
                     List<float[]> weights = base.startWeights(seed);
-                    for (String opt : OPTIMIZERS) {
+                    for (String opt : optimizers) {
                         Scenario s = with(base, optimizer(opt));
                         LrFinderResult found = find(s, seed, weights);
                         for (Method m : methods(opt)) {
-                            for (boolean avg : new boolean[] {false, true}) {
+                            for (boolean avg :
+                                    noAveraging
+                                            ? new boolean[] {false}
+                                            : new boolean[] {false, true}) {
                                 Recommendation r = Recommendation.of(found, plan, m, avg);
                                 run(out, name, seed, opt, r, 1, base, weights);
                                 if (!avg && tuned.contains(opt + "/" + label(m))) {
@@ -116,7 +132,9 @@ public final class CompareSchedulesCommand implements Callable<Integer> {
                             }
                         }
                     }
-                    defaults(out, name, seed, base, weights, plan.steps());
+                    if (!noDefaults) {
+                        defaults(out, name, seed, base, weights, plan.steps());
+                    }
                 }
             }
         }

@@ -10,6 +10,7 @@ import ai.djl.training.optimizer.RmsProp;
 import ai.djl.training.optimizer.Sgd;
 import dev.lrfinder.core.OptimizerFamily;
 import dev.lrfinder.listeners.optimizers.ScheduleFreeAdamW;
+import dev.lrfinder.listeners.optimizers.ScheduleFreeOptimizer;
 import dev.lrfinder.listeners.optimizers.ScheduleFreeSgd;
 
 /**
@@ -19,7 +20,7 @@ import dev.lrfinder.listeners.optimizers.ScheduleFreeSgd;
  *
  * @param name the simple class name, or null when unseen
  * @param family the family
- * @param momentum SGD's momentum, or NaN when the optimizer has none
+ * @param momentum SGD's momentum or a schedule-free optimizer's beta, or NaN when it has none
  * @param weightDecay the weight decay, 0 when none or unseen
  */
 record OptimizerSeen(String name, OptimizerFamily family, float momentum, float weightDecay) {
@@ -43,7 +44,7 @@ record OptimizerSeen(String name, OptimizerFamily family, float momentum, float 
                         ? DjlInternals.momentumField(optimizer)
                                 .map(f -> (Float) DjlInternals.read(f, optimizer))
                                 .orElse(Float.NaN)
-                        : Float.NaN;
+                        : optimizer instanceof ScheduleFreeOptimizer sf ? sf.beta() : Float.NaN;
         return new OptimizerSeen(
                 optimizer.getClass().getSimpleName(),
                 familyOf(optimizer),

@@ -36,19 +36,12 @@ import java.util.Objects;
  *
  * <p>The rates: a constant rate is the {@link PlannedRate planned} rate; a decaying schedule
  * (one-cycle, cosine, warmup-stable-decay, linear to zero) peaks where its mean rate equals the
- * planned rate, at most half the onset ({@link SchedulePeak}); a schedule-free optimizer takes
- * {@link #SCHEDULE_FREE_RATE_PER_PLANNED} times the planned rate read off a range test run with
- * that optimizer. Each call of {@link #optimizer()} and {@link #listeners()} builds new ones: a run
- * needs its own.
+ * planned rate, at most half the onset ({@link SchedulePeak}); a schedule-free optimizer takes the
+ * planned rate read off a range test run with that optimizer, times what its averaging lets a long
+ * run take beyond a range test ({@link #scheduleFreeMultiple}, about 3.8). Each call of {@link
+ * #optimizer()} and {@link #listeners()} builds new ones: a run needs its own.
  */
 public final class Recommendation {
-
-    /**
-     * A schedule-free optimizer's rate as a multiple of the planned rate read off its own range
-     * test, measured on the development scenarios of docs/SCHEDULES.md (one multiple for every
-     * setup and both schedule-free optimizers).
-     */
-    public static final double SCHEDULE_FREE_RATE_PER_PLANNED = 1;
 
     /** The warm-up of the schedule-free optimizers, as a fraction of the steps. */
     public static final double SCHEDULE_FREE_WARMUP = 0.05;
@@ -186,8 +179,33 @@ public final class Recommendation {
                         WarmupCooldownSchedule.linearToZero(1, steps).meanFraction(),
                         onset);
             default:
-                return SCHEDULE_FREE_RATE_PER_PLANNED * planned.learningRate();
+                return scheduleFreeMultiple(result, planned) * planned.learningRate();
         }
+    }
+
+    /**
+     * How much larger a schedule-free optimizer's rate can be in a long run than the range test
+     * shows. Per step it moves the training point {@code y} by {@code lr (1 - beta (1 - c))} times
+     * the base direction at once, {@code c} being the weight of the newest iterate in the average.
+     * In a run at a constant rate {@code c} falls like {@code 1 / t}, so the immediate move is
+     * {@code lr (1 - beta)}; in a range test whose rate grows by a factor {@code g} per step, the
+     * weights {@code lr^2} grow geometrically and {@code c = 1 - 1 / g^2}. The same immediate move
+     * is reached at a rate larger by {@code (1 - beta (1 - c)) / (1 - beta)}: about 3.8 for beta
+     * 0.9 and the default sweep (1e-7 to 10 in 100 steps), with nothing fitted.
+     */
+    static double scheduleFreeMultiple(LrFinderResult result, PlannedRate planned) {
+        double beta = result.optimizerSeen().momentum();
+        List<dev.lrfinder.core.CurvePoint> points = result.curve().points();
+        int i = Math.max(0, Math.min(points.size() - 2, planned.suggestion().index()));
+        double growth =
+                points.size() < 2
+                        ? 1
+                        : points.get(i + 1).learningRate() / points.get(i).learningRate();
+        if (!(beta > 0 && beta < 1) || !(growth > 1)) {
+            return 1;
+        }
+        double c = 1 - 1 / (growth * growth);
+        return (1 - beta * (1 - c)) / (1 - beta);
     }
 
     /**
