@@ -17,7 +17,7 @@ import dev.lrfinder.listeners.LrFinder;
 import dev.lrfinder.listeners.LrFinderResult;
 import dev.lrfinder.listeners.LrRangeTestListener;
 import dev.lrfinder.listeners.OneCycleScheduler;
-import dev.lrfinder.listeners.ScheduleListener;
+import dev.lrfinder.listeners.Recommendation;
 import dev.lrfinder.listeners.ScheduleTracker;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -71,18 +71,18 @@ final class ReadmeFlow {
             System.out.println("read the plot before using " + lr + ": " + result.verdict());
         }
 
-        // 2. Train the same model, its weights restored, with a NEW trainer whose config holds
-        //    the one-cycle schedule (and a new optimizer): not the finder's trainer or config.
-        ScheduleListener oneCycle =
-                OneCycleScheduler.fromSuggestion(result, epochs * stepsPerEpoch);
+        // 2. Train the same model, its weights restored, with a NEW trainer: the recommended
+        //    run's new optimizer and its listeners (schedule, weight average), not the finder's.
+        Recommendation run = result.recommend(TrainingPlan.ofSteps((long) epochs * stepsPerEpoch));
+        System.out.println(run); // what it chose and why
         DefaultTrainingConfig trainConfig =
                 new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-                        .optOptimizer(sgd())
-                        .addTrainingListeners(oneCycle);
+                        .optOptimizer(run.optimizer());
+        run.listeners().forEach(trainConfig::addTrainingListeners);
         try (Trainer trainer = model.newTrainer(trainConfig)) {
             trainer.initialize(inputShape);
             EasyTrain.fit(trainer, epochs, trainingSet, null);
-        }
+        } // after fit the model holds the weights to evaluate (the average, when there is one)
         return result;
     }
 
