@@ -227,7 +227,9 @@ public final class Recommendation {
 
     /**
      * Returns the run the study found best for the family of the optimizer the result's test drove
-     * (docs/SCHEDULES.md): for SGD and Nag, for adaptive optimizers, for each schedule-free one.
+     * (docs/SCHEDULES.md): for SGD and Nag the planned constant rate with a {@link WeightAveraging}
+     * (the best of all on the study's development scenarios); for adaptive or unknown optimizers
+     * one-cycle; for a schedule-free optimizer itself at its rate.
      *
      * @param result a range-test result with a suggestion
      * @param plan the run: its steps and, when it differs from the test's, its batch
@@ -237,8 +239,15 @@ public final class Recommendation {
     public static Recommendation of(LrFinderResult result, TrainingPlan plan) {
         Objects.requireNonNull(result, "result");
         Objects.requireNonNull(plan, "plan");
-        OptimizerFamily family = result.optimizerFamily();
-        switch (family) {
+        switch (result.optimizerFamily()) {
+            case SGD:
+                return new Recommendation(
+                        result,
+                        plan,
+                        Method.CONSTANT,
+                        true,
+                        "for SGD the study's best: the planned constant rate with a weight average"
+                                + " (docs/SCHEDULES.md)");
             case SCHEDULE_FREE_SGD:
             case SCHEDULE_FREE_ADAMW:
                 return new Recommendation(
@@ -246,14 +255,14 @@ public final class Recommendation {
                         plan,
                         Method.SCHEDULE_FREE,
                         false,
-                        "the optimizer averages its own iterates; the study's best for it");
+                        "the optimizer averages its own iterates: no schedule, no other average");
             default:
                 return new Recommendation(
                         result,
                         plan,
-                        Method.WSD,
-                        true,
-                        "the study's best schedule for this optimizer");
+                        Method.ONE_CYCLE,
+                        false,
+                        "for adaptive optimizers the study's best: one-cycle (docs/SCHEDULES.md)");
         }
     }
 

@@ -58,6 +58,12 @@ class RecommendationTest {
         assertEquals(PlannedRate.Branch.SCALED, planned.branch(), planned.toString());
         double onset = result.analysis().onsetLearningRate();
 
+        Recommendation best = result.recommend(plan);
+        assertEquals(Method.CONSTANT, best.method(), best.toString());
+        assertTrue(best.averaging(), best.toString());
+        assertEquals(planned.learningRate(), best.learningRate(), 0);
+        assertTrue(best.toString().contains("with a weight average"), best.toString());
+
         Recommendation constant = Recommendation.of(result, plan, Method.CONSTANT, false);
         assertEquals(planned.learningRate(), constant.learningRate(), 0);
         assertEquals((float) planned.learningRate(), rateAt(constant.optimizer(), 200), 0);
