@@ -78,6 +78,13 @@ public final class RangeTestConfig {
             throw new IllegalArgumentException("rule must not be null, got null");
         }
         String name = String.valueOf(rule.name()).trim().toLowerCase(java.util.Locale.ROOT);
+        if (name.equals("planned")) {
+            throw new IllegalArgumentException(
+                    "rule must not be named planned, the name of the rule a plan picks, got a "
+                            + rule.getClass().getName()
+                            + ": give a plan (optPlannedSteps) for it, or your rule a name of its"
+                            + " own");
+        }
         for (SuggestionRule builtIn : SuggestionRules.all()) {
             if (builtIn.name().equals(name) && builtIn != rule) {
                 throw new IllegalArgumentException(

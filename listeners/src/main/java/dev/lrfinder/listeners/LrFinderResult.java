@@ -50,7 +50,7 @@ public final class LrFinderResult {
     }
 
     LrFinderResult(RangeTest test, SuggestionRule rule, OptimizerSeen optimizer, int batchSize) {
-        this(test, rule, optimizer, batchSize, Optional.empty());
+        this(test, RangeTestConfig.checkRule(rule), optimizer, batchSize, Optional.empty());
     }
 
     private LrFinderResult(
@@ -64,7 +64,7 @@ public final class LrFinderResult {
         this.status = test.status();
         this.stopReason = test.stopReason().orElse(null);
         this.divergedAt = test.divergedAt().orElse(null);
-        this.rule = RangeTestConfig.checkRule(rule);
+        this.rule = rule; // the user's checked where it came in; planned is built here
         this.optimizer = optimizer;
         this.batchSize = batchSize;
         this.analysis = CurveAnalysis.of(curve);

@@ -311,6 +311,12 @@ class FaultsTest {
                 () -> LrRangeTestListener.builder().optSuggestionRule(named("Guarded")).build());
         RangeTest test = RangeTest.builder().optNumIterations(10).build();
         assertThrows(IllegalArgumentException.class, () -> LrFinderResult.of(test, named("slide")));
+        // planned is the name of the rule a plan picks: reserved too
+        IllegalArgumentException planned =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> LrFinder.builder().optSuggestionRule(named("planned")).build());
+        assertTrue(planned.getMessage().startsWith("rule must not be named planned"));
         // the built-in itself, and a custom rule under a name of its own, are fine
         LrFinder.builder().optSuggestionRule(SuggestionRules.valley()).build();
         LrFinder.builder().optSuggestionRule(named("my-valley")).build();
