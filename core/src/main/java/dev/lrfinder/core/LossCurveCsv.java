@@ -41,7 +41,7 @@ final class LossCurveCsv {
             if (lines[i].isBlank()) {
                 continue;
             }
-            String[] f = lines[i].split(",");
+            String[] f = lines[i].split(",", -1);
             if (f.length != 5) {
                 throw new IllegalArgumentException(
                         "csv line " + (i + 1) + " must have 5 fields, got: " + lines[i]);

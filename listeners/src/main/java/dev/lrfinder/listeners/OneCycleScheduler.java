@@ -84,21 +84,6 @@ public final class OneCycleScheduler {
     }
 
     /**
-     * Returns a one-cycle schedule listener whose peak is a given multiple of the suggestion, with
-     * the schedule of {@link #scheduleFor(LrFinderResult, int, double)}.
-     *
-     * @param result a range-test result with a suggestion
-     * @param totalSteps the optimizer steps of the training run
-     * @param peakPerSuggestion the peak learning rate as a multiple of the suggestion, &gt; 0
-     * @return the listener
-     * @throws IllegalStateException if the result has no suggestion
-     */
-    public static ScheduleListener fromSuggestion(
-            LrFinderResult result, int totalSteps, double peakPerSuggestion) {
-        return new ScheduleListener(scheduleFor(result, totalSteps, peakPerSuggestion), 0, NAME);
-    }
-
-    /**
      * Returns the one-cycle schedule for a range test's result and a run of so many steps: {@link
      * #scheduleFor(LrFinderResult, TrainingPlan)}, at the batch size of the plan the test was
      * configured with, or else at the test's own.
@@ -174,7 +159,7 @@ public final class OneCycleScheduler {
      * @return the schedule
      * @throws IllegalStateException if the result has no suggestion
      */
-    public static OneCycleSchedule scheduleFor(
+    static OneCycleSchedule scheduleFor(
             LrFinderResult result, int totalSteps, double peakPerSuggestion) {
         if (!(peakPerSuggestion > 0) || Double.isInfinite(peakPerSuggestion)) {
             throw new IllegalArgumentException(
@@ -206,7 +191,7 @@ public final class OneCycleScheduler {
      * @param result a range-test result
      * @return 3 for SGD and Nag, else 1
      */
-    public static double peakPerSuggestion(LrFinderResult result) {
+    static double peakPerSuggestion(LrFinderResult result) {
         return sgd(result) ? PEAK_PER_SUGGESTION_SGD : PEAK_PER_SUGGESTION_ADAPTIVE;
     }
 

@@ -189,7 +189,7 @@ class OneCycleScheduleTest {
                         Arbitraries.doubles().between(0.05, 0.45),
                         Arbitraries.doubles().between(1.5, 1e3),
                         Arbitraries.doubles().between(1.5, 1e5),
-                        Arbitraries.of(Annealing.values()),
+                        Arbitraries.of(Annealing.COSINE, Annealing.LINEAR), // one-cycle's shapes
                         Arbitraries.of(true, false))
                 .as(
                         (max, total, pct, div, fdiv, ann, three) ->
