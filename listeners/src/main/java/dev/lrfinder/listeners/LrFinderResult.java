@@ -360,6 +360,9 @@ public final class LrFinderResult {
                 + curve.size()
                 + ", suggestion="
                 + findSuggestion().map(Suggestion::toString).orElse("none")
+                + (plan != null && findSuggestion().isPresent()
+                        ? ", planned " + plannedRate(plan)
+                        : "")
                 + ", reason="
                 + stopReason
                 + ", "

@@ -81,6 +81,11 @@ class PlanTest {
             assertEquals(
                     dev.lrfinder.core.PlannedRate.Branch.SCALED,
                     result.plannedRate(TrainingPlan.ofSteps(2000)).branch());
+            assertTrue(
+                    result.toString().contains("planned ")
+                            && result.toString()
+                                    .contains("(scaled by the plan: 2000 steps at batch 32)"),
+                    result.toString());
             assertNotEquals(
                     result.suggestions().get("guarded").orElseThrow().learningRate(),
                     planned,
