@@ -233,7 +233,7 @@ public final class RangeTest {
     }
 
     /** Configures a {@link RangeTest}; the options are those of {@link RangeTestConfig}. */
-    public static final class Builder extends RangeTestConfig.BaseBuilder<Builder> {
+    public static final class Builder extends RangeTestConfig.SweepBuilder<Builder> {
 
         Builder() {}
 

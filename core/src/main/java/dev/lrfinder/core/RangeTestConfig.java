@@ -28,13 +28,18 @@ public final class RangeTestConfig {
     private final SuggestionRule rule;
     private final TrainingPlan plan;
 
-    private RangeTestConfig(BaseBuilder<?> b) {
+    private RangeTestConfig(SweepBuilder<?> s) {
         // each value is checked where it is owned: the sweep, the smoother, the divergence rule
-        this.sweep = LrSweep.of(b.shape, b.startLr, b.endLr, b.numIterations);
-        this.smoothing = new LossSmoother(b.smoothing).beta();
-        this.divergenceFactor = new DivergenceRule(b.divergenceFactor).factor();
-        this.rule = checkRule(b.rule);
-        this.plan = plan(b);
+        this.sweep = LrSweep.of(s.shape, s.startLr, s.endLr, s.numIterations);
+        this.smoothing = new LossSmoother(s.smoothing).beta();
+        this.divergenceFactor = new DivergenceRule(s.divergenceFactor).factor();
+        if (s instanceof BaseBuilder<?> b) { // the reading: what a result suggests
+            this.rule = checkRule(b.rule);
+            this.plan = plan(b);
+        } else {
+            this.rule = SuggestionRules.defaultRule();
+            this.plan = null;
+        }
     }
 
     private static TrainingPlan plan(BaseBuilder<?> b) {
@@ -193,12 +198,13 @@ public final class RangeTestConfig {
     }
 
     /**
-     * The range-test options, shared by every builder that runs a range test. Values are copied
-     * into a {@link RangeTestConfig} and checked when it is built.
+     * The sweep's options (learning rates, iterations, smoothing, divergence), shared by every
+     * builder that runs a range test, {@link RangeTest}'s included. Values are copied into a {@link
+     * RangeTestConfig} and checked when it is built.
      *
      * @param <T> the concrete builder
      */
-    public abstract static class BaseBuilder<T extends BaseBuilder<T>> {
+    public abstract static class SweepBuilder<T extends SweepBuilder<T>> {
 
         private LrSweep.Shape shape = LrSweep.Shape.EXPONENTIAL;
         private double startLr = 1e-7;
@@ -206,15 +212,9 @@ public final class RangeTestConfig {
         private int numIterations = 100;
         private double smoothing = LossSmoother.DEFAULT_BETA;
         private double divergenceFactor = DivergenceRule.DEFAULT_FACTOR;
-        private SuggestionRule rule = SuggestionRules.defaultRule();
-        private boolean ruleSet;
-        private long plannedSteps;
-        private boolean plannedStepsSet;
-        private long plannedBatchSize;
-        private boolean plannedBatchSizeSet;
 
         /** Creates a builder with the defaults. */
-        protected BaseBuilder() {}
+        protected SweepBuilder() {}
 
         /**
          * Returns this builder as its concrete type.
@@ -291,6 +291,53 @@ public final class RangeTestConfig {
         }
 
         /**
+         * Copies every range-test option of another configuration into this builder.
+         *
+         * @param config the configuration to copy
+         * @return this builder
+         */
+        public T optConfig(RangeTestConfig config) {
+            LrSweep s = config.sweep();
+            this.shape = s.shape();
+            this.startLr = s.startLr();
+            this.endLr = s.endLr();
+            this.numIterations = s.numIterations();
+            this.smoothing = config.smoothing();
+            this.divergenceFactor = config.divergenceFactor();
+            return self();
+        }
+
+        /**
+         * Builds the immutable configuration from the options set so far.
+         *
+         * @return the configuration
+         * @throws IllegalArgumentException if an option is out of range, naming it and its value
+         */
+        protected RangeTestConfig buildConfig() {
+            return new RangeTestConfig(this);
+        }
+    }
+
+    /**
+     * The options of a range test and of its reading: the sweep's, plus the rule whose suggestion
+     * the result returns or the planned run it is for. Shared by {@code LrFinder} and {@code
+     * LrRangeTestListener}, whose results read the curve; {@link RangeTest} only records it.
+     *
+     * @param <T> the concrete builder
+     */
+    public abstract static class BaseBuilder<T extends BaseBuilder<T>> extends SweepBuilder<T> {
+
+        private SuggestionRule rule = SuggestionRules.defaultRule();
+        private boolean ruleSet;
+        private long plannedSteps;
+        private boolean plannedStepsSet;
+        private long plannedBatchSize;
+        private boolean plannedBatchSizeSet;
+
+        /** Creates a builder with the defaults. */
+        protected BaseBuilder() {}
+
+        /**
          * Sets the rule whose suggestion the result returns (default {@link
          * SuggestionRules#defaultRule()}). A rule of your own must have a name of its own: one
          * under a built-in rule's name (e.g. {@code valley}) is refused at {@code build()}, see
@@ -336,19 +383,14 @@ public final class RangeTestConfig {
         }
 
         /**
-         * Copies every range-test option of another configuration into this builder.
+         * Copies every option of another configuration, the reading's included, into this builder.
          *
          * @param config the configuration to copy
          * @return this builder
          */
+        @Override
         public T optConfig(RangeTestConfig config) {
-            LrSweep s = config.sweep();
-            this.shape = s.shape();
-            this.startLr = s.startLr();
-            this.endLr = s.endLr();
-            this.numIterations = s.numIterations();
-            this.smoothing = config.smoothing();
-            this.divergenceFactor = config.divergenceFactor();
+            super.optConfig(config);
             this.rule = config.rule();
             this.ruleSet = config.plan == null && config.rule != SuggestionRules.defaultRule();
             this.plannedStepsSet = config.plan != null;
@@ -358,16 +400,6 @@ public final class RangeTestConfig {
                 this.plannedBatchSize = config.plan.batchSize().orElse(0);
             }
             return self();
-        }
-
-        /**
-         * Builds the immutable configuration from the options set so far.
-         *
-         * @return the configuration
-         * @throws IllegalArgumentException if an option is out of range, naming it and its value
-         */
-        protected RangeTestConfig buildConfig() {
-            return new RangeTestConfig(this);
         }
     }
 }

@@ -121,4 +121,18 @@ class RangeTestTest {
                 IllegalArgumentException.class,
                 () -> RangeTestConfig.builder().optShape(null).build());
     }
+
+    @Test
+    void aRangeTestBuilderOffersOnlyWhatTheTestUses() throws Exception {
+        // the reading (rule, plan) belongs to the finder's and the listener's builders
+        for (String reading : new String[] {"optSuggestionRule", "optPlannedSteps"}) {
+            for (java.lang.reflect.Method m : RangeTest.Builder.class.getMethods()) {
+                org.junit.jupiter.api.Assertions.assertNotEquals(reading, m.getName());
+            }
+        }
+        RangeTestConfig.Builder config = RangeTestConfig.builder();
+        config.optPlannedSteps(10);
+        org.junit.jupiter.api.Assertions.assertEquals(
+                10, config.build().plan().orElseThrow().steps());
+    }
 }
