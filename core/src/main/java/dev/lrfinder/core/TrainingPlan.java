@@ -147,7 +147,7 @@ public final class TrainingPlan {
                 Checks.inRange("stepsPerEpoch", stepsPerEpoch, 1, Integer.MAX_VALUE);
                 steps = epochs * stepsPerEpoch; // both below 2^31: no overflow in a long
             }
-            int s = (int) Checks.inRange("plannedSteps", steps, 1, Integer.MAX_VALUE);
+            int s = (int) Checks.inRange("steps", steps, 1, Integer.MAX_VALUE);
             int b =
                     batchSizeSet
                             ? (int) Checks.inRange("batchSize", batchSize, 1, Integer.MAX_VALUE)

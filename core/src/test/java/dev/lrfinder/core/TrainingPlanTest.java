@@ -34,16 +34,13 @@ class TrainingPlanTest {
 
     @Test
     void badValuesAreRefusedWithTheirNameAndValue() {
+        assertMessage("steps must be in [1, 2147483647], got 0", () -> TrainingPlan.ofSteps(0));
+        assertMessage("steps must be in [1, 2147483647], got -5", () -> TrainingPlan.ofSteps(-5));
         assertMessage(
-                "plannedSteps must be in [1, 2147483647], got 0", () -> TrainingPlan.ofSteps(0));
-        assertMessage(
-                "plannedSteps must be in [1, 2147483647], got -5", () -> TrainingPlan.ofSteps(-5));
-        assertMessage(
-                "plannedSteps must be in [1, 2147483647], got 2147483648",
+                "steps must be in [1, 2147483647], got 2147483648",
                 () -> TrainingPlan.ofSteps(Integer.MAX_VALUE + 1L));
         assertMessage(
-                "plannedSteps must be in [1, 2147483647], got 0",
-                () -> TrainingPlan.builder().build());
+                "steps must be in [1, 2147483647], got 0", () -> TrainingPlan.builder().build());
         assertMessage(
                 "batchSize must be in [1, 2147483647], got 0",
                 () -> TrainingPlan.builder().setSteps(10).optBatchSize(0).build());
@@ -54,7 +51,7 @@ class TrainingPlanTest {
                 "stepsPerEpoch must be in [1, 2147483647], got 0",
                 () -> TrainingPlan.builder().setEpochs(1, 0).build());
         assertMessage(
-                "plannedSteps must be in [1, 2147483647], got 4294967294",
+                "steps must be in [1, 2147483647], got 4294967294",
                 () -> TrainingPlan.builder().setEpochs(2, Integer.MAX_VALUE).build());
     }
 
