@@ -68,7 +68,7 @@ public final class ScheduleFreeAdamW extends ScheduleFreeOptimizer {
     protected NDArray direction(String parameterId, NDArray y, NDArray grad, int step) {
         NDArray v = withDefaultState(secondMoments, parameterId, y.getDevice(), k -> y.zerosLike());
         NDScope.unregister(v); // state: outlives the step's scope
-        v.muli(beta2).addi(grad.square().muli(1 - beta2));
+        v.addi(grad.square().subi(v).muli(1 - beta2)); // beta2 v + (1 - beta2) g^2, in place
         return grad.div(v.sqrt().addi(epsilon));
     }
 

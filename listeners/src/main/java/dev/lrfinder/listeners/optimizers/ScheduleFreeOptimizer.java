@@ -142,7 +142,7 @@ public abstract class ScheduleFreeOptimizer extends Optimizer {
             saved.close();
         }
         try (NDScope scope = new NDScope()) {
-            NDArray g = grad.mul(rescaleGrad);
+            NDArray g = rescaleGrad == 1 ? grad : grad.mul(rescaleGrad);
             if (clipGrad > 0) {
                 g = g.clip(-clipGrad, clipGrad);
             }
