@@ -229,7 +229,7 @@ public final class Recommendation {
      * Returns the run the study found best for the family of the optimizer the result's test drove
      * (docs/SCHEDULES.md): for SGD and Nag the planned constant rate with a {@link WeightAveraging}
      * (the best of all on the study's development scenarios); for adaptive or unknown optimizers
-     * one-cycle; for a schedule-free optimizer itself at its rate.
+     * one-cycle with a weight average; for a schedule-free optimizer itself at its rate.
      *
      * @param result a range-test result with a suggestion
      * @param plan the run: its steps and, when it differs from the test's, its batch
@@ -261,8 +261,9 @@ public final class Recommendation {
                         result,
                         plan,
                         Method.ONE_CYCLE,
-                        false,
-                        "for adaptive optimizers the study's best: one-cycle (docs/SCHEDULES.md)");
+                        true,
+                        "for adaptive optimizers the study's best: one-cycle with a weight average"
+                                + " (docs/SCHEDULES.md)");
         }
     }
 
