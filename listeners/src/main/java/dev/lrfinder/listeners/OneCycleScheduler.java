@@ -128,13 +128,16 @@ public final class OneCycleScheduler {
     }
 
     /**
-     * The peak of {@link #scheduleFor(LrFinderResult, TrainingPlan)}: {@link SchedulePeak}'s for a
-     * cycle's mean of half its peak when the plan scaled the rate (SGD and Nag on a clear descent),
-     * else {@link #peakPerSuggestion} times the {@link #anchor}.
+     * The peak of {@link #scheduleFor(LrFinderResult, TrainingPlan)}: for SGD and Nag with a known
+     * batch size, {@link SchedulePeak}'s for a cycle's mean of half its peak (twice the planned
+     * rate, at most half the onset); else {@link #peakPerSuggestion} times the {@link #anchor}.
      */
     static double peak(LrFinderResult result, TrainingPlan plan) {
         PlannedRate planned = result.plannedRate(plan);
-        if (planned.branch() == PlannedRate.Branch.SCALED) {
+        boolean sgdWithBatch =
+                planned.branch() == PlannedRate.Branch.SCALED
+                        || planned.branch() == PlannedRate.Branch.NO_CLEAR_DESCENT;
+        if (sgdWithBatch && result.analysis().readable()) {
             return SchedulePeak.of(
                     planned.learningRate(),
                     SchedulePeak.HALF,
