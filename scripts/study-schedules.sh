@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
-# Reproduces docs/SCHEDULES.md: which schedule generalizes best from the range test's suggestion.
-# MLP on all 60,000 MNIST images for 1, 2 and 4 epochs; CNN on the first 20,000 for 1 and 2.
+# Reproduces docs/SCHEDULES.md: the recommended-run study (every method Recommendation builds, with
+# and without a weight average, at the finder's rate and tuned, and the schedule-free optimizers at
+# their published defaults), on the development scenarios and then on the held-out ones.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/fetch-mnist.sh >/dev/null
 [[ -f bench/target/lrfinder-bench.jar ]] || mvn -B -q package -DskipTests -pl bench -am
 jar="$(mktemp -d)/lrfinder-bench.jar"   # a copy: rebuilding the project must not pull it from under the run
 cp bench/target/lrfinder-bench.jar "$jar"
-mkdir -p docs/study
-java -jar $jar compare-schedules --models mlp --optimizers sgd,adam --epochs 1,2,4 --seeds 3 \
-  --report docs/study/mlp.md | tee docs/study/mlp.log
-java -jar $jar compare-schedules --models cnn --optimizers sgd,adam --epochs 1,2 --seeds 3 \
-  --limit 20000 --report docs/study/cnn.md | tee docs/study/cnn.log
+out=docs/study
+rm -f $out/dev.csv $out/dev-sf.csv $out/heldout.csv
+java -jar "$jar" compare-schedules --scenarios fresh,batch16,cnn-bn --seeds 2 --csv $out/dev.csv
+# the schedule-free rows again at the finder's rate once its multiple was fixed (as run for the docs)
+java -jar "$jar" compare-schedules --scenarios fresh,batch16,cnn-bn --seeds 2 \
+  --optimizers sf-sgd,sf-adamw --tuned none --no-defaults --no-averaging --csv $out/dev-sf.csv
+java -jar "$jar" compare-schedules --scenarios batch64-3ep,cnn-3ep --seeds 2 \
+  --tuned sgd/one-cycle,adamw/one-cycle --csv $out/heldout.csv
+python3 $out/report.py $out/dev.csv $out/dev-sf.csv
+python3 $out/report.py $out/heldout.csv
