@@ -138,4 +138,24 @@ class PlannedRuleTest {
         assertEquals(minimum.learningRate(), renamed.learningRate(), 0);
         assertEquals(minimum.index(), renamed.index());
     }
+
+    @Test
+    void thePlannedRateCarriesItsPlanAndRefusesANegativeBatch() {
+        TrainingPlan plan = TrainingPlan.ofSteps(300);
+        CurveAnalysis a = CurveAnalysis.of(FRESH);
+        PlannedRate p = PlannedRate.of(a, plan, 64, OptimizerFamily.SGD).orElseThrow();
+        assertEquals(plan, p.plan());
+        assertEquals(p.suggestion().learningRate(), p.learningRate(), 0);
+        assertEquals(planned(300, 64), p.learningRate(), 0);
+        assertTrue(
+                p.toString().endsWith("(scaled by the plan: 300 steps at batch 64)"), p.toString());
+        PlannedRate adam = PlannedRate.of(a, plan, 64, OptimizerFamily.ADAPTIVE).orElseThrow();
+        assertFalse(adam.toString().contains("steps at batch"), adam.toString());
+        assertEquals(
+                "testBatchSize must be >= 0, got -1",
+                assertThrows(
+                                IllegalArgumentException.class,
+                                () -> PlannedRate.of(a, plan, -1, OptimizerFamily.SGD))
+                        .getMessage());
+    }
 }

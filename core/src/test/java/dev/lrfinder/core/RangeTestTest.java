@@ -135,4 +135,32 @@ class RangeTestTest {
         org.junit.jupiter.api.Assertions.assertEquals(
                 10, config.build().plan().orElseThrow().steps());
     }
+
+    @Test
+    void optConfigCopiesTheReadingToo() {
+        RangeTestConfig planned =
+                RangeTestConfig.builder().optPlannedSteps(500).optPlannedBatchSize(64).build();
+        RangeTestConfig copy = RangeTestConfig.builder().optConfig(planned).build();
+        org.junit.jupiter.api.Assertions.assertEquals(planned.plan(), copy.plan());
+        org.junit.jupiter.api.Assertions.assertEquals(
+                java.util.OptionalInt.of(64), copy.plan().orElseThrow().batchSize());
+        RangeTestConfig valley =
+                RangeTestConfig.builder().optSuggestionRule(SuggestionRules.valley()).build();
+        RangeTestConfig valleyCopy = RangeTestConfig.builder().optConfig(valley).build();
+        org.junit.jupiter.api.Assertions.assertSame(SuggestionRules.valley(), valleyCopy.rule());
+        org.junit.jupiter.api.Assertions.assertTrue(valleyCopy.plan().isEmpty());
+        // a copied rule still refuses a plan on top, as the rule set by hand would
+        org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class,
+                () -> RangeTestConfig.builder().optConfig(valley).optPlannedSteps(10).build());
+        RangeTestConfig stepsOnly = RangeTestConfig.builder().optPlannedSteps(30).build();
+        org.junit.jupiter.api.Assertions.assertTrue(
+                RangeTestConfig.builder()
+                        .optConfig(stepsOnly)
+                        .build()
+                        .plan()
+                        .orElseThrow()
+                        .batchSize()
+                        .isEmpty());
+    }
 }

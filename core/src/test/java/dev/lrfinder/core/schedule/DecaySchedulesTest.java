@@ -56,4 +56,27 @@ class DecaySchedulesTest {
                                         .build());
         assertTrue(e.getMessage().startsWith("warmupDivFactor must be > 0"), e.getMessage());
     }
+
+    @Test
+    void meanFractionAveragesEveryStepOverThePeak() {
+        // 10 steps: warm-up to 2 over the first 2, hold, cool down linearly over the last 4
+        WarmupCooldownSchedule s =
+                WarmupCooldownSchedule.builder()
+                        .setLr(2)
+                        .setTotalSteps(10)
+                        .optWarmupFraction(0.2)
+                        .optCooldownFraction(0.4)
+                        .build();
+        double sum = 0;
+        for (int step = 0; step < 10; step++) {
+            sum += s.learningRate(step);
+        }
+        assertEquals(sum / 10 / 2, s.meanFraction(), 1e-15);
+        assertTrue(s.meanFraction() < 1);
+        assertEquals(
+                1,
+                WarmupCooldownSchedule.builder().setLr(3).setTotalSteps(7).build().meanFraction(),
+                1e-15);
+        assertEquals(3, WarmupCooldownSchedule.wsd(1, 100).phased().phases().size());
+    }
 }
