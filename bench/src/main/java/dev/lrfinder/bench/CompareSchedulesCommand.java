@@ -226,8 +226,7 @@ public final class CompareSchedulesCommand implements Callable<Integer> {
             throws Exception {
         Scenario s = with(base, t -> r.optimizer());
         List<TrainingListener> listeners = r.listeners();
-        double score =
-                train(s, seed, weights, listeners.toArray(new TrainingListener[0]), out, name);
+        double score = train(s, seed, weights, listeners.toArray(new TrainingListener[0]), name);
         record(
                 out,
                 name,
@@ -262,7 +261,7 @@ public final class CompareSchedulesCommand implements Callable<Integer> {
                 false,
                 Double.NaN,
                 ScheduleFreeAdamW.DEFAULT_LEARNING_RATE,
-                train(sfAdamW, seed, weights, new TrainingListener[0], out, name),
+                train(sfAdamW, seed, weights, new TrainingListener[0], name),
                 "");
         Scenario sfSgd =
                 with(
@@ -281,19 +280,14 @@ public final class CompareSchedulesCommand implements Callable<Integer> {
                 false,
                 Double.NaN,
                 ScheduleFreeSgd.DEFAULT_LEARNING_RATE,
-                train(sfSgd, seed, weights, new TrainingListener[0], out, name),
+                train(sfSgd, seed, weights, new TrainingListener[0], name),
                 "");
     }
 
     private long started;
 
     private double train(
-            Scenario s,
-            int seed,
-            List<float[]> weights,
-            TrainingListener[] listeners,
-            PrintStream out,
-            String name)
+            Scenario s, int seed, List<float[]> weights, TrainingListener[] listeners, String name)
             throws Exception {
         started = System.nanoTime();
         try (Model model = Model.newInstance(name);

@@ -7,21 +7,19 @@ package dev.lrfinder.core;
  */
 public enum OptimizerFamily {
     /** SGD with or without momentum, and Nesterov (DJL's {@code Sgd} and {@code Nag}). */
-    SGD(true, false),
+    SGD(false),
     /** Adam, AdamW, RmsProp, Adagrad, Adadelta: each step divided by the gradient's own scale. */
-    ADAPTIVE(false, false),
+    ADAPTIVE(false),
     /** Schedule-Free SGD (lrfinder's {@code ScheduleFreeSgd}). */
-    SCHEDULE_FREE_SGD(true, true),
+    SCHEDULE_FREE_SGD(true),
     /** Schedule-Free AdamW (lrfinder's {@code ScheduleFreeAdamW}). */
-    SCHEDULE_FREE_ADAMW(false, true),
+    SCHEDULE_FREE_ADAMW(true),
     /** An optimizer of the user's own, or none seen (a result read back from a file). */
-    UNKNOWN(false, false);
+    UNKNOWN(false);
 
-    private final boolean sgdLike;
     private final boolean scheduleFree;
 
-    OptimizerFamily(boolean sgdLike, boolean scheduleFree) {
-        this.sgdLike = sgdLike;
+    OptimizerFamily(boolean scheduleFree) {
         this.scheduleFree = scheduleFree;
     }
 
@@ -33,16 +31,6 @@ public enum OptimizerFamily {
      */
     public boolean scalesWithPlan() {
         return this == SGD;
-    }
-
-    /**
-     * Tells whether the optimizer steps along the raw gradient (SGD-like), as opposed to a
-     * normalized one (Adam-like).
-     *
-     * @return true for SGD and Schedule-Free SGD
-     */
-    public boolean sgdLike() {
-        return sgdLike;
     }
 
     /**

@@ -41,14 +41,10 @@ class SchedulePeakTest {
     @Test
     void eachFamilySaysWhatItIs() {
         assertTrue(OptimizerFamily.SGD.scalesWithPlan());
-        assertTrue(OptimizerFamily.SGD.sgdLike());
         assertFalse(OptimizerFamily.SGD.scheduleFree());
-        assertFalse(OptimizerFamily.ADAPTIVE.sgdLike());
         assertFalse(OptimizerFamily.ADAPTIVE.scheduleFree());
         assertFalse(OptimizerFamily.SCHEDULE_FREE_SGD.scalesWithPlan());
-        assertTrue(OptimizerFamily.SCHEDULE_FREE_SGD.sgdLike());
         assertTrue(OptimizerFamily.SCHEDULE_FREE_SGD.scheduleFree());
-        assertFalse(OptimizerFamily.SCHEDULE_FREE_ADAMW.sgdLike());
         assertTrue(OptimizerFamily.SCHEDULE_FREE_ADAMW.scheduleFree());
         assertFalse(OptimizerFamily.UNKNOWN.scalesWithPlan());
         assertFalse(OptimizerFamily.UNKNOWN.scheduleFree());
