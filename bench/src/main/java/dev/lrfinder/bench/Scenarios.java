@@ -48,6 +48,37 @@ public final class Scenarios {
 
     public static final List<String> OTHER_LOSSES = List.of("regression");
 
+    /**
+     * The development sets of the planned rate across batch and length (issue 22): the MLP on the
+     * first 16,000 images, {@code mlp-OPT-bB-eE} for optimizer OPT (sgd, nag, adam), batch B and E
+     * epochs.
+     */
+    public static final List<String> PLAN_DEV =
+            List.of(
+                    "mlp-sgd-b16-e3",
+                    "mlp-sgd-b32-e2",
+                    "mlp-sgd-b32-e5",
+                    "mlp-sgd-b64-e1",
+                    "mlp-sgd-b64-e4",
+                    "mlp-adam-b32-e1",
+                    "mlp-adam-b32-e4",
+                    "mlp-adam-b256-e1",
+                    "mlp-adam-b256-e4");
+
+    /** The two sets held out from the planned rate's law until it was fixed. */
+    public static final List<String> PLAN_HELD_OUT = List.of("mlp-nag-b16-e5", "mlp-adam-b64-e3");
+
+    /**
+     * Fresh tasks for the planned rate at small batches over long runs: {@code TASK-OPT-bB-eE} with
+     * TASK {@code cnn} (the samples' CNN on the first 8,000 images), {@code blobs} (the synthetic
+     * set's 20,000 points) or {@code reg} (the regression's 20,000 points, L2 loss).
+     */
+    public static final List<String> PLAN_FRESH_TASKS =
+            List.of("cnn-sgd-b16-e2", "blobs-sgd-b16-e3", "reg-sgd-b16-e2");
+
+    private static final java.util.regex.Pattern GRID_CELL =
+            java.util.regex.Pattern.compile("(mlp|cnn|blobs|reg)-(sgd|nag|adam)-b(\\d+)-e(\\d+)");
+
     /** Scenarios whose curves should not support a suggestion. */
     public static final List<String> PROBES =
             List.of("shuffled", "above-divergence", "sharp-minimum");
@@ -259,6 +290,10 @@ public final class Scenarios {
                             true);
                 }
             default:
+                java.util.regex.Matcher cell = GRID_CELL.matcher(key);
+                if (cell.matches()) {
+                    return cell(key, cell, train, test, manager);
+                }
                 throw new IllegalArgumentException(
                         "scenario must be one of "
                                 + SCORED
@@ -273,6 +308,48 @@ public final class Scenarios {
                                 + ", got "
                                 + name);
         }
+    }
+
+    /** A cell of the planned rate's development grid, parsed from its name. */
+    private static Scenario cell(
+            String key,
+            java.util.regex.Matcher cell,
+            MnistArrays train,
+            MnistArrays test,
+            NDManager manager) {
+        String task = cell.group(1);
+        String opt = cell.group(2);
+        int batch = Integer.parseInt(cell.group(3));
+        int epochs = Integer.parseInt(cell.group(4));
+        Function<ParameterTracker, Optimizer> f =
+                "nag".equals(opt)
+                        ? t -> Optimizer.nag().setLearningRateTracker(t).setMomentum(0.9f).build()
+                        : t -> Setup.optimizer(opt, t);
+        Setup next;
+        String what;
+        switch (task) {
+            case "cnn":
+                next = firstImages(key, Models.CNN::block, f, train, 8000, test, manager, batch);
+                what = "CNN, 8,000 images";
+                break;
+            case "blobs":
+                next = Setup.synthetic(manager, batch).withOptimizer(key, f);
+                what = "MLP 32-64-10 on 20,000 Gaussian blobs";
+                break;
+            case "reg":
+                next = Setup.regression(manager, batch).withOptimizer(key, f);
+                what = "MLP 32-64-64-1 on 20,000 regression points, L2 loss";
+                break;
+            default:
+                next = firstImages(key, Models.MLP::block, f, train, 16000, test, manager, batch);
+                what = "MLP, 16,000 images";
+        }
+        return scored(
+                key,
+                String.format("%s, %s, batch %d, fresh; %d epochs", what, opt, batch, epochs),
+                next,
+                epochs,
+                null);
     }
 
     private static Scenario scored(

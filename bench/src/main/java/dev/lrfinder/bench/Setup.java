@@ -115,6 +115,18 @@ public record Setup(
     }
 
     /**
+     * Returns this setup under another name with another optimizer.
+     *
+     * @param newName the name
+     * @param newOptimizer builds the optimizer around a learning-rate tracker
+     * @return the setup
+     */
+    public Setup withOptimizer(
+            String newName, java.util.function.Function<ParameterTracker, Optimizer> newOptimizer) {
+        return new Setup(newName, block, inputShape, newOptimizer, train, test, batchSize, task);
+    }
+
+    /**
      * Builds a named setup: {@code mlp-sgd}, {@code mlp-adam}, {@code cnn-sgd} on real MNIST, or
      * {@code synthetic-sgd} (an MLP on generated Gaussian blobs).
      *

@@ -24,13 +24,14 @@ public enum OptimizerFamily {
     }
 
     /**
-     * Tells whether the planned rate's noise model describes this optimizer: plain SGD and
-     * Nesterov, whose noise floor grows like {@code lr / B}.
+     * Tells whether the planned rate's model describes this optimizer ({@link PlannedRate}): SGD
+     * and Nesterov, whose noise floor grows like {@code lr / B}, and the adaptive optimizers, whose
+     * steps the gradient's own scale divides.
      *
-     * @return true for {@link #SGD}
+     * @return true for {@link #SGD} and {@link #ADAPTIVE}
      */
     public boolean scalesWithPlan() {
-        return this == SGD;
+        return this == SGD || this == ADAPTIVE;
     }
 
     /**

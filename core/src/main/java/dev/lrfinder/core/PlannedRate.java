@@ -15,9 +15,19 @@ import java.util.Optional;
  * The square root comes from the noisy quadratic model (Zhang et al., arXiv 1907.04164): after
  * {@code T} steps at rate {@code lr} the loss still owes a bias that shrinks like {@code 1 / (lr
  * T)} and carries a noise floor that grows like {@code lr / B}; their sum is least at {@code lr ~
- * sqrt(B / T)}. Otherwise the rate is {@link SuggestionRules#guarded()}'s, and the branch says why:
- * the curve has no clear descent, or the optimizer is not one the model describes (adaptive,
- * schedule-free or unknown), or the batch is unknown.
+ * sqrt(B / T)}. At a fixed number of epochs ({@code T ~ 1 / B}) this is the linear scaling rule.
+ *
+ * <p>For an adaptive optimizer (Adam, AdamW, RmsProp, ...) the rate is {@link
+ * SuggestionRules#guarded()}'s reading scaled by {@code sqrt(T_A / T)} ({@code T_A} = {@link
+ * #ADAPTIVE_STEPS}), at most {@link #ONSET_CAP} of the onset, whatever the batch. The same model
+ * gives it: an adaptive step divides the gradient by its own root mean square, which the noise
+ * dominates ({@code ~ sigma / sqrt(B)}), so its rate is SGD's times {@code sigma / sqrt(B)}, and
+ * {@code sqrt(B / T)} becomes {@code 1 / sqrt(T)}; at a fixed number of epochs this is the
+ * square-root scaling rule for Adam (Malladi et al., NeurIPS 2022).
+ *
+ * <p>Otherwise the rate is {@code guarded}'s, and the branch says why: the curve has no clear
+ * descent, or the optimizer is not one the model describes (schedule-free or unknown), or the batch
+ * is unknown.
  *
  * <pre>{@code
  * PlannedRate planned = PlannedRate.of(analysis, TrainingPlan.ofSteps(938), 128, OptimizerFamily.SGD);
@@ -34,6 +44,13 @@ public final class PlannedRate {
     public static final double NOISE_SCALE = 0.315;
 
     /**
+     * The run length, in optimizer steps, for which {@code guarded}'s reading is an adaptive
+     * optimizer's best constant rate. Fitted once, on the seven Adam and AdamW development sets of
+     * docs/BENCHMARKS.md (63 to 2,000 steps, batch 32 to 256), the same for every curve.
+     */
+    public static final double ADAPTIVE_STEPS = 250;
+
+    /**
      * The planned rate never exceeds this fraction of the onset: the onset lies near the edge of
      * stability, and half of it still damps the sharpest direction.
      */
@@ -41,14 +58,16 @@ public final class PlannedRate {
 
     /** Which branch produced the rate. */
     public enum Branch {
-        /** The reach scaled by the plan. */
+        /** SGD's: the reach scaled by the plan's steps and batch. */
         SCALED("scaled by the plan"),
+        /** An adaptive optimizer's: guarded's reading scaled by the plan's steps. */
+        SCALED_ADAPTIVE("scaled by the plan, for an adaptive optimizer"),
         /** guarded's rate: the curve has no clear descent to read a reach from. */
         NO_CLEAR_DESCENT("not scaled: the curve has no clear descent; guarded's rate"),
-        /** guarded's rate: the plan's noise model is SGD's. */
-        NOT_SGD(
-                "not scaled: the plan's noise model is SGD's and the optimizer is adaptive,"
-                        + " schedule-free or unknown; guarded's rate"),
+        /** guarded's rate: the plan's model describes SGD and adaptive optimizers only. */
+        NOT_MODELLED(
+                "not scaled: the plan's model describes SGD and adaptive optimizers, and this"
+                        + " one is schedule-free or unknown; guarded's rate"),
         /** guarded's rate: neither the test's batch size nor the plan's is known. */
         NO_BATCH("not scaled: the batch size is unknown (give the plan one); guarded's rate");
 
@@ -98,8 +117,10 @@ public final class PlannedRate {
         Checks.atLeast("testBatchSize", testBatchSize, 0);
         int batch = plan.batchSize().orElse(testBatchSize);
         Branch branch;
-        if (!family.scalesWithPlan()) {
-            branch = Branch.NOT_SGD;
+        if (family == OptimizerFamily.ADAPTIVE) {
+            return adaptive(analysis, plan, batch);
+        } else if (!family.scalesWithPlan()) {
+            branch = Branch.NOT_MODELLED;
         } else if (batch == 0) {
             branch = Branch.NO_BATCH;
         } else if (!analysis.clearDescent()) {
@@ -122,6 +143,31 @@ public final class PlannedRate {
                                         branch,
                                         plan,
                                         batch));
+    }
+
+    /** An adaptive optimizer's rate: guarded's reading scaled by {@code sqrt(T_A / T)}. */
+    private static Optional<PlannedRate> adaptive(
+            CurveAnalysis analysis, TrainingPlan plan, int batch) {
+        boolean clear = analysis.clearDescent();
+        return SuggestionRules.guarded()
+                .suggest(analysis)
+                .map(
+                        g -> {
+                            double lr =
+                                    clear
+                                            ? Math.min(
+                                                    ONSET_CAP * analysis.onsetLearningRate(),
+                                                    g.learningRate()
+                                                            * Math.sqrt(
+                                                                    ADAPTIVE_STEPS / plan.steps()))
+                                            : g.learningRate();
+                            int index = clear ? analysis.nearestIndex(lr) : g.index();
+                            return new PlannedRate(
+                                    analysis.suggestion("planned", index, lr),
+                                    clear ? Branch.SCALED_ADAPTIVE : Branch.NO_CLEAR_DESCENT,
+                                    plan,
+                                    batch);
+                        });
     }
 
     /**
@@ -166,6 +212,8 @@ public final class PlannedRate {
         String why = branch.description();
         if (branch == Branch.SCALED) {
             why += ": " + plan.steps() + " steps at batch " + batchSize;
+        } else if (branch == Branch.SCALED_ADAPTIVE) {
+            why += ": " + plan.steps() + " steps";
         }
         return String.format("%.4g (%s)", learningRate(), why);
     }

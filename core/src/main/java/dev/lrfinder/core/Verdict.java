@@ -27,7 +27,13 @@ public record Verdict(boolean confident, List<Reason> reasons, List<String> deta
         /**
          * The descent's rules suggest a learning rate beyond the onset, where the loss turns worse.
          */
-        RULES_DISAGREE("rules-disagree");
+        RULES_DISAGREE("rules-disagree"),
+        /**
+         * The test was given a planned run, and the planned rate is not scaled by it: the curve has
+         * no clear descent, the optimizer is one the plan's model does not describe, or the batch
+         * size is unknown ({@link PlannedRate.Branch}); the suggestion is {@code guarded}'s.
+         */
+        PLAN_NOT_USED("plan-not-used");
 
         private final String code;
 
@@ -70,6 +76,21 @@ public record Verdict(boolean confident, List<Reason> reasons, List<String> deta
      */
     public Verdict(List<Reason> reasons, List<String> details) {
         this(reasons.isEmpty(), reasons, details);
+    }
+
+    /**
+     * Returns this verdict with one more reason, after the others.
+     *
+     * @param reason the reason
+     * @param detail its sentence
+     * @return a verdict that is not confident
+     */
+    public Verdict with(Reason reason, String detail) {
+        List<Reason> r = new java.util.ArrayList<>(reasons);
+        List<String> d = new java.util.ArrayList<>(details);
+        r.add(reason);
+        d.add(detail);
+        return new Verdict(r, d);
     }
 
     /** {@inheritDoc} */

@@ -81,6 +81,47 @@ class PlannedRuleTest {
                         .branch());
     }
 
+    private static PlannedRate adaptive(long steps, int batch, LossCurve curve) {
+        TrainingPlan plan = TrainingPlan.builder().setSteps(steps).optBatchSize(batch).build();
+        return PlannedRate.of(CurveAnalysis.of(curve), plan, 128, OptimizerFamily.ADAPTIVE)
+                .orElseThrow();
+    }
+
+    @Test
+    void anAdaptiveOptimizersRateIsGuardedsScaledByTheSquareRootOfStepsAlone() {
+        CurveAnalysis a = CurveAnalysis.of(FRESH);
+        double guarded = SuggestionRules.guarded().suggest(FRESH).orElseThrow().learningRate();
+        long steps = Math.round(100 * PlannedRate.ADAPTIVE_STEPS); // the square root is 1/10
+        PlannedRate p = adaptive(steps, 128, FRESH);
+        assertEquals(PlannedRate.Branch.SCALED_ADAPTIVE, p.branch());
+        assertEquals(guarded / 10, p.learningRate(), guarded * 1e-6);
+        assertEquals("planned", p.suggestion().rule());
+        assertEquals(a.nearestIndex(guarded / 10), p.suggestion().index());
+        assertEquals(
+                p.learningRate() / 2,
+                adaptive(4 * steps, 128, FRESH).learningRate(),
+                guarded * 1e-6,
+                "four times as long: half");
+        assertEquals(
+                p.learningRate(),
+                adaptive(steps, 4096, FRESH).learningRate(),
+                0,
+                "the batch does not enter");
+        assertEquals(
+                PlannedRate.ONSET_CAP * a.onsetLearningRate(),
+                adaptive(1, 128, FRESH).learningRate(),
+                0,
+                "a one-step run is capped at half the onset");
+        assertTrue(p.toString().contains("adaptive optimizer: " + steps + " steps"), p.toString());
+        LossCurve flat = CurveVerdictTest.sweep(CurveVerdictTest::flat, 0.05, 20, 2);
+        PlannedRate onFlat = adaptive(steps, 128, flat);
+        assertEquals(PlannedRate.Branch.NO_CLEAR_DESCENT, onFlat.branch());
+        assertEquals(
+                SuggestionRules.guarded().suggest(flat).orElseThrow().learningRate(),
+                onFlat.learningRate(),
+                0);
+    }
+
     @Test
     void badArgumentsAreNamed() {
         TrainingPlan plan = TrainingPlan.ofSteps(10);
@@ -92,7 +133,7 @@ class PlannedRuleTest {
     }
 
     @Test
-    void onlySgdAndNesterovScaleWithThePlan() {
+    void sgdAndAdaptiveOptimizersScaleWithThePlanAndNoOtherDoes() {
         TrainingPlan shortRun = TrainingPlan.ofSteps(20);
         double sgd =
                 SuggestionRules.plannedFor(shortRun, 128, OptimizerFamily.SGD)
@@ -106,22 +147,19 @@ class PlannedRuleTest {
                         .orElseThrow()
                         .branch());
         double guarded = SuggestionRules.guarded().suggest(FRESH).orElseThrow().learningRate();
-        for (OptimizerFamily adaptive :
+        for (OptimizerFamily other :
                 new OptimizerFamily[] {
-                    OptimizerFamily.ADAPTIVE,
                     OptimizerFamily.SCHEDULE_FREE_SGD,
                     OptimizerFamily.SCHEDULE_FREE_ADAMW,
                     OptimizerFamily.UNKNOWN
                 }) {
             Suggestion s =
-                    SuggestionRules.plannedFor(shortRun, 128, adaptive)
-                            .suggest(FRESH)
-                            .orElseThrow();
-            assertEquals("planned", s.rule(), String.valueOf(adaptive));
-            assertEquals(guarded, s.learningRate(), 0, String.valueOf(adaptive));
+                    SuggestionRules.plannedFor(shortRun, 128, other).suggest(FRESH).orElseThrow();
+            assertEquals("planned", s.rule(), String.valueOf(other));
+            assertEquals(guarded, s.learningRate(), 0, String.valueOf(other));
             PlannedRate p =
-                    PlannedRate.of(CurveAnalysis.of(FRESH), shortRun, 128, adaptive).orElseThrow();
-            assertEquals(PlannedRate.Branch.NOT_SGD, p.branch());
+                    PlannedRate.of(CurveAnalysis.of(FRESH), shortRun, 128, other).orElseThrow();
+            assertEquals(PlannedRate.Branch.NOT_MODELLED, p.branch());
             assertTrue(p.toString().contains("not scaled"), p.toString());
         }
         assertEquals(

@@ -41,6 +41,7 @@ class SchedulePeakTest {
     @Test
     void eachFamilySaysWhatItIs() {
         assertTrue(OptimizerFamily.SGD.scalesWithPlan());
+        assertTrue(OptimizerFamily.ADAPTIVE.scalesWithPlan());
         assertFalse(OptimizerFamily.SGD.scheduleFree());
         assertFalse(OptimizerFamily.ADAPTIVE.scheduleFree());
         assertFalse(OptimizerFamily.SCHEDULE_FREE_SGD.scalesWithPlan());

@@ -74,7 +74,24 @@ public final class LrFinderResult {
         if (!suggestions.containsKey(rule.name())) {
             suggestions.put(rule.name(), suggest(rule)); // planned, or a rule of the user's own
         }
-        this.verdict = CurveVerdict.assess(analysis, test.sweep().numIterations());
+        this.verdict = withPlan(CurveVerdict.assess(analysis, test.sweep().numIterations()));
+    }
+
+    /** The curve's verdict, and {@code plan-not-used} when a configured plan did not scale it. */
+    private Verdict withPlan(Verdict curveVerdict) {
+        if (plan == null
+                || status == RangeTestStatus.RUNNING
+                || status == RangeTestStatus.INTERRUPTED) {
+            return curveVerdict; // no rule reads a partial curve
+        }
+        return PlannedRate.of(analysis, plan, batchSize, optimizer.family())
+                .filter(p -> p.branch() != PlannedRate.Branch.SCALED)
+                .map(
+                        p ->
+                                curveVerdict.with(
+                                        Verdict.Reason.PLAN_NOT_USED,
+                                        "the plan was not used: " + p.branch().description()))
+                .orElse(curveVerdict);
     }
 
     /** The configured rule, or the planned rule for the configured plan. */

@@ -147,7 +147,7 @@ public final class OneCycleScheduler {
     }
 
     private static boolean sgd(LrFinderResult result) {
-        return result.optimizerFamily().scalesWithPlan();
+        return result.optimizerFamily() == dev.lrfinder.core.OptimizerFamily.SGD;
     }
 
     /**

@@ -154,7 +154,7 @@ class PlanTest {
     }
 
     @Test
-    void forAnAdaptiveOptimizerThePlanKeepsTheGuardedReading() {
+    void forAnAdaptiveOptimizerThePlansStepsScaleTheGuardedReading() {
         LrFinderResult adam =
                 Fixtures.result(
                         1e-5,
@@ -163,12 +163,40 @@ class PlanTest {
                         lr -> 2 - Math.tanh(Math.log10(lr) + 2),
                         SuggestionRules.guarded(),
                         "Adam");
-        TrainingPlan plan = TrainingPlan.builder().setSteps(20).optBatchSize(1024).build();
+        double guarded = adam.suggestions().get("guarded").orElseThrow().learningRate();
+        long steps = Math.round(25 * dev.lrfinder.core.PlannedRate.ADAPTIVE_STEPS);
+        TrainingPlan plan = TrainingPlan.builder().setSteps(steps).optBatchSize(1024).build();
+        assertEquals(guarded / 5, adam.suggestion(plan).learningRate(), guarded * 1e-9);
         assertEquals(
-                adam.suggestions().get("guarded").orElseThrow().learningRate(),
-                adam.suggestion(plan).learningRate(),
-                0);
-        assertEquals(dev.lrfinder.core.PlannedRate.Branch.NOT_SGD, adam.plannedRate(plan).branch());
+                dev.lrfinder.core.PlannedRate.Branch.SCALED_ADAPTIVE,
+                adam.plannedRate(plan).branch());
+    }
+
+    @Test
+    void aConfiguredPlanThatIsNotUsedIsAReasonOfTheVerdict() throws Exception {
+        try (Model model = Fixtures.mlp();
+                NDManager manager = NDManager.newBaseManager();
+                Trainer trainer =
+                        Fixtures.trainer(
+                                model,
+                                dev.lrfinder.listeners.optimizers.ScheduleFreeSgd.builder()
+                                        .build())) {
+            ArrayDataset data = Fixtures.blobs(manager, 640, 32, 7);
+            LrFinderResult planned =
+                    LrFinder.builder().optPlannedSteps(2000).build().find(trainer, data);
+            assertEquals(
+                    dev.lrfinder.core.PlannedRate.Branch.NOT_MODELLED,
+                    planned.plannedRate(TrainingPlan.ofSteps(2000)).branch());
+            assertTrue(
+                    planned.verdict()
+                            .reasons()
+                            .contains(dev.lrfinder.core.Verdict.Reason.PLAN_NOT_USED),
+                    planned.verdict().toString());
+            assertTrue(
+                    planned.verdict().toString().contains("the plan was not used: not scaled"),
+                    planned.verdict().toString());
+            assertTrue(planned.toString().contains("plan was not used"), planned.toString());
+        }
     }
 
     private static void assertMessage(String expected, Supplier<?> build) {
