@@ -139,6 +139,13 @@ public final class BenchSuggestionsCommand implements Callable<Integer> {
     int validationBatches;
 
     @Option(
+            names = "--range-iterations",
+            defaultValue = "0",
+            description =
+                    "with --scenarios: the range tests' iterations (default: 0, the finder's own)")
+    int rangeIterations;
+
+    @Option(
             names = "--one-cycle-oracle",
             description =
                     "with --scenarios: also train one-cycle runs over the same budget at peaks"
@@ -213,6 +220,7 @@ public final class BenchSuggestionsCommand implements Callable<Integer> {
                             .anchor(SuggestionRules.byName(oneCycleAnchor))
                             .oneCycleOracle(oneCycleOracle)
                             .validationBatches(validationBatches)
+                            .rangeIterations(rangeIterations)
                             .confirmOneCycle(confirmOneCycle)
                             .run(
                                     Scenarios.of(name, manager, mnist, limit),

@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
         description = "The studies and benchmarks of lrfinder, on real MNIST.",
         subcommands = {
             CompareSchedulesCommand.class,
+            BenchNoiseScaleCommand.class,
             BenchOverheadCommand.class,
             BenchFinderCostCommand.class,
             BenchOptimizerCostCommand.class,

@@ -42,6 +42,7 @@ public final class ScenarioBench {
     private boolean oneCycleOracle;
     private int validationBatches;
     private boolean confirmOneCycle;
+    private int rangeIterations;
 
     ScenarioBench(Path dir, PrintStream out, int seeds) {
         this.dir = dir;
@@ -82,6 +83,18 @@ public final class ScenarioBench {
      */
     ScenarioBench validationBatches(int batches) {
         this.validationBatches = batches;
+        return this;
+    }
+
+    /**
+     * Sets the range tests' length (the sweep's iterations), for a sweep that holds each rate
+     * longer than the finder's default.
+     *
+     * @param n the iterations, 0 for the finder's default
+     * @return this
+     */
+    ScenarioBench rangeIterations(int n) {
+        this.rangeIterations = n;
         return this;
     }
 
@@ -231,9 +244,12 @@ public final class ScenarioBench {
     private LrFinderResult rangeTest(Scenario s, int seed, List<float[]> weights) throws Exception {
         try (Model model = Model.newInstance(s.name());
                 Trainer trainer = s.trainer(model, Tracker.fixed(0.01f), seed, weights)) {
+            LrFinder.Builder b = LrFinder.builder();
+            if (rangeIterations > 0) {
+                b.optNumIterations(rangeIterations);
+            }
             LrFinder finder =
-                    LrFinder.builder()
-                            .optStartLr(s.startLr())
+                    b.optStartLr(s.startLr())
                             .optEndLr(s.endLr())
                             .optValidationBatches(Math.max(1, validationBatches))
                             .build();
