@@ -1,12 +1,19 @@
 """Tables of the recommended-run study from compare-schedules CSVs.
-usage: report.py MAIN.csv [SF_AT_M.csv]  (rows of the second replace the schedule-free rows at multiple 1)"""
+usage: report.py MAIN.csv [SF_AT_M.csv|- [RERUN.csv ...]]  (rows of the second replace the schedule-free
+rows at multiple 1; rows of each later file replace the rows of the same scenario, seed, optimizer,
+method, averaging and multiple: a rerun at a changed rate)"""
 import csv, sys
 from collections import defaultdict
 main=list(csv.DictReader(open(sys.argv[1])))
-sf=list(csv.DictReader(open(sys.argv[2]))) if len(sys.argv)>2 else []
+sf=list(csv.DictReader(open(sys.argv[2]))) if len(sys.argv)>2 and sys.argv[2]!='-' else []
 if sf:
     main=[r for r in main if not (r['method']=='schedule-free' and r['multiple']=='1.0')]
     main+=sf
+def runkey(r): return (r['scenario'],r['seed'],r['optimizer'],r['method'],r['averaging'],r['multiple'])
+for rerun_file in sys.argv[3:]:
+    rerun=list(csv.DictReader(open(rerun_file)))
+    keys={runkey(r) for r in rerun}
+    main=[r for r in main if runkey(r) not in keys]+rerun
 score=defaultdict(dict); secs=defaultdict(list)
 for r in main:
     key=(r['optimizer'],r['method'],r['averaging']=='true',r['multiple'])
