@@ -111,7 +111,8 @@ public final class BenchSuggestionsCommand implements Callable<Integer> {
                     "run these scenarios instead of the"
                             + " setups ("
                             + "fresh, warm, transfer, batch16, batch1024, adamw, cnn-bn; probes: shuffled,"
-                            + " above-divergence, sharp-minimum; held out: batch32, nag); everything goes to --curves"
+                            + " above-divergence, sharp-minimum; held out: batch32, nag; cells such as"
+                            + " mlp-sgd-b16-e3, see Scenarios); everything goes to --curves"
                             + " (default docs/bench/scenarios)")
     List<String> scenarios;
 

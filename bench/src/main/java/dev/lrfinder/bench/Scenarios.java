@@ -39,13 +39,13 @@ public final class Scenarios {
     /** Scenarios chosen after the planned rule, on which it was not fitted. */
     public static final List<String> HELD_OUT_PLAN = List.of("batch256", "cnn-adam");
 
-    /** A scenario with another loss: a regression with the L2 loss, scored by test error. */
     /**
      * The scenarios held out from the recommended-run study (docs/SCHEDULES.md) until its method
      * was fixed: a longer MLP run at batch 64 and a longer CNN run.
      */
     public static final List<String> HELD_OUT_RECOMMEND = List.of("batch64-3ep", "cnn-3ep");
 
+    /** A scenario with another loss: a regression with the L2 loss, scored by test error. */
     public static final List<String> OTHER_LOSSES = List.of("regression");
 
     /**
@@ -303,8 +303,15 @@ public final class Scenarios {
                                 + HELD_OUT_PLAN
                                 + ", "
                                 + OTHER_LOSSES
-                                + " or "
+                                + ", "
                                 + PROBES
+                                + " or a cell TASK-OPT-bB-eE (TASK mlp, cnn, blobs or reg; OPT sgd,"
+                                + " nag or adam), e.g. "
+                                + PLAN_DEV
+                                + ", "
+                                + PLAN_HELD_OUT
+                                + ", "
+                                + PLAN_FRESH_TASKS
                                 + ", got "
                                 + name);
         }
