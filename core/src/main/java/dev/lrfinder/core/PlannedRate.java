@@ -117,23 +117,36 @@ public final class PlannedRate {
         Objects.requireNonNull(family, "family");
         Checks.atLeast("testBatchSize", testBatchSize, 0);
         int batch = plan.batchSize().orElse(testBatchSize);
+        boolean adaptive = family == OptimizerFamily.ADAPTIVE;
         Branch branch;
-        if (family == OptimizerFamily.ADAPTIVE) {
-            return adaptive(analysis, plan, batch);
-        } else if (!family.scalesWithPlan()) {
+        if (!family.scalesWithPlan()) {
             branch = Branch.NOT_MODELLED;
-        } else if (batch == 0) {
+        } else if (batch == 0 && !adaptive) {
             branch = Branch.NO_BATCH;
         } else if (!analysis.clearDescent()) {
             branch = Branch.NO_CLEAR_DESCENT;
         } else {
-            double scale = Math.sqrt(batch / (NOISE_SCALE * plan.steps()));
-            double lr =
-                    Math.min(
-                            ONSET_CAP * analysis.onsetLearningRate(),
-                            analysis.learningRate(analysis.reach()) * scale);
-            Suggestion s = analysis.suggestion("planned", analysis.nearestIndex(lr), lr);
-            return Optional.of(new PlannedRate(s, Branch.SCALED, plan, batch));
+            // SGD: the reach times sqrt(B / (k T)); adaptive: guarded's reading times sqrt(T_A / T)
+            Optional<Double> unbounded =
+                    adaptive
+                            ? SuggestionRules.guarded()
+                                    .suggest(analysis)
+                                    .map(
+                                            g ->
+                                                    g.learningRate()
+                                                            * Math.sqrt(
+                                                                    ADAPTIVE_STEPS / plan.steps()))
+                            : Optional.of(
+                                    analysis.learningRate(analysis.reach())
+                                            * Math.sqrt(batch / (NOISE_SCALE * plan.steps())));
+            Branch scaled = adaptive ? Branch.SCALED_ADAPTIVE : Branch.SCALED;
+            return unbounded.map(
+                    x -> {
+                        double lr = Math.min(ONSET_CAP * analysis.onsetLearningRate(), x);
+                        Suggestion s =
+                                analysis.suggestion("planned", analysis.nearestIndex(lr), lr);
+                        return new PlannedRate(s, scaled, plan, batch);
+                    });
         }
         return SuggestionRules.guarded()
                 .suggest(analysis)
@@ -144,31 +157,6 @@ public final class PlannedRate {
                                         branch,
                                         plan,
                                         batch));
-    }
-
-    /** An adaptive optimizer's rate: guarded's reading scaled by {@code sqrt(T_A / T)}. */
-    private static Optional<PlannedRate> adaptive(
-            CurveAnalysis analysis, TrainingPlan plan, int batch) {
-        boolean clear = analysis.clearDescent();
-        return SuggestionRules.guarded()
-                .suggest(analysis)
-                .map(
-                        g -> {
-                            double lr =
-                                    clear
-                                            ? Math.min(
-                                                    ONSET_CAP * analysis.onsetLearningRate(),
-                                                    g.learningRate()
-                                                            * Math.sqrt(
-                                                                    ADAPTIVE_STEPS / plan.steps()))
-                                            : g.learningRate();
-                            int index = clear ? analysis.nearestIndex(lr) : g.index();
-                            return new PlannedRate(
-                                    analysis.suggestion("planned", index, lr),
-                                    clear ? Branch.SCALED_ADAPTIVE : Branch.NO_CLEAR_DESCENT,
-                                    plan,
-                                    batch);
-                        });
     }
 
     /**
