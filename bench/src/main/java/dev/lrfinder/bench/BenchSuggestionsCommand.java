@@ -147,6 +147,13 @@ public final class BenchSuggestionsCommand implements Callable<Integer> {
     int rangeIterations;
 
     @Option(
+            names = "--plan-sweep",
+            description =
+                    "with --scenarios: give the finder each scenario's plan, as a user would, so"
+                            + " the sweep runs as many iterations as the plan has steps (100 to 400)")
+    boolean planSweep;
+
+    @Option(
             names = "--one-cycle-oracle",
             description =
                     "with --scenarios: also train one-cycle runs over the same budget at peaks"
@@ -222,6 +229,7 @@ public final class BenchSuggestionsCommand implements Callable<Integer> {
                             .oneCycleOracle(oneCycleOracle)
                             .validationBatches(validationBatches)
                             .rangeIterations(rangeIterations)
+                            .planSweep(planSweep)
                             .confirmOneCycle(confirmOneCycle)
                             .run(
                                     Scenarios.of(name, manager, mnist, limit),

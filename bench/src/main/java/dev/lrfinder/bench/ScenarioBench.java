@@ -43,6 +43,7 @@ public final class ScenarioBench {
     private int validationBatches;
     private boolean confirmOneCycle;
     private int rangeIterations;
+    private boolean planSweep;
 
     ScenarioBench(Path dir, PrintStream out, int seeds) {
         this.dir = dir;
@@ -95,6 +96,18 @@ public final class ScenarioBench {
      */
     ScenarioBench rangeIterations(int n) {
         this.rangeIterations = n;
+        return this;
+    }
+
+    /**
+     * Gives the finder the scenario's plan (its steps), as a user would, so that the sweep's length
+     * follows the plan ({@code RangeTestConfig.plannedIterations}).
+     *
+     * @param on whether to
+     * @return this
+     */
+    ScenarioBench planSweep(boolean on) {
+        this.planSweep = on;
         return this;
     }
 
@@ -247,6 +260,9 @@ public final class ScenarioBench {
             LrFinder.Builder b = LrFinder.builder();
             if (rangeIterations > 0) {
                 b.optNumIterations(rangeIterations);
+            }
+            if (planSweep) {
+                b.optPlannedSteps(s.steps());
             }
             LrFinder finder =
                     b.optStartLr(s.startLr())

@@ -222,6 +222,20 @@ public final class CurveAnalysis {
     }
 
     /**
+     * Returns the sweep's pace at a point: how many iterations it spends per decade of learning
+     * rate there, from the step into the point (or out of it, at the first point). An exponential
+     * sweep from 1e-7 to 10 in {@code n} iterations has {@code (n - 1) / 8} everywhere.
+     *
+     * @param index the point's index in the curve, in a curve of at least two points
+     * @return iterations per decade, positive; infinite where the rate did not rise
+     */
+    double stepsPerDecade(int index) {
+        int i = Math.max(1, index);
+        double decades = Math.log10(learningRate(i) / learningRate(i - 1));
+        return decades > 0 ? 1 / decades : Double.POSITIVE_INFINITY;
+    }
+
+    /**
      * Returns the smoothed loss of a point.
      *
      * @param index the point's index in the curve

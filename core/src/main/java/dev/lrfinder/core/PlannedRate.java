@@ -9,47 +9,50 @@ import java.util.Optional;
  * plan, the batch the range test ran at and the optimizer's family, the suggestion and the branch
  * that produced it.
  *
- * <p>On a curve that descends clearly, for SGD and Nesterov, the rate is the {@link
- * CurveAnalysis#reach() reach} scaled by {@code sqrt(B / (k T))} for a phase of {@code T} steps at
- * batch {@code B} ({@code k} = {@link #NOISE_SCALE}), and at most {@link #ONSET_CAP} of the onset.
- * The square root comes from the noisy quadratic model (Zhang et al., arXiv 1907.04164): after
- * {@code T} steps at rate {@code lr} the loss still owes a bias that shrinks like {@code 1 / (lr
- * T)} and carries a noise floor that grows like {@code lr / B}; their sum is least at {@code lr ~
- * sqrt(B / T)}. At a fixed number of epochs ({@code T ~ 1 / B}) this is the linear scaling rule.
+ * <p>The range test is itself a short run: it holds each rate for a few steps, and the rate it
+ * reads off the curve is the best constant rate for a run about as long as the sweep takes to cross
+ * {@link #HORIZON_DECADES} decades at its pace there ({@code H} steps: 20 x its iterations per
+ * decade, 250 for the default sweep of 100 iterations, 1,000 for 400). The noisy quadratic model
+ * (Zhang et al., arXiv 1907.04164) moves that rate to a run of {@code T} steps at batch {@code B}:
+ * after {@code T} steps at rate {@code lr} the loss still owes a bias that shrinks like {@code 1 /
+ * (lr T)} and carries a noise floor that grows like {@code lr / B}; their sum is least at {@code lr
+ * ~ sqrt(B / T)}. So, on a curve that descends clearly:
  *
- * <p>For an adaptive optimizer (Adam, AdamW, RmsProp, ...) the rate is {@link
- * SuggestionRules#guarded()}'s reading scaled by {@code sqrt(T_A / T)} ({@code T_A} = {@link
- * #ADAPTIVE_STEPS}), at most {@link #ONSET_CAP} of the onset, whatever the batch. The same model
- * gives it: an adaptive step divides the gradient by its own root mean square, which the noise
- * dominates ({@code ~ sigma / sqrt(B)}), so its rate is SGD's times {@code sigma / sqrt(B)}, and
- * {@code sqrt(B / T)} becomes {@code 1 / sqrt(T)}; at a fixed number of epochs this is the
- * square-root scaling rule for Adam (Malladi et al., NeurIPS 2022).
+ * <ul>
+ *   <li>for SGD and Nesterov, the {@link CurveAnalysis#reach() reach} times {@code sqrt(H / T)},
+ *       times {@code sqrt(B / B_test)} when the plan's batch differs from the test's (at a fixed
+ *       number of epochs this is the linear scaling rule);
+ *   <li>for an adaptive optimizer (Adam, AdamW, RmsProp, ...), {@link SuggestionRules#guarded()}'s
+ *       reading times {@code sqrt(H / T)}, whatever the batch: an adaptive step divides the
+ *       gradient by its own root mean square, which the noise dominates ({@code ~ sigma /
+ *       sqrt(B)}), so {@code sqrt(B / T)} becomes {@code 1 / sqrt(T)} (at a fixed number of epochs,
+ *       the square-root scaling rule for Adam, Malladi et al., NeurIPS 2022);
+ * </ul>
+ *
+ * <p>and never more than {@link #ONSET_CAP} of the onset. The sweep must be long enough to see the
+ * noise the run will see: at batch 16 a sweep of 100 iterations reads a reach 2-4x above the one a
+ * sweep of 400 reads, which is why a range test given a plan runs {@link
+ * RangeTestConfig#plannedIterations as many iterations as the plan has steps}, from 100 to 400.
  *
  * <p>Otherwise the rate is {@code guarded}'s, and the branch says why: the curve has no clear
- * descent, or the optimizer is not one the model describes (schedule-free or unknown), or the batch
- * is unknown.
+ * descent, or the optimizer is not one the model describes (schedule-free or unknown), or the plan
+ * names a batch and the test's is unknown.
  *
  * <pre>{@code
  * PlannedRate planned = PlannedRate.of(analysis, TrainingPlan.ofSteps(938), 128, OptimizerFamily.SGD);
- * System.out.println(planned); // e.g. "0.0628 (scaled by the plan: 938 steps at batch 128)"
+ * System.out.println(planned); // e.g. "0.0451 (scaled by the plan: 938 steps at batch 128)"
  * }</pre>
  */
 public final class PlannedRate {
 
     /**
-     * The batch-to-steps ratio at which a phase's best constant rate equals the curve's reach, in
-     * examples per step. Fitted once, on the eight SGD development sets of the scenario benchmark
-     * (docs/BENCHMARKS.md; any value from 0.28 to 0.40 scored alike), the same for every curve.
+     * The run length, in decades of the sweep at its pace where the rate is read, for which that
+     * rate is the best constant one. Fitted once, on the 24 classification scenarios of
+     * docs/BENCHMARKS.md (sweeps of 100 to 400 iterations, runs of 47 to 5,000 steps at batch 16 to
+     * 1024, SGD, Nesterov, Adam and AdamW; any value from 16 to 24 scored alike), the same for
+     * every curve and optimizer.
      */
-    public static final double NOISE_SCALE = 0.315;
-
-    /**
-     * The run length, in optimizer steps, for which {@code guarded}'s reading is an adaptive
-     * optimizer's best constant rate. Fitted once, on the eight Adam and AdamW development sets of
-     * docs/BENCHMARKS.md (63 to 2,000 steps, batch 32 to 256; any value from 200 to 400 scored
-     * alike), the same for every curve.
-     */
-    public static final double ADAPTIVE_STEPS = 300;
+    public static final double HORIZON_DECADES = 20;
 
     /**
      * The planned rate never exceeds this fraction of the onset: the onset lies near the edge of
@@ -59,7 +62,7 @@ public final class PlannedRate {
 
     /** Which branch produced the rate. */
     public enum Branch {
-        /** SGD's: the reach scaled by the plan's steps and batch. */
+        /** SGD's: the reach scaled by the plan's steps (and its batch, where it differs). */
         SCALED("scaled by the plan"),
         /** An adaptive optimizer's: guarded's reading scaled by the plan's steps. */
         SCALED_ADAPTIVE("scaled by the plan, for an adaptive optimizer"),
@@ -69,13 +72,25 @@ public final class PlannedRate {
         NOT_MODELLED(
                 "not scaled: the plan's model describes SGD and adaptive optimizers, and this"
                         + " one is schedule-free or unknown; guarded's rate"),
-        /** guarded's rate: neither the test's batch size nor the plan's is known. */
-        NO_BATCH("not scaled: the batch size is unknown (give the plan one); guarded's rate");
+        /** guarded's rate: the plan names a batch size and the range test's is unknown. */
+        NO_BATCH(
+                "not scaled: the plan's batch size differs from the test's, which is unknown;"
+                        + " guarded's rate");
 
         private final String description;
 
         Branch(String description) {
             this.description = description;
+        }
+
+        /**
+         * Tells whether the plan scaled the rate (the branch is {@link #SCALED} or {@link
+         * #SCALED_ADAPTIVE}).
+         *
+         * @return true where the plan was used
+         */
+        public boolean scaled() {
+            return this == SCALED || this == SCALED_ADAPTIVE;
         }
 
         /**
@@ -121,27 +136,29 @@ public final class PlannedRate {
         Branch branch;
         if (!family.scalesWithPlan()) {
             branch = Branch.NOT_MODELLED;
-        } else if (batch == 0 && !adaptive) {
+        } else if (!adaptive && plan.batchSize().isPresent() && testBatchSize == 0) {
             branch = Branch.NO_BATCH;
         } else if (!analysis.clearDescent()) {
             branch = Branch.NO_CLEAR_DESCENT;
         } else {
-            // SGD: the reach times sqrt(B / (k T)); adaptive: guarded's reading times sqrt(T_A / T)
-            Optional<Double> unbounded =
+            // SGD: the reach times sqrt(H / T) (and the batch ratio); adaptive: guarded's reading
+            // times sqrt(H / T); H is the sweep's horizon where it read the rate
+            Optional<Suggestion> anchor =
                     adaptive
-                            ? SuggestionRules.guarded()
-                                    .suggest(analysis)
-                                    .map(
-                                            g ->
-                                                    g.learningRate()
-                                                            * Math.sqrt(
-                                                                    ADAPTIVE_STEPS / plan.steps()))
+                            ? SuggestionRules.guarded().suggest(analysis)
                             : Optional.of(
-                                    analysis.learningRate(analysis.reach())
-                                            * Math.sqrt(batch / (NOISE_SCALE * plan.steps())));
+                                    analysis.suggestion(
+                                            "reach",
+                                            analysis.reach(),
+                                            analysis.learningRate(analysis.reach())));
+            double batchRatio =
+                    adaptive || plan.batchSize().isEmpty() ? 1 : (double) batch / testBatchSize;
             Branch scaled = adaptive ? Branch.SCALED_ADAPTIVE : Branch.SCALED;
-            return unbounded.map(
-                    x -> {
+            return anchor.map(
+                    a -> {
+                        double horizon = HORIZON_DECADES * analysis.stepsPerDecade(a.index());
+                        double x =
+                                a.learningRate() * Math.sqrt(horizon / plan.steps() * batchRatio);
                         double lr = Math.min(ONSET_CAP * analysis.onsetLearningRate(), x);
                         Suggestion s =
                                 analysis.suggestion("planned", analysis.nearestIndex(lr), lr);
@@ -199,9 +216,9 @@ public final class PlannedRate {
     @Override
     public String toString() {
         String why = branch.description();
-        if (branch == Branch.SCALED) {
+        if (branch == Branch.SCALED && batchSize > 0) {
             why += ": " + plan.steps() + " steps at batch " + batchSize;
-        } else if (branch == Branch.SCALED_ADAPTIVE) {
+        } else if (branch == Branch.SCALED || branch == Branch.SCALED_ADAPTIVE) {
             why += ": " + plan.steps() + " steps";
         }
         return String.format("%.4g (%s)", learningRate(), why);

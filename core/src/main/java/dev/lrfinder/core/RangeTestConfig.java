@@ -22,6 +22,12 @@ public final class RangeTestConfig {
     /** The largest learning rate a sweep may end at, {@link LrSweep#MAX_LR}. */
     public static final double MAX_LR = LrSweep.MAX_LR;
 
+    /** The fewest iterations a range test given a plan runs unless told otherwise. */
+    public static final int PLANNED_MIN_ITERATIONS = 100;
+
+    /** The most iterations a range test given a plan runs unless told otherwise. */
+    public static final int PLANNED_MAX_ITERATIONS = 400;
+
     private final LrSweep sweep;
     private final double smoothing;
     private final double divergenceFactor;
@@ -30,9 +36,6 @@ public final class RangeTestConfig {
 
     private RangeTestConfig(SweepBuilder<?> s) {
         // each value is checked where it is owned: the sweep, the smoother, the divergence rule
-        this.sweep = LrSweep.of(s.shape, s.startLr, s.endLr, s.numIterations);
-        this.smoothing = new LossSmoother(s.smoothing).beta();
-        this.divergenceFactor = new DivergenceRule(s.divergenceFactor).factor();
         if (s instanceof BaseBuilder<?> b) { // the reading: what a result suggests
             this.rule = checkRule(b.rule);
             this.plan = plan(b);
@@ -40,6 +43,28 @@ public final class RangeTestConfig {
             this.rule = SuggestionRules.defaultRule();
             this.plan = null;
         }
+        int iterations =
+                plan != null && !s.numIterationsSet
+                        ? plannedIterations(plan.steps())
+                        : s.numIterations;
+        this.sweep = LrSweep.of(s.shape, s.startLr, s.endLr, iterations);
+        this.smoothing = new LossSmoother(s.smoothing).beta();
+        this.divergenceFactor = new DivergenceRule(s.divergenceFactor).factor();
+    }
+
+    /**
+     * Returns the iterations of a range test given a plan, unless told otherwise: as many as the
+     * plan has steps, from {@link #PLANNED_MIN_ITERATIONS} to {@link #PLANNED_MAX_ITERATIONS}. The
+     * sweep is a short run whose rate {@link PlannedRate} moves to the planned run's length; at a
+     * small batch only a sweep about as long as the run sees the noise the run will see, and 4 x
+     * the peers' 100 iterations bounds what the test costs.
+     *
+     * @param plannedSteps the planned run's optimizer steps, at least 1
+     * @return the sweep's iterations
+     */
+    public static int plannedIterations(long plannedSteps) {
+        return (int)
+                Math.max(PLANNED_MIN_ITERATIONS, Math.min(PLANNED_MAX_ITERATIONS, plannedSteps));
     }
 
     private static TrainingPlan plan(BaseBuilder<?> b) {
@@ -210,6 +235,7 @@ public final class RangeTestConfig {
         private double startLr = 1e-7;
         private double endLr = 10;
         private int numIterations = 100;
+        private boolean numIterationsSet;
         private double smoothing = LossSmoother.DEFAULT_BETA;
         private double divergenceFactor = DivergenceRule.DEFAULT_FACTOR;
 
@@ -246,13 +272,15 @@ public final class RangeTestConfig {
         }
 
         /**
-         * Sets the number of iterations (default 100).
+         * Sets the number of iterations (default 100; with a planned run, {@link
+         * RangeTestConfig#plannedIterations as many as it has steps, from 100 to 400}).
          *
          * @param numIterations at least {@link LrSweep#MIN_ITERATIONS}
          * @return this builder
          */
         public T optNumIterations(int numIterations) {
             this.numIterations = numIterations;
+            this.numIterationsSet = true;
             return self();
         }
 
@@ -302,6 +330,7 @@ public final class RangeTestConfig {
             this.startLr = s.startLr();
             this.endLr = s.endLr();
             this.numIterations = s.numIterations();
+            this.numIterationsSet = true;
             this.smoothing = config.smoothing();
             this.divergenceFactor = config.divergenceFactor();
             return self();
@@ -355,9 +384,10 @@ public final class RangeTestConfig {
         /**
          * Sets the number of optimizer steps of the run the suggestion is for (epochs x steps per
          * epoch): the result then suggests the {@link SuggestionRules#plannedFor planned} rule's
-         * learning rate, which, for SGD and Nesterov, a short run or a large batch raises and a
-         * long run at a small batch lowers (adaptive optimizers keep {@code guarded}'s). Without a
-         * plan the result suggests {@link SuggestionRules#defaultRule()}'s. A plan replaces {@link
+         * learning rate ({@link PlannedRate}), which a short run raises and a long one lowers, and
+         * the sweep runs {@link RangeTestConfig#plannedIterations as many iterations as the run has
+         * steps, from 100 to 400} unless {@link #optNumIterations} says otherwise. Without a plan
+         * the result suggests {@link SuggestionRules#defaultRule()}'s. A plan replaces {@link
          * #optSuggestionRule}: give one or the other.
          *
          * @param plannedSteps the steps, in [1, {@link Integer#MAX_VALUE}]

@@ -20,11 +20,20 @@ class CurveVerdictTest {
      */
     static LossCurve sweep(
             DoubleUnaryOperator lossOfLog10Lr, double noise, double stopAt, long seed) {
-        LrSweep lrs = LrSweep.exponential(1e-7, 10, 100);
+        return sweep(lossOfLog10Lr, noise, stopAt, seed, 100);
+    }
+
+    static LossCurve sweep(
+            DoubleUnaryOperator lossOfLog10Lr,
+            double noise,
+            double stopAt,
+            long seed,
+            int iterations) {
+        LrSweep lrs = LrSweep.exponential(1e-7, 10, iterations);
         Random r = new Random(seed);
         LossSmoother smoother = new LossSmoother(0.98);
         List<CurvePoint> pts = new ArrayList<>();
-        for (int i = 0; i < 100; i++) {
+        for (int i = 0; i < iterations; i++) {
             double lr = lrs.learningRate(i);
             double loss = lossOfLog10Lr.applyAsDouble(Math.log10(lr)) + noise * r.nextGaussian();
             if (loss > stopAt) {

@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-/** The rule for a planned phase: longer phases and smaller batches take less, up to a cap. */
+/**
+ * The rule for a planned phase: longer phases, smaller batches and faster sweeps take less, up to a
+ * cap.
+ */
 class PlannedRuleTest {
 
     private static final LossCurve FRESH =
@@ -20,18 +23,29 @@ class PlannedRuleTest {
                 .learningRate();
     }
 
+    /** The horizon of a curve's sweep where it reads the reach, in steps. */
+    private static double horizon(CurveAnalysis a, int index) {
+        return PlannedRate.HORIZON_DECADES * a.stepsPerDecade(index);
+    }
+
+    private static TrainingPlan atBatch(long steps, int batch) {
+        return TrainingPlan.builder().setSteps(steps).optBatchSize(batch).build();
+    }
+
     @Test
-    void onAClearDescentTheReachIsScaledByTheSquareRootOfBatchOverSteps() {
+    void onAClearDescentTheReachIsScaledByTheSquareRootOfTheSweepsHorizonOverTheSteps() {
         CurveAnalysis a = CurveAnalysis.of(FRESH);
         assertTrue(a.clearDescent());
         double reach = a.learningRate(a.reach());
         assertTrue(a.reach() < a.onset(), "the loss stops improving before it turns worse");
-        // 128 * 100 / 0.315 steps: the square root is 1/10
-        long steps = Math.round(128 * 100 / PlannedRate.NOISE_SCALE);
+        assertEquals(99 / 8.0, a.stepsPerDecade(a.reach()), 1e-9, "100 iterations, 8 decades");
+        // 100 x the horizon: the square root is 1/10
+        long steps = Math.round(100 * horizon(a, a.reach()));
         double lr = planned(steps, 128);
-        assertEquals(reach / 10, lr, reach * 1e-6);
+        assertEquals(reach / 10, lr, reach * 1e-3);
         assertEquals(lr / 2, planned(4 * steps, 128), lr * 1e-6, "four times as long: half");
-        assertEquals(2 * lr, planned(steps, 512), lr * 1e-6, "four times the batch: twice");
+        assertEquals(
+                lr, planned(steps, 16), 0, "the plan runs at the test's batch, whatever it is");
         Suggestion s =
                 SuggestionRules.planned(TrainingPlan.ofSteps(steps), 128)
                         .suggest(FRESH)
@@ -41,23 +55,65 @@ class PlannedRuleTest {
     }
 
     @Test
+    void aSlowerSweepReadsItsRateForALongerRun() {
+        LossCurve slow = CurveVerdictTest.sweep(CurveVerdictTest::fresh, 0.05, 20, 1, 400);
+        CurveAnalysis a = CurveAnalysis.of(slow);
+        assertTrue(a.clearDescent());
+        assertEquals(399 / 8.0, a.stepsPerDecade(a.reach()), 1e-9, "400 iterations, 8 decades");
+        double reach = a.learningRate(a.reach());
+        long steps = 5000;
+        double lr =
+                SuggestionRules.planned(TrainingPlan.ofSteps(steps), 128)
+                        .suggest(slow)
+                        .orElseThrow()
+                        .learningRate();
+        assertEquals(
+                Math.min(
+                        PlannedRate.ONSET_CAP * a.onsetLearningRate(),
+                        reach * Math.sqrt(PlannedRate.HORIZON_DECADES * 399 / 8.0 / steps)),
+                lr,
+                lr * 1e-9);
+    }
+
+    @Test
     void theRateNeverPassesHalfTheOnset() {
         CurveAnalysis a = CurveAnalysis.of(FRESH);
         double cap = PlannedRate.ONSET_CAP * a.onsetLearningRate();
-        assertEquals(cap, planned(1, 4096), 0, "a one-step phase at a huge batch is capped");
+        assertEquals(cap, planned(1, 128), 0, "a one-step phase is capped");
         assertTrue(planned(1_000_000, 16) < cap);
     }
 
     @Test
-    void thePlansBatchReplacesTheTestsBatch() {
-        TrainingPlan atLargeBatch = TrainingPlan.builder().setSteps(500).optBatchSize(1024).build();
+    void thePlansBatchScalesTheRateByTheSquareRootOfItsRatioToTheTests() {
+        CurveAnalysis a = CurveAnalysis.of(FRESH);
+        long steps = Math.round(100 * horizon(a, a.reach()));
         double lr =
-                SuggestionRules.planned(atLargeBatch, 16)
+                SuggestionRules.planned(atBatch(steps, 1024), 16)
                         .suggest(FRESH)
                         .orElseThrow()
                         .learningRate();
-        assertEquals(planned(500, 1024), lr, 0);
-        assertTrue(lr > planned(500, 16));
+        assertEquals(8 * planned(steps, 16), lr, lr * 1e-6, "64 times the batch: 8 times");
+        double smaller =
+                SuggestionRules.planned(atBatch(steps, 32), 128)
+                        .suggest(FRESH)
+                        .orElseThrow()
+                        .learningRate();
+        assertEquals(planned(steps, 128) / 2, smaller, smaller * 1e-6, "a quarter: half");
+        PlannedRate noTestBatch =
+                PlannedRate.of(a, atBatch(steps, 1024), 0, OptimizerFamily.SGD).orElseThrow();
+        assertEquals(PlannedRate.Branch.NO_BATCH, noTestBatch.branch());
+        assertEquals(
+                SuggestionRules.guarded().suggest(FRESH).orElseThrow().learningRate(),
+                noTestBatch.learningRate(),
+                0);
+        PlannedRate noBatchAtAll =
+                PlannedRate.of(a, TrainingPlan.ofSteps(steps), 0, OptimizerFamily.SGD)
+                        .orElseThrow();
+        assertEquals(PlannedRate.Branch.SCALED, noBatchAtAll.branch());
+        assertEquals(planned(steps, 128), noBatchAtAll.learningRate(), 0);
+        assertTrue(
+                noBatchAtAll.toString().endsWith("(scaled by the plan: " + steps + " steps)"),
+                noBatchAtAll.toString());
     }
 
     @Test
@@ -91,12 +147,13 @@ class PlannedRuleTest {
     void anAdaptiveOptimizersRateIsGuardedsScaledByTheSquareRootOfStepsAlone() {
         CurveAnalysis a = CurveAnalysis.of(FRESH);
         double guarded = SuggestionRules.guarded().suggest(FRESH).orElseThrow().learningRate();
-        long steps = Math.round(100 * PlannedRate.ADAPTIVE_STEPS); // the square root is 1/10
+        int index = SuggestionRules.guarded().suggest(FRESH).orElseThrow().index();
+        long steps = Math.round(100 * horizon(a, index)); // the square root is 1/10
         PlannedRate p = adaptive(steps, 128, FRESH);
         assertEquals(PlannedRate.Branch.SCALED_ADAPTIVE, p.branch());
-        assertEquals(guarded / 10, p.learningRate(), guarded * 1e-6);
+        assertEquals(guarded / 10, p.learningRate(), guarded * 1e-3);
         assertEquals("planned", p.suggestion().rule());
-        assertEquals(a.nearestIndex(guarded / 10), p.suggestion().index());
+        assertEquals(a.nearestIndex(p.learningRate()), p.suggestion().index());
         assertEquals(
                 p.learningRate() / 2,
                 adaptive(4 * steps, 128, FRESH).learningRate(),
@@ -164,7 +221,7 @@ class PlannedRuleTest {
         }
         assertEquals(
                 PlannedRate.Branch.NO_BATCH,
-                PlannedRate.of(CurveAnalysis.of(FRESH), shortRun, 0, OptimizerFamily.SGD)
+                PlannedRate.of(CurveAnalysis.of(FRESH), atBatch(20, 64), 0, OptimizerFamily.SGD)
                         .orElseThrow()
                         .branch());
         Suggestion renamed =

@@ -163,4 +163,27 @@ class RangeTestTest {
                         .batchSize()
                         .isEmpty());
     }
+
+    private static int iterations(RangeTestConfig.Builder b) {
+        return b.build().sweep().numIterations();
+    }
+
+    @Test
+    void aPlanSetsTheSweepsLengthUnlessTheIterationsAreGiven() {
+        org.junit.jupiter.api.Assertions.assertEquals(100, iterations(RangeTestConfig.builder()));
+        org.junit.jupiter.api.Assertions.assertEquals(
+                250, iterations(RangeTestConfig.builder().optPlannedSteps(250)));
+        org.junit.jupiter.api.Assertions.assertEquals(
+                RangeTestConfig.PLANNED_MAX_ITERATIONS,
+                iterations(RangeTestConfig.builder().optPlannedSteps(5000)));
+        org.junit.jupiter.api.Assertions.assertEquals(
+                RangeTestConfig.PLANNED_MIN_ITERATIONS,
+                iterations(RangeTestConfig.builder().optPlannedSteps(47)));
+        org.junit.jupiter.api.Assertions.assertEquals(
+                150,
+                iterations(RangeTestConfig.builder().optNumIterations(150).optPlannedSteps(5000)));
+        RangeTestConfig given = RangeTestConfig.builder().optNumIterations(120).build();
+        org.junit.jupiter.api.Assertions.assertEquals(
+                120, iterations(RangeTestConfig.builder().optConfig(given).optPlannedSteps(5000)));
+    }
 }

@@ -85,7 +85,7 @@ public final class LrFinderResult {
             return curveVerdict; // no rule reads a partial curve
         }
         return PlannedRate.of(analysis, plan, batchSize, optimizer.family())
-                .filter(p -> p.branch() != PlannedRate.Branch.SCALED)
+                .filter(p -> !p.branch().scaled())
                 .map(
                         p ->
                                 curveVerdict.with(

@@ -1,6 +1,7 @@
 package dev.lrfinder.listeners;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -129,7 +130,7 @@ class PlanTest {
     }
 
     @Test
-    void aResultMadeByHandScalesOnlyWithThePlansBatch() {
+    void aResultMadeByHandScalesByThePlansBatchOnlyWhenItKnowsItsOwn() {
         LrFinderResult result =
                 Fixtures.result(
                         1e-5,
@@ -139,18 +140,18 @@ class PlanTest {
                         SuggestionRules.guarded(),
                         "Sgd");
         assertEquals(OptionalInt.empty(), result.batchSize());
-        dev.lrfinder.core.PlannedRate noBatch = result.plannedRate(TrainingPlan.ofSteps(100));
+        TrainingPlan withBatch = TrainingPlan.builder().setSteps(100).optBatchSize(64).build();
+        dev.lrfinder.core.PlannedRate noBatch = result.plannedRate(withBatch);
         assertEquals(dev.lrfinder.core.PlannedRate.Branch.NO_BATCH, noBatch.branch());
-        assertTrue(noBatch.toString().contains("batch size is unknown"), noBatch.toString());
+        assertTrue(noBatch.toString().contains("which is unknown"), noBatch.toString());
         assertEquals(
                 result.suggestions().get("guarded").orElseThrow().learningRate(),
                 noBatch.learningRate(),
                 0);
-        TrainingPlan withBatch = TrainingPlan.builder().setSteps(100).optBatchSize(64).build();
         assertEquals(
                 dev.lrfinder.core.PlannedRate.Branch.SCALED,
-                result.plannedRate(withBatch).branch());
-        assertEquals("planned", result.suggestion(withBatch).rule());
+                result.plannedRate(TrainingPlan.ofSteps(100)).branch());
+        assertEquals("planned", result.suggestion(TrainingPlan.ofSteps(100)).rule());
     }
 
     @Test
@@ -164,12 +165,41 @@ class PlanTest {
                         SuggestionRules.guarded(),
                         "Adam");
         double guarded = adam.suggestions().get("guarded").orElseThrow().learningRate();
-        long steps = Math.round(25 * dev.lrfinder.core.PlannedRate.ADAPTIVE_STEPS);
+        // 100 iterations over 6 decades: 99 / 6 per decade, a horizon of 20 x that
+        double horizon = dev.lrfinder.core.PlannedRate.HORIZON_DECADES * 99 / 6;
+        long steps = Math.round(25 * horizon);
         TrainingPlan plan = TrainingPlan.builder().setSteps(steps).optBatchSize(1024).build();
-        assertEquals(guarded / 5, adam.suggestion(plan).learningRate(), guarded * 1e-9);
+        assertEquals(guarded / 5, adam.suggestion(plan).learningRate(), guarded * 1e-3);
         assertEquals(
                 dev.lrfinder.core.PlannedRate.Branch.SCALED_ADAPTIVE,
                 adam.plannedRate(plan).branch());
+    }
+
+    @Test
+    void aPlanThatScalesAnAdaptiveOptimizersRateIsUsedAndItsSweepFollowsThePlan() throws Exception {
+        try (Model model = Fixtures.mlp();
+                NDManager manager = NDManager.newBaseManager();
+                Trainer trainer =
+                        Fixtures.trainer(
+                                model,
+                                ai.djl.training.optimizer.Optimizer.adam()
+                                        .optLearningRateTracker(
+                                                ai.djl.training.tracker.Tracker.fixed(1e-3f))
+                                        .build())) {
+            ArrayDataset data = Fixtures.blobs(manager, 640, 32, 7);
+            LrFinder finder = LrFinder.builder().optPlannedSteps(250).build();
+            assertEquals(250, finder.config().sweep().numIterations());
+            LrFinderResult planned = finder.find(trainer, data);
+            TrainingPlan plan = TrainingPlan.ofSteps(250);
+            assertEquals(
+                    dev.lrfinder.core.PlannedRate.Branch.SCALED_ADAPTIVE,
+                    planned.plannedRate(plan).branch());
+            assertFalse(
+                    planned.verdict()
+                            .reasons()
+                            .contains(dev.lrfinder.core.Verdict.Reason.PLAN_NOT_USED),
+                    planned.verdict().toString());
+        }
     }
 
     @Test

@@ -82,9 +82,10 @@ public final class FindCommand implements Callable<Integer> {
 
     @Option(
             names = "--iterations",
-            defaultValue = "100",
-            description = "iterations of the sweep (default: ${DEFAULT-VALUE})")
-    int iterations;
+            description =
+                    "iterations of the sweep (default: 100; with --planned-steps, as many as the"
+                            + " run has steps, from 100 to 400)")
+    Integer iterations;
 
     @Option(
             names = "--start-lr",
@@ -192,7 +193,6 @@ public final class FindCommand implements Callable<Integer> {
                                 LrFinder.builder()
                                         .optStartLr(startLr)
                                         .optEndLr(endLr)
-                                        .optNumIterations(iterations)
                                         .optShape(
                                                 linear
                                                         ? LrSweep.Shape.LINEAR
@@ -205,6 +205,9 @@ public final class FindCommand implements Callable<Integer> {
         }
         if (plannedBatchSize != null) {
             finder.optPlannedBatchSize(plannedBatchSize);
+        }
+        if (iterations != null) {
+            finder.optNumIterations(iterations);
         }
         CliChecks.translated(finder::build);
         if (!noProgress) {

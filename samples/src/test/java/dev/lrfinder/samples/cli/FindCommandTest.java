@@ -227,6 +227,31 @@ class FindCommandTest {
     }
 
     @Test
+    void withAPlanAndNoIterationsTheSweepRunsThePlansSteps(@TempDir Path dir) throws Exception {
+        Path mnist = SyntheticIdx.write(dir.resolve("mnist"), 512);
+        Path out = dir.resolve("out");
+        String[] r =
+                runAll(
+                        "find",
+                        "--engine",
+                        engine(),
+                        "--mnist-dir",
+                        mnist.toString(),
+                        "--batch-size",
+                        "32",
+                        "--planned-steps",
+                        "150",
+                        "--no-progress",
+                        "-o",
+                        out.toString());
+        com.fasterxml.jackson.databind.JsonNode settings =
+                new com.fasterxml.jackson.databind.ObjectMapper()
+                        .readTree(Files.readString(out.resolve("curve.json")))
+                        .get("settings");
+        assertEquals(150, settings.get("iterations").asInt(), r[1] + r[2]);
+    }
+
+    @Test
     void aSweepWithoutSuggestionExitsWithItsOwnCodeAndSaysWhy(@TempDir Path dir) throws Exception {
         Path mnist = SyntheticIdx.write(dir.resolve("mnist"), 256);
         String[] r =
