@@ -209,6 +209,7 @@ public final class CompareSchedulesCommand implements Callable<Integer> {
             return LrFinder.builder()
                     .optStartLr(s.startLr())
                     .optEndLr(s.endLr())
+                    .optPlannedSteps(s.steps()) // as a user would: the sweep follows the plan
                     .build()
                     .find(trainer, s.next().train());
         }

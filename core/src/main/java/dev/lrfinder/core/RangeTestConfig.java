@@ -22,6 +22,9 @@ public final class RangeTestConfig {
     /** The largest learning rate a sweep may end at, {@link LrSweep#MAX_LR}. */
     public static final double MAX_LR = LrSweep.MAX_LR;
 
+    /** The iterations of a range test unless told otherwise (or given a plan). */
+    public static final int DEFAULT_ITERATIONS = 100;
+
     /** The fewest iterations a range test given a plan runs unless told otherwise. */
     public static final int PLANNED_MIN_ITERATIONS = 100;
 
@@ -33,6 +36,7 @@ public final class RangeTestConfig {
     private final double divergenceFactor;
     private final SuggestionRule rule;
     private final TrainingPlan plan;
+    private final boolean plannedSweep;
 
     private RangeTestConfig(SweepBuilder<?> s) {
         // each value is checked where it is owned: the sweep, the smoother, the divergence rule
@@ -43,21 +47,47 @@ public final class RangeTestConfig {
             this.rule = SuggestionRules.defaultRule();
             this.plan = null;
         }
-        int iterations =
-                plan != null && !s.numIterationsSet
-                        ? plannedIterations(plan.steps())
-                        : s.numIterations;
+        this.plannedSweep = plan != null && !s.numIterationsSet;
+        int iterations = plannedSweep ? plannedIterations(plan.steps()) : s.numIterations;
         this.sweep = LrSweep.of(s.shape, s.startLr, s.endLr, iterations);
         this.smoothing = new LossSmoother(s.smoothing).beta();
         this.divergenceFactor = new DivergenceRule(s.divergenceFactor).factor();
     }
 
+    private RangeTestConfig(RangeTestConfig c, LrSweep sweep) {
+        this.sweep = sweep;
+        this.smoothing = c.smoothing;
+        this.divergenceFactor = c.divergenceFactor;
+        this.rule = c.rule;
+        this.plan = c.plan;
+        this.plannedSweep = false;
+    }
+
+    /**
+     * Returns this configuration for a test that drives an optimizer of the given family. Where the
+     * plan set the sweep's length and {@link PlannedRate}'s model does not describe the family
+     * (schedule-free or unknown: its planned rate is {@code guarded}'s, read for the default
+     * sweep), the same configuration with the default 100 iterations; otherwise this one.
+     *
+     * @param family the family of the optimizer the test drives
+     * @return the configuration to run
+     */
+    public RangeTestConfig forFamily(OptimizerFamily family) {
+        if (!plannedSweep || family.scalesWithPlan()) {
+            return this;
+        }
+        return new RangeTestConfig(
+                this,
+                LrSweep.of(sweep.shape(), sweep.startLr(), sweep.endLr(), DEFAULT_ITERATIONS));
+    }
+
     /**
      * Returns the iterations of a range test given a plan, unless told otherwise: as many as the
-     * plan has steps, from {@link #PLANNED_MIN_ITERATIONS} to {@link #PLANNED_MAX_ITERATIONS}. The
-     * sweep is a short run whose rate {@link PlannedRate} moves to the planned run's length; at a
-     * small batch only a sweep about as long as the run sees the noise the run will see, and 4 x
-     * the peers' 100 iterations bounds what the test costs.
+     * plan has steps, from {@link #PLANNED_MIN_ITERATIONS} to {@link #PLANNED_MAX_ITERATIONS}, for
+     * an optimizer the planned rate's model describes ({@link #forFamily}). The sweep is a short
+     * run whose rate {@link PlannedRate} moves to the planned run's length; at a small batch only a
+     * sweep about as long as the run sees the noise the run will see, and 4 x the peers' 100
+     * iterations bounds what the test costs.
      *
      * @param plannedSteps the planned run's optimizer steps, at least 1
      * @return the sweep's iterations
@@ -234,7 +264,7 @@ public final class RangeTestConfig {
         private LrSweep.Shape shape = LrSweep.Shape.EXPONENTIAL;
         private double startLr = 1e-7;
         private double endLr = 10;
-        private int numIterations = 100;
+        private int numIterations = DEFAULT_ITERATIONS;
         private boolean numIterationsSet;
         private double smoothing = LossSmoother.DEFAULT_BETA;
         private double divergenceFactor = DivergenceRule.DEFAULT_FACTOR;

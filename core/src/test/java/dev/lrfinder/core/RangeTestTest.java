@@ -186,4 +186,24 @@ class RangeTestTest {
         org.junit.jupiter.api.Assertions.assertEquals(
                 120, iterations(RangeTestConfig.builder().optConfig(given).optPlannedSteps(5000)));
     }
+
+    @Test
+    void onlyAnOptimizerThePlansModelDescribesKeepsThePlannedSweep() {
+        RangeTestConfig planned = RangeTestConfig.builder().optPlannedSteps(5000).build();
+        org.junit.jupiter.api.Assertions.assertSame(
+                planned, planned.forFamily(OptimizerFamily.SGD));
+        org.junit.jupiter.api.Assertions.assertSame(
+                planned, planned.forFamily(OptimizerFamily.ADAPTIVE));
+        RangeTestConfig sf = planned.forFamily(OptimizerFamily.SCHEDULE_FREE_SGD);
+        org.junit.jupiter.api.Assertions.assertEquals(
+                RangeTestConfig.DEFAULT_ITERATIONS, sf.sweep().numIterations());
+        org.junit.jupiter.api.Assertions.assertEquals(planned.plan(), sf.plan());
+        org.junit.jupiter.api.Assertions.assertEquals(
+                planned.sweep().startLr(), sf.sweep().startLr(), 0);
+        org.junit.jupiter.api.Assertions.assertEquals(planned.smoothing(), sf.smoothing(), 0);
+        RangeTestConfig given =
+                RangeTestConfig.builder().optNumIterations(300).optPlannedSteps(5000).build();
+        org.junit.jupiter.api.Assertions.assertSame(
+                given, given.forFamily(OptimizerFamily.UNKNOWN));
+    }
 }

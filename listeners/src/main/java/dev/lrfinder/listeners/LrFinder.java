@@ -88,7 +88,9 @@ public final class LrFinder {
     }
 
     /**
-     * Returns the range-test settings.
+     * Returns the range-test settings. With a plan and an optimizer its model does not describe
+     * (schedule-free or unknown), a test runs {@code config().forFamily(family)}: the default
+     * sweep's length ({@link RangeTestConfig#forFamily}).
      *
      * @return the configuration, fixed when the finder was built
      */
@@ -140,7 +142,7 @@ public final class LrFinder {
             try (RangeTestSession session = new RangeTestSession(config, observers, NAME);
                     NDManager dataManager = trainer.getManager().newSubManager()) {
                 session.begin(trainer, location);
-                startProgress();
+                startProgress(session.sweep().numIterations());
                 run(trainer, session, trainingSet, validationSet, dataManager);
                 result = session.result();
             } finally {
@@ -210,9 +212,9 @@ public final class LrFinder {
         session.flush();
     }
 
-    private void startProgress() {
+    private void startProgress(int iterations) {
         if (progress != null) {
-            progress.reset("lr-find", config.sweep().numIterations());
+            progress.reset("lr-find", iterations);
         }
     }
 

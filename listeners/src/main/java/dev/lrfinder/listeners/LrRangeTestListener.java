@@ -94,7 +94,8 @@ public final class LrRangeTestListener extends TrainingListenerAdapter {
     }
 
     /**
-     * Returns the sweep this listener follows.
+     * Returns the sweep this listener follows: the latest test's once one began. With a plan its
+     * length depends on the optimizer the test drives ({@link RangeTestConfig#forFamily}).
      *
      * @return the sweep
      */

@@ -30,9 +30,9 @@ import java.util.Optional;
 public final class OneCycleScheduler {
 
     /**
-     * For SGD and Nag when the range test's batch size is unknown (a result made by {@code
-     * LrFinderResult.of}) or its curve has no level to read: the peak as a multiple of the {@code
-     * minimum} rule's suggestion, chosen by the study in docs/SCHEDULES.md.
+     * For SGD and Nag when the plan's batch differs from the test's and the test's is unknown (a
+     * result made by {@code LrFinderResult.of}) or the curve has no level to read: the peak as a
+     * multiple of the {@code minimum} rule's suggestion, chosen by the study in docs/SCHEDULES.md.
      */
     static final double PEAK_PER_SUGGESTION_SGD = 3;
 
@@ -106,14 +106,15 @@ public final class OneCycleScheduler {
 
     /**
      * Returns the one-cycle schedule for a range test's result and a planned run, with PyTorch's
-     * defaults but the peak. When the test drove SGD or Nag, its batch size is known and its curve
-     * has a level, the peak is 2 x the planned constant rate for the run ({@link
-     * LrFinderResult#suggestion(TrainingPlan)}; a cycle's mean rate is about half its peak), at
-     * most {@link PlannedRate#ONSET_CAP} of the onset, where the loss turns worse. Otherwise it is
-     * 3 x the anchor for SGD and Nag and 1 x for any other optimizer (including one the test could
-     * not see); the anchor is the {@code minimum} rule's suggestion when the result's verdict is
-     * confident, and the result's own suggestion when it is not (on a flat curve {@code minimum}
-     * reads noise). docs/BENCHMARKS.md measures both against a grid of one-cycle peaks.
+     * defaults but the peak. When the test drove SGD or Nag, the plan could use it (its batch is
+     * the test's, or the test's is known) and its curve has a level, the peak is 2 x the planned
+     * constant rate for the run ({@link LrFinderResult#suggestion(TrainingPlan)}; a cycle's mean
+     * rate is about half its peak), at most {@link PlannedRate#ONSET_CAP} of the onset, where the
+     * loss turns worse. Otherwise it is 3 x the anchor for SGD and Nag and 1 x for any other
+     * optimizer (including one the test could not see); the anchor is the {@code minimum} rule's
+     * suggestion when the result's verdict is confident, and the result's own suggestion when it is
+     * not (on a flat curve {@code minimum} reads noise). docs/BENCHMARKS.md measures both against a
+     * grid of one-cycle peaks.
      *
      * @param result a range-test result with a suggestion
      * @param plan the training run: its steps and, when it differs from the test's, its batch
@@ -128,16 +129,17 @@ public final class OneCycleScheduler {
     }
 
     /**
-     * The peak of {@link #scheduleFor(LrFinderResult, TrainingPlan)}: for SGD and Nag with a known
-     * batch size, {@link SchedulePeak}'s for a cycle's mean of half its peak (twice the planned
-     * rate, at most half the onset); else {@link #peakPerSuggestion} times the {@link #anchor}.
+     * The peak of {@link #scheduleFor(LrFinderResult, TrainingPlan)}: for SGD and Nag whose planned
+     * rate the plan scaled (or that fell back to {@code guarded}'s for want of a clear descent),
+     * {@link SchedulePeak}'s for a cycle's mean of half its peak (twice the planned rate, at most
+     * half the onset); else {@link #peakPerSuggestion} times the {@link #anchor}.
      */
     static double peak(LrFinderResult result, TrainingPlan plan) {
         PlannedRate planned = result.plannedRate(plan);
-        boolean sgdWithBatch =
+        boolean sgdPlanned =
                 planned.branch() == PlannedRate.Branch.SCALED
                         || planned.branch() == PlannedRate.Branch.NO_CLEAR_DESCENT;
-        if (sgdWithBatch && result.analysis().readable()) {
+        if (sgdPlanned && result.analysis().readable()) {
             return SchedulePeak.of(
                     planned.learningRate(),
                     SchedulePeak.HALF,

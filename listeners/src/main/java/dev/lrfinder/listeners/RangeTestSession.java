@@ -32,7 +32,11 @@ final class RangeTestSession implements AutoCloseable {
 
     private static final Logger logger = LoggerFactory.getLogger(RangeTestSession.class);
 
-    private final RangeTestConfig config;
+    private final RangeTestConfig base;
+
+    /** The configuration of the latest test: the base one for the optimizer it drives. */
+    private RangeTestConfig config;
+
     private final DrivenTracker tracker;
     private final TrackerOverride override;
     private final ObserverList observers;
@@ -61,6 +65,7 @@ final class RangeTestSession implements AutoCloseable {
     private long callsBefore;
 
     RangeTestSession(RangeTestConfig config, List<RangeTestObserver> observers, String owner) {
+        this.base = config;
         this.config = config;
         this.observers = new ObserverList(observers);
         this.owner = owner;
@@ -84,15 +89,16 @@ final class RangeTestSession implements AutoCloseable {
     void begin(Trainer trainer, DjlInternals.Location location) {
         if (begun) { // a second fit with the same listener: a new test
             close();
-            test = RangeTest.of(config);
             stopped = null;
         }
         begun = true;
         this.trainer = trainer;
         started = 0;
         batchSize = 0;
-        tracker.set((float) config.sweep().learningRate(0));
         optimizer = OptimizerSeen.of(location == null ? null : location.optimizer());
+        config = base.forFamily(optimizer.family());
+        test = RangeTest.of(config);
+        tracker.set((float) config.sweep().learningRate(0));
         override.install(trainer, location);
         callsBefore = tracker.calls();
         observers.start(config.sweep());
@@ -274,7 +280,7 @@ final class RangeTestSession implements AutoCloseable {
         return tracker.get();
     }
 
-    /** Returns the sweep. */
+    /** Returns the sweep: the latest test's, once one began. */
     LrSweep sweep() {
         return config.sweep();
     }

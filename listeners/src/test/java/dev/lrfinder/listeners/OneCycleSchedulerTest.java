@@ -21,6 +21,7 @@ import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import dev.lrfinder.core.SuggestionRules;
+import dev.lrfinder.core.TrainingPlan;
 import dev.lrfinder.core.schedule.OneCycleSchedule;
 import java.util.ArrayList;
 import java.util.List;
@@ -183,10 +184,19 @@ class OneCycleSchedulerTest {
         LrFinderResult unknown =
                 Fixtures.result(1e-5, end, 100, bowl, SuggestionRules.valley(), null);
         assertEquals(0.01, sgd.suggestion().learningRate(), 1e-12);
-        // the peak is fixed at construction: what schedule() reports is what training gets
+        // the peak is fixed at construction: what schedule() reports is what training gets; for
+        // SGD whose plan scaled the rate, the peak whose cycle's mean is the planned rate
         OneCycleSchedule forSgd = OneCycleScheduler.scheduleFor(sgd, 500);
         assertEquals(500, forSgd.totalSteps());
-        assertEquals(3.0 * 0.01, forSgd.maxLr(), 1e-12);
+        double peak =
+                dev.lrfinder.core.SchedulePeak.of(
+                        sgd.plannedRate(TrainingPlan.ofSteps(500)).learningRate(),
+                        dev.lrfinder.core.SchedulePeak.HALF,
+                        sgd.analysis().onsetLearningRate());
+        assertEquals(peak, forSgd.maxLr(), 1e-12);
+        // a plan at another batch than the test's, which is unknown: 3 x the minimum rule's
+        TrainingPlan atBatch = TrainingPlan.builder().setSteps(500).optBatchSize(64).build();
+        assertEquals(3.0 * 0.01, OneCycleScheduler.scheduleFor(sgd, atBatch).maxLr(), 1e-12);
         assertEquals(1.0 * 0.01, OneCycleScheduler.scheduleFor(adam, 500).maxLr(), 1e-12);
         assertEquals(1.0 * 0.01, OneCycleScheduler.scheduleFor(unknown, 500).maxLr(), 1e-12);
         // both overloads anchor on the same (minimum) rule, whatever the result's own rule
@@ -199,7 +209,7 @@ class OneCycleSchedulerTest {
             try (Trainer t = Fixtures.trainer(model, optimizer, s)) {
                 // what the optimizer will apply at its first update, not what the listener says
                 assertEquals(
-                        0.03 / 25,
+                        peak / 25,
                         DjlInternals.learningRate(optimizer, "test").getNewValue("any", 1),
                         1e-9);
             }
@@ -225,8 +235,15 @@ class OneCycleSchedulerTest {
         double own = r.suggestion().learningRate();
         double minimum = r.suggestions().get("minimum").orElseThrow().learningRate();
         assertTrue(Math.abs(Math.log(own / minimum)) > Math.log(2), own + " vs minimum " + minimum);
-        assertEquals(3.0 * own, OneCycleScheduler.scheduleFor(r, 500).maxLr(), 1e-12);
+        // the planned rate falls back to guarded's (no clear descent); the peak doubles it
+        assertEquals(
+                dev.lrfinder.core.SchedulePeak.of(
+                        own, dev.lrfinder.core.SchedulePeak.HALF, r.analysis().onsetLearningRate()),
+                OneCycleScheduler.scheduleFor(r, 500).maxLr(),
+                1e-12);
         assertEquals(2 * own, OneCycleScheduler.scheduleFor(r, 500, 2).maxLr(), 1e-12);
+        TrainingPlan atBatch = TrainingPlan.builder().setSteps(500).optBatchSize(64).build();
+        assertEquals(3.0 * own, OneCycleScheduler.scheduleFor(r, atBatch).maxLr(), 1e-12);
     }
 
     @Test

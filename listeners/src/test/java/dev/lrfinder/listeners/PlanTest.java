@@ -215,6 +215,13 @@ class PlanTest {
             LrFinderResult planned =
                     LrFinder.builder().optPlannedSteps(2000).build().find(trainer, data);
             assertEquals(
+                    dev.lrfinder.core.LrSweep.exponential(
+                                    1e-7, 10, dev.lrfinder.core.RangeTestConfig.DEFAULT_ITERATIONS)
+                            .learningRate(1),
+                    planned.curve().get(1).learningRate(),
+                    1e-15,
+                    "a schedule-free optimizer keeps the default sweep, whatever the plan");
+            assertEquals(
                     dev.lrfinder.core.PlannedRate.Branch.NOT_MODELLED,
                     planned.plannedRate(TrainingPlan.ofSteps(2000)).branch());
             assertTrue(
