@@ -2,8 +2,9 @@
 a one-cycle oracle (NAME-onecycle-oracle.csv, from bench-suggestions --one-cycle-oracle) and the
 user flow trained for real (NAME-onecycle-confirm.csv, from --confirm-one-cycle), the best
 one-cycle peak, the best constant rate, and how finder -> OneCycleScheduler.fromSuggestion does.
-Run from the repository root: python3 docs/bench/onecycle.py"""
-import csv, glob, collections, math
+Run from the repository root: python3 docs/bench/onecycle.py [FOLDER...] (default: every folder
+of docs/bench but onecycle-plansweep, which holds the user flow re-run at today's planned rate)"""
+import csv, glob, collections, math, sys
 def grid(path):
     g = collections.defaultdict(dict)
     for r in csv.DictReader(open(path)):
@@ -13,7 +14,11 @@ def grid(path):
 rows=[]; gaps=[]; aheads=[]; worst=0; worsts=[]
 print('| set | steps | best constant (grid) | best one-cycle peak (grid) | finder -> fromSuggestion: peaks per seed | its accuracy | gap to best one-cycle | worst seed | ahead of best constant |')
 print('|---|---|---|---|---|---|---|---|---|')
-for p in sorted(glob.glob('docs/bench/*/*-onecycle-confirm.csv')):
+folders = sys.argv[1:]
+files = ([f for d in folders for f in sorted(glob.glob(f'{d.rstrip("/")}/*-onecycle-confirm.csv'))]
+         if folders else [f for f in sorted(glob.glob('docs/bench/*/*-onecycle-confirm.csv'))
+                          if '/onecycle-plansweep/' not in f])
+for p in files:
     d, name = p.rsplit('/',1); name = name.replace('-onecycle-confirm.csv','')
     ocp = f'{d}/{name}-onecycle-oracle.csv'
     try: olrs, omean = grid(ocp)

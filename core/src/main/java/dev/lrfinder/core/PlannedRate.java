@@ -12,11 +12,11 @@ import java.util.Optional;
  * <p>The range test is itself a short run: it holds each rate for a few steps, and the rate it
  * reads off the curve is the best constant rate for a run about as long as the sweep takes to cross
  * {@link #HORIZON_DECADES} decades at its pace there ({@code H} steps: 20 x its iterations per
- * decade, 250 for the default sweep of 100 iterations, 1,000 for 400). The noisy quadratic model
- * (Zhang et al., arXiv 1907.04164) moves that rate to a run of {@code T} steps at batch {@code B}:
- * after {@code T} steps at rate {@code lr} the loss still owes a bias that shrinks like {@code 1 /
- * (lr T)} and carries a noise floor that grows like {@code lr / B}; their sum is least at {@code lr
- * ~ sqrt(B / T)}. So, on a curve that descends clearly:
+ * decade, 247.5 for the default sweep of 100 iterations from 1e-7 to 10, 997.5 for 400). The noisy
+ * quadratic model (Zhang et al., arXiv 1907.04164) moves that rate to a run of {@code T} steps at
+ * batch {@code B}: after {@code T} steps at rate {@code lr} the loss still owes a bias that shrinks
+ * like {@code 1 / (lr T)} and carries a noise floor that grows like {@code lr / B}; their sum is
+ * least at {@code lr ~ sqrt(B / T)}. So, on a curve that descends clearly:
  *
  * <ul>
  *   <li>for SGD and Nesterov, the {@link CurveAnalysis#reach() reach} times {@code sqrt(H / T)},
@@ -30,7 +30,7 @@ import java.util.Optional;
  * </ul>
  *
  * <p>and never more than {@link #ONSET_CAP} of the onset. The sweep must be long enough to see the
- * noise the run will see: at batch 16 a sweep of 100 iterations reads a reach 2-4x above the one a
+ * noise the run will see: at batch 16 a sweep of 100 iterations reads a reach 3-5x above the one a
  * sweep of 400 reads, which is why a range test given a plan runs {@link
  * RangeTestConfig#plannedIterations as many iterations as the plan has steps}, from 100 to 400.
  *

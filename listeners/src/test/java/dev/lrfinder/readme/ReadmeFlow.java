@@ -89,9 +89,10 @@ final class ReadmeFlow {
     static LrFinderResult rangeTestInAFitLoop(
             Model model, Dataset trainingSet, Shape inputShape, long plannedSteps)
             throws IOException, TranslateException {
+        // with a plan the sweep runs as many iterations as the plan has steps, from 100 to 400:
+        // fit for at least rangeTest.sweep().numIterations() batches
         LrRangeTestListener rangeTest =
                 LrRangeTestListener.builder()
-                        .optNumIterations(100)
                         .optPlannedSteps(plannedSteps) // the run the suggestion is for
                         .build();
         DefaultTrainingConfig config =
