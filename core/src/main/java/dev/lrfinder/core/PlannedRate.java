@@ -16,12 +16,12 @@ import java.util.Optional;
  * quadratic model (Zhang et al., arXiv 1907.04164) moves that rate to a run of {@code T} steps at
  * batch {@code B}: after {@code T} steps at rate {@code lr} the loss still owes a bias that shrinks
  * like {@code 1 / (lr T)} and carries a noise floor that grows like {@code lr / B}; their sum is
- * least at {@code lr ~ sqrt(B / T)}. So, on a curve that descends clearly:
+ * least at {@code lr ~ sqrt(B / T)}. So:
  *
  * <ul>
- *   <li>for SGD and Nesterov, the {@link CurveAnalysis#reach() reach} times {@code sqrt(H / T)},
- *       times {@code sqrt(B / B_test)} when the plan's batch differs from the test's (at a fixed
- *       number of epochs this is the linear scaling rule);
+ *   <li>for SGD and Nesterov, on a curve that descends clearly, the {@link CurveAnalysis#reach()
+ *       reach} times {@code sqrt(H / T)}, times {@code sqrt(B / B_test)} when the plan's batch
+ *       differs from the test's (at a fixed number of epochs this is the linear scaling rule);
  *   <li>for an adaptive optimizer (Adam, AdamW, RmsProp, ...), {@link SuggestionRules#guarded()}'s
  *       reading times {@code sqrt(H / T)}, whatever the batch: an adaptive step divides the
  *       gradient by its own root mean square, which the noise dominates ({@code ~ sigma /
@@ -34,9 +34,10 @@ import java.util.Optional;
  * sweep of 400 reads, which is why a range test given a plan runs {@link
  * RangeTestConfig#plannedIterations as many iterations as the plan has steps}, from 100 to 400.
  *
- * <p>Otherwise the rate is {@code guarded}'s, and the branch says why: the curve has no clear
- * descent, or the optimizer is not one the model describes (schedule-free or unknown), or the plan
- * names a batch and the test's is unknown.
+ * <p>On a curve without a clear descent there is no reach, and SGD's anchor is {@code guarded}'s
+ * reading, scaled the same way. The rate is {@code guarded}'s, unscaled, and the branch says why,
+ * where the optimizer is not one the model describes (schedule-free or unknown) or the plan names a
+ * batch and the test's is unknown.
  *
  * <pre>{@code
  * PlannedRate planned = PlannedRate.of(analysis, TrainingPlan.ofSteps(938), 128, OptimizerFamily.SGD);
@@ -66,8 +67,13 @@ public final class PlannedRate {
         SCALED("scaled by the plan"),
         /** An adaptive optimizer's: guarded's reading scaled by the plan's steps. */
         SCALED_ADAPTIVE("scaled by the plan, for an adaptive optimizer"),
-        /** guarded's rate: the curve has no clear descent to read a reach from. */
-        NO_CLEAR_DESCENT("not scaled: the curve has no clear descent; guarded's rate"),
+        /**
+         * SGD's on a curve with no clear descent, which has no reach: guarded's reading (the
+         * onset's quarter on a flat curve) scaled by the plan's steps (and batch).
+         */
+        SCALED_FROM_GUARDED(
+                "scaled by the plan from guarded's reading: the curve has no clear descent to read"
+                        + " a reach from"),
         /** guarded's rate: the plan's model describes SGD and adaptive optimizers only. */
         NOT_MODELLED(
                 "not scaled: the plan's model describes SGD and adaptive optimizers, and this"
@@ -84,13 +90,13 @@ public final class PlannedRate {
         }
 
         /**
-         * Tells whether the plan scaled the rate (the branch is {@link #SCALED} or {@link
-         * #SCALED_ADAPTIVE}).
+         * Tells whether the plan scaled the rate (every branch but {@link #NOT_MODELLED} and {@link
+         * #NO_BATCH}).
          *
          * @return true where the plan was used
          */
         public boolean scaled() {
-            return this == SCALED || this == SCALED_ADAPTIVE;
+            return this != NOT_MODELLED && this != NO_BATCH;
         }
 
         /**
@@ -133,38 +139,43 @@ public final class PlannedRate {
         Checks.atLeast("testBatchSize", testBatchSize, 0);
         int batch = plan.batchSize().orElse(testBatchSize);
         boolean adaptive = family == OptimizerFamily.ADAPTIVE;
-        Branch branch;
         if (!family.scalesWithPlan()) {
-            branch = Branch.NOT_MODELLED;
-        } else if (!adaptive && plan.batchSize().isPresent() && testBatchSize == 0) {
-            branch = Branch.NO_BATCH;
-        } else if (!analysis.clearDescent()) {
-            branch = Branch.NO_CLEAR_DESCENT;
-        } else {
-            // SGD: the reach times sqrt(H / T) (and the batch ratio); adaptive: guarded's reading
-            // times sqrt(H / T); H is the sweep's horizon where it read the rate
-            Optional<Suggestion> anchor =
-                    adaptive
-                            ? SuggestionRules.guarded().suggest(analysis)
-                            : Optional.of(
-                                    analysis.suggestion(
-                                            "reach",
-                                            analysis.reach(),
-                                            analysis.learningRate(analysis.reach())));
-            double batchRatio =
-                    adaptive || plan.batchSize().isEmpty() ? 1 : (double) batch / testBatchSize;
-            Branch scaled = adaptive ? Branch.SCALED_ADAPTIVE : Branch.SCALED;
-            return anchor.map(
-                    a -> {
-                        double horizon = HORIZON_DECADES * analysis.stepsPerDecade(a.index());
-                        double x =
-                                a.learningRate() * Math.sqrt(horizon / plan.steps() * batchRatio);
-                        double lr = Math.min(ONSET_CAP * analysis.onsetLearningRate(), x);
-                        Suggestion s =
-                                analysis.suggestion("planned", analysis.nearestIndex(lr), lr);
-                        return new PlannedRate(s, scaled, plan, batch);
-                    });
+            return guardedAs(analysis, Branch.NOT_MODELLED, plan, batch);
         }
+        if (!adaptive && plan.batchSize().isPresent() && testBatchSize == 0) {
+            return guardedAs(analysis, Branch.NO_BATCH, plan, batch);
+        }
+        // the anchor: SGD's reach on a clear descent, else guarded's reading
+        boolean reach = !adaptive && analysis.clearDescent();
+        Optional<Suggestion> anchor =
+                reach
+                        ? Optional.of(
+                                analysis.suggestion(
+                                        "reach",
+                                        analysis.reach(),
+                                        analysis.learningRate(analysis.reach())))
+                        : SuggestionRules.guarded().suggest(analysis);
+        Branch branch =
+                adaptive
+                        ? Branch.SCALED_ADAPTIVE
+                        : reach ? Branch.SCALED : Branch.SCALED_FROM_GUARDED;
+        double batchRatio =
+                adaptive || plan.batchSize().isEmpty() ? 1 : (double) batch / testBatchSize;
+        // the anchor is the best rate for the sweep's horizon H where it was read: times
+        // sqrt(H / T) for T steps, and for SGD the batch ratio
+        return anchor.map(
+                a -> {
+                    double horizon = HORIZON_DECADES * analysis.stepsPerDecade(a.index());
+                    double x = a.learningRate() * Math.sqrt(horizon / plan.steps() * batchRatio);
+                    double lr = Math.min(ONSET_CAP * analysis.onsetLearningRate(), x);
+                    Suggestion s = analysis.suggestion("planned", analysis.nearestIndex(lr), lr);
+                    return new PlannedRate(s, branch, plan, batch);
+                });
+    }
+
+    /** guarded's rate, as the planned rate of a branch the plan could not scale. */
+    private static Optional<PlannedRate> guardedAs(
+            CurveAnalysis analysis, Branch branch, TrainingPlan plan, int batch) {
         return SuggestionRules.guarded()
                 .suggest(analysis)
                 .map(
@@ -216,10 +227,13 @@ public final class PlannedRate {
     @Override
     public String toString() {
         String why = branch.description();
-        if (branch == Branch.SCALED && batchSize > 0) {
-            why += ": " + plan.steps() + " steps at batch " + batchSize;
-        } else if (branch == Branch.SCALED || branch == Branch.SCALED_ADAPTIVE) {
-            why += ": " + plan.steps() + " steps";
+        if (branch.scaled()) {
+            boolean sgd = branch != Branch.SCALED_ADAPTIVE;
+            why +=
+                    ": "
+                            + plan.steps()
+                            + " steps"
+                            + (sgd && batchSize > 0 ? " at batch " + batchSize : "");
         }
         return String.format("%.4g (%s)", learningRate(), why);
     }

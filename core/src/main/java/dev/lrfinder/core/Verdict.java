@@ -29,9 +29,9 @@ public record Verdict(boolean confident, List<Reason> reasons, List<String> deta
          */
         RULES_DISAGREE("rules-disagree"),
         /**
-         * The test was given a planned run, and the planned rate is not scaled by it: the curve has
-         * no clear descent, the optimizer is one the plan's model does not describe, or the batch
-         * size is unknown ({@link PlannedRate.Branch}); the suggestion is {@code guarded}'s.
+         * The test was given a planned run, and the planned rate is not scaled by it: the optimizer
+         * is one the plan's model does not describe, or the plan's batch differs from the test's,
+         * which is unknown ({@link PlannedRate.Branch}); the suggestion is {@code guarded}'s.
          */
         PLAN_NOT_USED("plan-not-used");
 

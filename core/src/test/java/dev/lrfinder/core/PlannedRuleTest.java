@@ -117,24 +117,45 @@ class PlannedRuleTest {
     }
 
     @Test
-    void aCurveWithoutAClearDescentKeepsTheGuardedReading() {
+    void onACurveWithoutAClearDescentSgdScalesTheGuardedReading() {
         LossCurve flat = CurveVerdictTest.sweep(CurveVerdictTest::flat, 0.05, 20, 2);
-        assertFalse(CurveAnalysis.of(flat).clearDescent());
+        CurveAnalysis a = CurveAnalysis.of(flat);
+        assertFalse(a.clearDescent());
         Suggestion guarded = SuggestionRules.guarded().suggest(flat).orElseThrow();
-        Suggestion planned =
-                SuggestionRules.planned(TrainingPlan.ofSteps(10), 4096).suggest(flat).orElseThrow();
-        assertEquals("planned", planned.rule());
-        assertEquals(guarded.learningRate(), planned.learningRate(), 0);
-        assertEquals(guarded.index(), planned.index());
+        long steps = Math.round(100 * horizon(a, guarded.index())); // the square root is 1/10
+        PlannedRate p =
+                PlannedRate.of(a, TrainingPlan.ofSteps(steps), 128, OptimizerFamily.SGD)
+                        .orElseThrow();
+        assertEquals(PlannedRate.Branch.SCALED_FROM_GUARDED, p.branch());
+        assertTrue(p.branch().scaled());
+        assertEquals(guarded.learningRate() / 10, p.learningRate(), guarded.learningRate() * 1e-3);
+        assertEquals("planned", p.suggestion().rule());
+        assertEquals(a.nearestIndex(p.learningRate()), p.suggestion().index());
+        PlannedRate atBatch =
+                PlannedRate.of(a, atBatch(steps, 512), 128, OptimizerFamily.SGD).orElseThrow();
         assertEquals(
-                PlannedRate.Branch.NO_CLEAR_DESCENT,
-                PlannedRate.of(
-                                CurveAnalysis.of(flat),
-                                TrainingPlan.ofSteps(10),
-                                4096,
-                                OptimizerFamily.SGD)
+                2 * p.learningRate(),
+                atBatch.learningRate(),
+                p.learningRate() * 1e-6,
+                "four times the batch: twice");
+        assertTrue(p.toString().contains("from guarded's reading"), p.toString());
+        assertEquals(
+                PlannedRate.ONSET_CAP * a.onsetLearningRate(),
+                PlannedRate.of(a, TrainingPlan.ofSteps(1), 128, OptimizerFamily.SGD)
                         .orElseThrow()
-                        .branch());
+                        .learningRate(),
+                0,
+                "capped at half the onset");
+    }
+
+    @Test
+    void onlyTheBranchesThePlanCouldNotUseAreUnscaled() {
+        for (PlannedRate.Branch b : PlannedRate.Branch.values()) {
+            boolean unscaled =
+                    b == PlannedRate.Branch.NOT_MODELLED || b == PlannedRate.Branch.NO_BATCH;
+            assertEquals(!unscaled, b.scaled(), b.name());
+            assertEquals(unscaled, b.description().startsWith("not scaled"), b.name());
+        }
     }
 
     private static PlannedRate adaptive(long steps, int batch, LossCurve curve) {
@@ -171,12 +192,17 @@ class PlannedRuleTest {
                 "a one-step run is capped at half the onset");
         assertTrue(p.toString().contains("adaptive optimizer: " + steps + " steps"), p.toString());
         LossCurve flat = CurveVerdictTest.sweep(CurveVerdictTest::flat, 0.05, 20, 2);
+        CurveAnalysis f = CurveAnalysis.of(flat);
+        Suggestion onFlatGuarded = SuggestionRules.guarded().suggest(flat).orElseThrow();
         PlannedRate onFlat = adaptive(steps, 128, flat);
-        assertEquals(PlannedRate.Branch.NO_CLEAR_DESCENT, onFlat.branch());
+        assertEquals(PlannedRate.Branch.SCALED_ADAPTIVE, onFlat.branch());
         assertEquals(
-                SuggestionRules.guarded().suggest(flat).orElseThrow().learningRate(),
+                Math.min(
+                        PlannedRate.ONSET_CAP * f.onsetLearningRate(),
+                        onFlatGuarded.learningRate()
+                                * Math.sqrt(horizon(f, onFlatGuarded.index()) / steps)),
                 onFlat.learningRate(),
-                0);
+                onFlat.learningRate() * 1e-9);
     }
 
     @Test

@@ -130,15 +130,15 @@ public final class OneCycleScheduler {
 
     /**
      * The peak of {@link #scheduleFor(LrFinderResult, TrainingPlan)}: for SGD and Nag whose planned
-     * rate the plan scaled (or that fell back to {@code guarded}'s for want of a clear descent),
-     * {@link SchedulePeak}'s for a cycle's mean of half its peak (twice the planned rate, at most
-     * half the onset); else {@link #peakPerSuggestion} times the {@link #anchor}.
+     * rate the plan scaled (from the reach, or from {@code guarded}'s reading for want of a clear
+     * descent), {@link SchedulePeak}'s for a cycle's mean of half its peak (twice the planned rate,
+     * at most half the onset); else {@link #peakPerSuggestion} times the {@link #anchor}.
      */
     static double peak(LrFinderResult result, TrainingPlan plan) {
         PlannedRate planned = result.plannedRate(plan);
         boolean sgdPlanned =
                 planned.branch() == PlannedRate.Branch.SCALED
-                        || planned.branch() == PlannedRate.Branch.NO_CLEAR_DESCENT;
+                        || planned.branch() == PlannedRate.Branch.SCALED_FROM_GUARDED;
         if (sgdPlanned && result.analysis().readable()) {
             return SchedulePeak.of(
                     planned.learningRate(),

@@ -235,10 +235,14 @@ class OneCycleSchedulerTest {
         double own = r.suggestion().learningRate();
         double minimum = r.suggestions().get("minimum").orElseThrow().learningRate();
         assertTrue(Math.abs(Math.log(own / minimum)) > Math.log(2), own + " vs minimum " + minimum);
-        // the planned rate falls back to guarded's (no clear descent); the peak doubles it
+        // no clear descent: the planned rate scales guarded's reading; the peak doubles it
+        dev.lrfinder.core.PlannedRate planned = r.plannedRate(TrainingPlan.ofSteps(500));
+        assertEquals(dev.lrfinder.core.PlannedRate.Branch.SCALED_FROM_GUARDED, planned.branch());
         assertEquals(
                 dev.lrfinder.core.SchedulePeak.of(
-                        own, dev.lrfinder.core.SchedulePeak.HALF, r.analysis().onsetLearningRate()),
+                        planned.learningRate(),
+                        dev.lrfinder.core.SchedulePeak.HALF,
+                        r.analysis().onsetLearningRate()),
                 OneCycleScheduler.scheduleFor(r, 500).maxLr(),
                 1e-12);
         assertEquals(2 * own, OneCycleScheduler.scheduleFor(r, 500, 2).maxLr(), 1e-12);

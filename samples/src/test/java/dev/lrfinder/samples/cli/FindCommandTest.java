@@ -218,7 +218,7 @@ class FindCommandTest {
         assertTrue(out.contains("\nPlanned rate: "), out + r[2]);
         assertTrue(
                 out.contains("(scaled by the plan: 300 steps at batch 32)")
-                        || out.contains("(not scaled: the curve has no clear descent"),
+                        || out.contains("(scaled by the plan from guarded's reading"),
                 out);
         String recommended =
                 out.lines().filter(l -> l.startsWith("Recommended run: ")).findFirst().orElse("");
