@@ -48,7 +48,8 @@ final class ReadmeFlow {
             Path outputDir)
             throws IOException, TranslateException {
         // 1. Find: one call on an initialized trainer; weights and optimizer state are restored.
-        //    The plan (the next run's optimizer steps) makes the suggestion the one for that run.
+        //    The plan (the next run's optimizer steps) makes the suggestion the one for that run,
+        //    and the sweep about as long as the run (100 to 400 iterations).
         DefaultTrainingConfig findConfig =
                 new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss()).optOptimizer(sgd());
         LrFinderResult result;
