@@ -175,65 +175,64 @@ class PlanTest {
                 adam.plannedRate(plan).branch());
     }
 
-    @Test
-    void aPlanThatScalesAnAdaptiveOptimizersRateIsUsedAndItsSweepFollowsThePlan() throws Exception {
+    /** A finder given a plan of {@code steps}, run on blobs with the given optimizer. */
+    private static LrFinderResult findWithPlan(
+            ai.djl.training.optimizer.Optimizer optimizer, long steps) throws Exception {
         try (Model model = Fixtures.mlp();
                 NDManager manager = NDManager.newBaseManager();
-                Trainer trainer =
-                        Fixtures.trainer(
-                                model,
-                                ai.djl.training.optimizer.Optimizer.adam()
-                                        .optLearningRateTracker(
-                                                ai.djl.training.tracker.Tracker.fixed(1e-3f))
-                                        .build())) {
+                Trainer trainer = Fixtures.trainer(model, optimizer)) {
             ArrayDataset data = Fixtures.blobs(manager, 640, 32, 7);
-            LrFinder finder = LrFinder.builder().optPlannedSteps(250).build();
-            assertEquals(250, finder.config().sweep().numIterations());
-            LrFinderResult planned = finder.find(trainer, data);
-            TrainingPlan plan = TrainingPlan.ofSteps(250);
-            assertEquals(
-                    dev.lrfinder.core.PlannedRate.Branch.SCALED_ADAPTIVE,
-                    planned.plannedRate(plan).branch());
-            assertFalse(
-                    planned.verdict()
-                            .reasons()
-                            .contains(dev.lrfinder.core.Verdict.Reason.PLAN_NOT_USED),
-                    planned.verdict().toString());
+            return LrFinder.builder().optPlannedSteps(steps).build().find(trainer, data);
         }
+    }
+
+    /** The learning rate of a sweep's second iteration from 1e-7 to 10: it tells its length. */
+    private static double secondRate(int iterations) {
+        return dev.lrfinder.core.LrSweep.exponential(1e-7, 10, iterations).learningRate(1);
+    }
+
+    @Test
+    void aPlanThatScalesAnAdaptiveOptimizersRateIsUsedAndItsSweepFollowsThePlan() throws Exception {
+        LrFinderResult planned =
+                findWithPlan(
+                        ai.djl.training.optimizer.Optimizer.adam()
+                                .optLearningRateTracker(
+                                        ai.djl.training.tracker.Tracker.fixed(1e-3f))
+                                .build(),
+                        250);
+        assertEquals(secondRate(250), planned.curve().get(1).learningRate(), 1e-15);
+        assertEquals(
+                dev.lrfinder.core.PlannedRate.Branch.SCALED_ADAPTIVE,
+                planned.plannedRate(TrainingPlan.ofSteps(250)).branch());
+        assertFalse(
+                planned.verdict()
+                        .reasons()
+                        .contains(dev.lrfinder.core.Verdict.Reason.PLAN_NOT_USED),
+                planned.verdict().toString());
     }
 
     @Test
     void aConfiguredPlanThatIsNotUsedIsAReasonOfTheVerdict() throws Exception {
-        try (Model model = Fixtures.mlp();
-                NDManager manager = NDManager.newBaseManager();
-                Trainer trainer =
-                        Fixtures.trainer(
-                                model,
-                                dev.lrfinder.listeners.optimizers.ScheduleFreeSgd.builder()
-                                        .build())) {
-            ArrayDataset data = Fixtures.blobs(manager, 640, 32, 7);
-            LrFinderResult planned =
-                    LrFinder.builder().optPlannedSteps(2000).build().find(trainer, data);
-            assertEquals(
-                    dev.lrfinder.core.LrSweep.exponential(
-                                    1e-7, 10, dev.lrfinder.core.RangeTestConfig.DEFAULT_ITERATIONS)
-                            .learningRate(1),
-                    planned.curve().get(1).learningRate(),
-                    1e-15,
-                    "a schedule-free optimizer keeps the default sweep, whatever the plan");
-            assertEquals(
-                    dev.lrfinder.core.PlannedRate.Branch.NOT_MODELLED,
-                    planned.plannedRate(TrainingPlan.ofSteps(2000)).branch());
-            assertTrue(
-                    planned.verdict()
-                            .reasons()
-                            .contains(dev.lrfinder.core.Verdict.Reason.PLAN_NOT_USED),
-                    planned.verdict().toString());
-            assertTrue(
-                    planned.verdict().toString().contains("the plan was not used: not scaled"),
-                    planned.verdict().toString());
-            assertTrue(planned.toString().contains("plan was not used"), planned.toString());
-        }
+        LrFinderResult planned =
+                findWithPlan(
+                        dev.lrfinder.listeners.optimizers.ScheduleFreeSgd.builder().build(), 2000);
+        assertEquals(
+                secondRate(dev.lrfinder.core.RangeTestConfig.DEFAULT_ITERATIONS),
+                planned.curve().get(1).learningRate(),
+                1e-15,
+                "a schedule-free optimizer keeps the default sweep, whatever the plan");
+        assertEquals(
+                dev.lrfinder.core.PlannedRate.Branch.NOT_MODELLED,
+                planned.plannedRate(TrainingPlan.ofSteps(2000)).branch());
+        assertTrue(
+                planned.verdict()
+                        .reasons()
+                        .contains(dev.lrfinder.core.Verdict.Reason.PLAN_NOT_USED),
+                planned.verdict().toString());
+        assertTrue(
+                planned.verdict().toString().contains("the plan was not used: not scaled"),
+                planned.verdict().toString());
+        assertTrue(planned.toString().contains("plan was not used"), planned.toString());
     }
 
     private static void assertMessage(String expected, Supplier<?> build) {
