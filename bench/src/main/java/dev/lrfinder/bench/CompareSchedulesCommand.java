@@ -91,6 +91,19 @@ public final class CompareSchedulesCommand implements Callable<Integer> {
     @Option(names = "--no-averaging", description = "leave out the runs with a weight average")
     boolean noAveraging;
 
+    @Option(
+            names = "--methods",
+            split = ",",
+            description =
+                    "only these methods (constant, one-cycle, cosine, wsd, linear-to-zero,"
+                            + " schedule-free; default: every method the optimizer runs)")
+    List<String> onlyMethods;
+
+    @Option(
+            names = "--tune-averaged",
+            description = "try --multiples for the --tuned pairs with a weight average too")
+    boolean tuneAveraged;
+
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
@@ -110,13 +123,17 @@ public final class CompareSchedulesCommand implements Callable<Integer> {
                         Scenario s = with(base, optimizer(opt));
                         LrFinderResult found = find(s, seed, weights);
                         for (Method m : methods(opt)) {
+                            if (onlyMethods != null && !onlyMethods.contains(label(m))) {
+                                continue;
+                            }
                             for (boolean avg :
                                     noAveraging
                                             ? new boolean[] {false}
                                             : new boolean[] {false, true}) {
                                 Recommendation r = Recommendation.of(found, plan, m, avg);
                                 run(out, name, seed, opt, r, 1, base, weights);
-                                if (!avg && tuned.contains(opt + "/" + label(m))) {
+                                if ((!avg || tuneAveraged)
+                                        && tuned.contains(opt + "/" + label(m))) {
                                     for (double k : multiples) {
                                         run(
                                                 out,
