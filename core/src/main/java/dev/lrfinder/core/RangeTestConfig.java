@@ -25,8 +25,8 @@ public final class RangeTestConfig {
     /** The iterations of a range test unless told otherwise (or given a plan). */
     public static final int DEFAULT_ITERATIONS = 100;
 
-    /** The fewest iterations a range test given a plan runs unless told otherwise. */
-    public static final int PLANNED_MIN_ITERATIONS = 100;
+    /** The fewest iterations a range test given a plan runs unless told otherwise: the default. */
+    public static final int PLANNED_MIN_ITERATIONS = DEFAULT_ITERATIONS;
 
     /** The most iterations a range test given a plan runs unless told otherwise. */
     public static final int PLANNED_MAX_ITERATIONS = 400;
