@@ -29,11 +29,14 @@ import java.util.Objects;
  * hides); the best point is the lowest level from the start of the reading up to the first spike;
  * the level's tolerance {@code tau} is {@code 5 * sigma / sqrt(2h + 1)}, four standard errors of a
  * median of {@code 2h + 1} losses; the descent is the median raw loss of the first {@code 2h + 1}
- * points read minus the best level; the onset is the point after the last one whose level lies
- * within {@code tau} of the best, or the first spike if that comes sooner: where the loss turns
- * worse for good or training turns unstable (Smith's "the loss stops improving or turns worse",
- * arXiv 1506.01186, section 3.3). The reach is the first point read whose level lies within {@code
- * tau} of the best: where the loss stops improving.
+ * points read minus the best level; the turn is the point after the last one whose level lies
+ * within {@code tau} of the best: where the loss turns worse for good; the onset is the turn, or
+ * the first spike if that comes sooner: where the loss turns worse for good or training turns
+ * unstable (Smith's "the loss stops improving or turns worse", arXiv 1506.01186, section 3.3). A
+ * rate held for a whole run must stay below the onset (a batch that blew up at a rate will blow up
+ * again over thousands of steps at it); a schedule's peak, passed through as the sweep passes its
+ * rates, only below the turn. The reach is the first point read whose level lies within {@code tau}
+ * of the best: where the loss stops improving.
  *
  * <p>Each constant above is named, and its reason given, where it is defined.
  *
@@ -100,6 +103,7 @@ public final class CurveAnalysis {
     private final boolean readable;
     private final double[] level;
     private final int best;
+    private final int turn;
     private final int onset;
     private final int reach;
     private final int spike;
@@ -119,6 +123,7 @@ public final class CurveAnalysis {
         if (!readable) {
             this.level = new double[0];
             this.best = -1;
+            this.turn = -1;
             this.onset = -1;
             this.reach = -1;
             this.spike = -1;
@@ -153,7 +158,8 @@ public final class CurveAnalysis {
             }
         }
         this.turnsWorse = last < finite - 1 || finite < n || spike < finite;
-        this.onset = Math.min(Math.min(last + 1, spike), finite - 1);
+        this.turn = Math.min(last + 1, finite - 1);
+        this.onset = Math.min(turn, spike);
     }
 
     /**
@@ -315,6 +321,29 @@ public final class CurveAnalysis {
     public int onset() {
         requireReadable();
         return onset;
+    }
+
+    /**
+     * Returns the index after the last point whose level lies within its tolerance of the best:
+     * where the loss turns worse for good, whatever single batches blew up before (at most the last
+     * finite point, at least the onset).
+     *
+     * @return the turn's index
+     * @throws IllegalStateException if the curve is not {@link #readable()}
+     */
+    int turn() {
+        requireReadable();
+        return turn;
+    }
+
+    /**
+     * Returns the learning rate at the turn.
+     *
+     * @return the turn's learning rate
+     * @throws IllegalStateException if the curve is not {@link #readable()}
+     */
+    double turnLearningRate() {
+        return learningRate(turn());
     }
 
     /**

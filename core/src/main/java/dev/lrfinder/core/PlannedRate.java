@@ -113,12 +113,22 @@ public final class PlannedRate {
     private final Branch branch;
     private final TrainingPlan plan;
     private final int batchSize;
+    private final double scaledRate;
+    private final double turnRate;
 
-    private PlannedRate(Suggestion suggestion, Branch branch, TrainingPlan plan, int batchSize) {
+    private PlannedRate(
+            Suggestion suggestion,
+            Branch branch,
+            TrainingPlan plan,
+            int batchSize,
+            double scaledRate,
+            CurveAnalysis analysis) {
         this.suggestion = suggestion;
         this.branch = branch;
         this.plan = plan;
         this.batchSize = batchSize;
+        this.scaledRate = scaledRate;
+        this.turnRate = analysis.readable() ? analysis.turnLearningRate() : Double.NaN;
     }
 
     /**
@@ -169,7 +179,7 @@ public final class PlannedRate {
                     double x = a.learningRate() * Math.sqrt(horizon / plan.steps() * batchRatio);
                     double lr = Math.min(ONSET_CAP * analysis.onsetLearningRate(), x);
                     Suggestion s = analysis.suggestion("planned", analysis.nearestIndex(lr), lr);
-                    return new PlannedRate(s, branch, plan, batch);
+                    return new PlannedRate(s, branch, plan, batch, x, analysis);
                 });
     }
 
@@ -184,7 +194,9 @@ public final class PlannedRate {
                                         analysis.suggestion("planned", s.index(), s.learningRate()),
                                         branch,
                                         plan,
-                                        batch));
+                                        batch,
+                                        s.learningRate(),
+                                        analysis));
     }
 
     /**
@@ -203,6 +215,26 @@ public final class PlannedRate {
      */
     public double learningRate() {
         return suggestion.learningRate();
+    }
+
+    /**
+     * Returns the rate before the cap of a rate held the whole run: the anchor moved to the plan's
+     * horizon (guarded's rate on a branch the plan could not scale).
+     *
+     * @return the scaled rate, at least {@link #learningRate()}
+     */
+    double scaledRate() {
+        return scaledRate;
+    }
+
+    /**
+     * Returns the learning rate where the curve's loss turns worse for good ({@link
+     * CurveAnalysis#turn()}), or NaN on a curve without a level.
+     *
+     * @return the turn's learning rate, or NaN
+     */
+    double turnRate() {
+        return turnRate;
     }
 
     /**

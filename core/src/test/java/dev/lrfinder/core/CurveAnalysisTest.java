@@ -84,6 +84,9 @@ class CurveAnalysisTest {
         assertTrue(Math.abs(a.level(10) - 2.0) < 0.15, "the median hides it: " + a.level(10));
         assertEquals(9, a.best(), "the lowest level before the spike");
         assertEquals(10, a.onset(), "a spike marks where training turns unstable");
+        // the best level is 9's (2.21) and its tolerance 5 sigma / sqrt(5) = 0.054: the rising
+        // side's level stays within it up to 32's (2.2 + 0.01)
+        assertEquals(33, a.turn(), "the level turns worse for good past the spike");
         assertTrue(a.turnsWorse());
         double[] noiseless = vee(40);
         noiseless[10] = 5;
@@ -103,6 +106,7 @@ class CurveAnalysisTest {
         assertTrue(a.descends());
         assertTrue(a.clearDescent(), "1.3 > 2.4 / 3");
         assertEquals(22, a.onset(), "the level rises after the last of the three lowest");
+        assertEquals(22, a.turn(), "no spike: the onset is the turn");
         assertEquals(Math.pow(10, 2.2 - 5), a.onsetLearningRate(), 1e-15);
         assertTrue(a.turnsWorse());
         assertTrue(a.atOrBelowOnset(a.onsetLearningRate()));

@@ -5,37 +5,80 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The decaying schedules' peak, and the optimizer families. */
 class SchedulePeakTest {
 
+    /**
+     * At lr 10^(i/10 - 5): a V with its bottom at 20 and +-0.01 of noise, and one batch that blew
+     * up at 17 on the way down. The onset is the spike (17, lr 10^-3.3); the reach and the best
+     * level are the point before it (16, lr 10^-3.4); the level turns worse for good at 26 (lr
+     * 10^-2.4), where the rising side passes the level of 16. Ten points a decade: H = 200 steps.
+     */
+    private static CurveAnalysis spikeBeforeTheTurn() {
+        List<CurvePoint> pts = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            double loss = 1 + 0.1 * Math.abs(i - 20) + (i % 2 == 0 ? 0.01 : -0.01);
+            if (i == 17) {
+                loss = 5;
+            }
+            pts.add(new CurvePoint(i, Math.pow(10, i / 10.0 - 5), loss, loss));
+        }
+        CurveAnalysis a = CurveAnalysis.of(new LossCurve(pts));
+        assertEquals(17, a.onset());
+        assertEquals(16, a.reach());
+        assertEquals(26, a.turn());
+        return a;
+    }
+
+    private static PlannedRate planned(CurveAnalysis a, long steps) {
+        return PlannedRate.of(a, TrainingPlan.ofSteps(steps), 0, OptimizerFamily.SGD).orElseThrow();
+    }
+
     @Test
-    void thePeakGivesThePlannedMeanBelowHalfTheOnset() {
-        assertEquals(0.02, SchedulePeak.of(0.01, 0.5, 1), 1e-15); // mean 0.5 x peak = planned
-        assertEquals(0.0125, SchedulePeak.of(0.01, 0.8, 1), 1e-15);
-        assertEquals(0.01, SchedulePeak.of(0.01, 1, 1), 1e-15); // a constant: its own mean
-        assertEquals(0.05, SchedulePeak.of(0.04, 0.5, 0.1), 1e-15); // capped at half the onset
-        assertEquals(0.08, SchedulePeak.of(0.04, 0.5, Double.NaN), 1e-15); // no onset: no cap
-        assertEquals(0.08, SchedulePeak.of(0.04, 0.5, 0), 1e-15);
-        assertEquals(0.05, SchedulePeak.of(0.025, 0.5, 0.1), 1e-15); // exactly at the cap
+    void thePeakGivesTheScaledRateAsItsMeanBelowHalfTheTurn() {
+        CurveAnalysis a = spikeBeforeTheTurn();
+        double reach = Math.pow(10, -3.4);
+        double halfOnset = Math.pow(10, -3.3) / 2;
+        double halfTurn = Math.pow(10, -2.4) / 2;
+        // 2,000 steps: the reach x sqrt(200 / 2000), under every cap; the peak doubles it
+        PlannedRate longRun = planned(a, 2000);
+        assertEquals(reach * Math.sqrt(0.1), longRun.learningRate(), 1e-12);
+        assertEquals(2 * reach * Math.sqrt(0.1), SchedulePeak.of(longRun, 0.5), 1e-12);
+        assertEquals(1.25 * reach * Math.sqrt(0.1), SchedulePeak.of(longRun, 0.8), 1e-12);
+        assertEquals(reach * Math.sqrt(0.1), SchedulePeak.of(longRun, 1), 1e-12);
+        // 200 steps: the reach itself, which a rate held the whole run may not take (half the
+        // spike's onset is lower); a schedule passes its peak, which only the turn caps
+        PlannedRate run = planned(a, 200);
+        assertEquals(halfOnset, run.learningRate(), 1e-12);
+        assertEquals(2 * reach, SchedulePeak.of(run, 0.5), 1e-12);
+        // 2 steps: ten times the reach, capped at half the turn
+        assertEquals(halfTurn, SchedulePeak.of(planned(a, 2), 0.5), 1e-12);
+    }
+
+    @Test
+    void aPlanTheModelCannotScaleDoublesGuardedsRate() {
+        CurveAnalysis a = spikeBeforeTheTurn();
+        PlannedRate unscaled =
+                PlannedRate.of(a, TrainingPlan.ofSteps(200), 0, OptimizerFamily.UNKNOWN)
+                        .orElseThrow();
+        assertEquals(PlannedRate.Branch.NOT_MODELLED, unscaled.branch());
+        assertEquals(2 * unscaled.learningRate(), SchedulePeak.of(unscaled, 0.5), 1e-15);
     }
 
     @Test
     void badInputIsNamed() {
-        assertEquals(
-                "plannedRate must be a finite number > 0, got 0.0",
-                assertThrows(IllegalArgumentException.class, () -> SchedulePeak.of(0, 0.5, 1))
-                        .getMessage());
-        assertThrows(
-                IllegalArgumentException.class,
-                () -> SchedulePeak.of(Double.POSITIVE_INFINITY, 0.5, 1));
+        PlannedRate run = planned(spikeBeforeTheTurn(), 200);
         assertEquals(
                 "meanFraction must be in (0, 1], got 0.0",
-                assertThrows(IllegalArgumentException.class, () -> SchedulePeak.of(0.1, 0, 1))
+                assertThrows(IllegalArgumentException.class, () -> SchedulePeak.of(run, 0))
                         .getMessage());
-        assertThrows(IllegalArgumentException.class, () -> SchedulePeak.of(0.1, 1.5, 1));
-        assertThrows(IllegalArgumentException.class, () -> SchedulePeak.of(0.1, Double.NaN, 1));
+        assertThrows(IllegalArgumentException.class, () -> SchedulePeak.of(run, 1.5));
+        assertThrows(IllegalArgumentException.class, () -> SchedulePeak.of(run, Double.NaN));
+        assertThrows(NullPointerException.class, () -> SchedulePeak.of(null, 0.5));
     }
 
     @Test

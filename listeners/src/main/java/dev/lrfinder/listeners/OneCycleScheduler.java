@@ -109,12 +109,12 @@ public final class OneCycleScheduler {
      * defaults but the peak. When the test drove SGD or Nag, the plan could use it (its batch is
      * the test's, or the test's is known) and its curve has a level, the peak is 2 x the planned
      * constant rate for the run ({@link LrFinderResult#suggestion(TrainingPlan)}; a cycle's mean
-     * rate is about half its peak), at most {@link PlannedRate#ONSET_CAP} of the onset, where the
-     * loss turns worse. Otherwise it is 3 x the anchor for SGD and Nag and 1 x for any other
-     * optimizer (including one the test could not see); the anchor is the {@code minimum} rule's
-     * suggestion when the result's verdict is confident, and the result's own suggestion when it is
-     * not (on a flat curve {@code minimum} reads noise). docs/BENCHMARKS.md measures both against a
-     * grid of one-cycle peaks.
+     * rate is about half its peak), at most {@link PlannedRate#ONSET_CAP} of the turn, where the
+     * loss turns worse for good ({@link SchedulePeak}). Otherwise it is 3 x the anchor for SGD and
+     * Nag and 1 x for any other optimizer (including one the test could not see); the anchor is the
+     * {@code minimum} rule's suggestion when the result's verdict is confident, and the result's
+     * own suggestion when it is not (on a flat curve {@code minimum} reads noise).
+     * docs/BENCHMARKS.md measures both against a grid of one-cycle peaks.
      *
      * @param result a range-test result with a suggestion
      * @param plan the training run: its steps and, when it differs from the test's, its batch
@@ -132,7 +132,7 @@ public final class OneCycleScheduler {
      * The peak of {@link #scheduleFor(LrFinderResult, TrainingPlan)}: for SGD and Nag whose planned
      * rate the plan scaled (from the reach, or from {@code guarded}'s reading for want of a clear
      * descent), {@link SchedulePeak}'s for a cycle's mean of half its peak (twice the planned rate,
-     * at most half the onset); else {@link #peakPerSuggestion} times the {@link #anchor}.
+     * at most half the turn); else {@link #peakPerSuggestion} times the {@link #anchor}.
      */
     static double peak(LrFinderResult result, TrainingPlan plan) {
         PlannedRate planned = result.plannedRate(plan);
@@ -140,10 +140,7 @@ public final class OneCycleScheduler {
                 planned.branch() == PlannedRate.Branch.SCALED
                         || planned.branch() == PlannedRate.Branch.SCALED_FROM_GUARDED;
         if (sgdPlanned && result.analysis().readable()) {
-            return SchedulePeak.of(
-                    planned.learningRate(),
-                    SchedulePeak.HALF,
-                    result.analysis().onsetLearningRate());
+            return SchedulePeak.of(planned, SchedulePeak.HALF);
         }
         return peakPerSuggestion(result) * anchor(result);
     }

@@ -36,10 +36,11 @@ import java.util.Objects;
  *
  * <p>The rates: a constant rate is the {@link PlannedRate planned} rate; a decaying schedule
  * (one-cycle, cosine, warmup-stable-decay, linear to zero) peaks where its mean rate equals the
- * planned rate, at most half the onset ({@link SchedulePeak}); a schedule-free optimizer takes the
- * planned rate read off a range test run with that optimizer, times what its averaging lets a long
- * run take beyond a range test ({@link #scheduleFreeMultiple}, about 3.8). Each call of {@link
- * #optimizer()} and {@link #listeners()} builds new ones: a run needs its own.
+ * planned rate, at most half the turn, where the loss turns worse for good ({@link SchedulePeak});
+ * a schedule-free optimizer takes the planned rate read off a range test run with that optimizer,
+ * times what its averaging lets a long run take beyond a range test ({@link #scheduleFreeMultiple},
+ * about 3.8). Each call of {@link #optimizer()} and {@link #listeners()} builds new ones: a run
+ * needs its own.
  */
 public final class Recommendation {
 
@@ -125,11 +126,8 @@ public final class Recommendation {
                                     : "SCHEDULE_FREE needs a range test run with ScheduleFreeSgd"
                                             + " or ScheduleFreeAdamW"));
         }
-        double onset =
-                result.analysis().readable() ? result.analysis().onsetLearningRate() : Double.NaN;
         int steps = plan.steps();
-        double rate =
-                rateOverride > 0 ? rateOverride : rateFor(result, plan, method, planned, onset);
+        double rate = rateOverride > 0 ? rateOverride : rateFor(result, plan, method, planned);
         learningRate = rate;
         switch (method) {
             case ONE_CYCLE:
@@ -155,11 +153,7 @@ public final class Recommendation {
 
     /** The method's rate: the planned rate, a schedule's peak, or the schedule-free rate. */
     private static double rateFor(
-            LrFinderResult result,
-            TrainingPlan plan,
-            Method method,
-            PlannedRate planned,
-            double onset) {
+            LrFinderResult result, TrainingPlan plan, Method method, PlannedRate planned) {
         int steps = plan.steps();
         switch (method) {
             case CONSTANT:
@@ -167,17 +161,13 @@ public final class Recommendation {
             case ONE_CYCLE:
                 return OneCycleScheduler.peak(result, plan);
             case COSINE:
-                return SchedulePeak.of(planned.learningRate(), SchedulePeak.HALF, onset);
+                return SchedulePeak.of(planned, SchedulePeak.HALF);
             case WSD:
                 return SchedulePeak.of(
-                        planned.learningRate(),
-                        WarmupCooldownSchedule.wsd(1, steps).meanFraction(),
-                        onset);
+                        planned, WarmupCooldownSchedule.wsd(1, steps).meanFraction());
             case LINEAR_TO_ZERO:
                 return SchedulePeak.of(
-                        planned.learningRate(),
-                        WarmupCooldownSchedule.linearToZero(1, steps).meanFraction(),
-                        onset);
+                        planned, WarmupCooldownSchedule.linearToZero(1, steps).meanFraction());
             default:
                 return scheduleFreeMultiple(result, planned) * planned.learningRate();
         }

@@ -190,9 +190,8 @@ class OneCycleSchedulerTest {
         assertEquals(500, forSgd.totalSteps());
         double peak =
                 dev.lrfinder.core.SchedulePeak.of(
-                        sgd.plannedRate(TrainingPlan.ofSteps(500)).learningRate(),
-                        dev.lrfinder.core.SchedulePeak.HALF,
-                        sgd.analysis().onsetLearningRate());
+                        sgd.plannedRate(TrainingPlan.ofSteps(500)),
+                        dev.lrfinder.core.SchedulePeak.HALF);
         assertEquals(peak, forSgd.maxLr(), 1e-12);
         // a plan at another batch than the test's, which is unknown: 3 x the minimum rule's
         TrainingPlan atBatch = TrainingPlan.builder().setSteps(500).optBatchSize(64).build();
@@ -239,10 +238,7 @@ class OneCycleSchedulerTest {
         dev.lrfinder.core.PlannedRate planned = r.plannedRate(TrainingPlan.ofSteps(500));
         assertEquals(dev.lrfinder.core.PlannedRate.Branch.SCALED_FROM_GUARDED, planned.branch());
         assertEquals(
-                dev.lrfinder.core.SchedulePeak.of(
-                        planned.learningRate(),
-                        dev.lrfinder.core.SchedulePeak.HALF,
-                        r.analysis().onsetLearningRate()),
+                dev.lrfinder.core.SchedulePeak.of(planned, dev.lrfinder.core.SchedulePeak.HALF),
                 OneCycleScheduler.scheduleFor(r, 500).maxLr(),
                 1e-12);
         assertEquals(2 * own, OneCycleScheduler.scheduleFor(r, 500, 2).maxLr(), 1e-12);

@@ -18,6 +18,7 @@ import ai.djl.training.optimizer.Sgd;
 import ai.djl.training.tracker.Tracker;
 import dev.lrfinder.core.OptimizerFamily;
 import dev.lrfinder.core.PlannedRate;
+import dev.lrfinder.core.SchedulePeak;
 import dev.lrfinder.core.TrainingPlan;
 import dev.lrfinder.core.schedule.WarmupCooldownSchedule;
 import dev.lrfinder.listeners.Recommendation.Method;
@@ -45,7 +46,7 @@ class RecommendationTest {
     }
 
     @Test
-    void forSgdEachScheduleMeetsThePlannedRateOnAverageBelowHalfTheOnset() throws Exception {
+    void forSgdEachScheduleMeetsThePlannedRateOnAverageAtSchedulePeaks() throws Exception {
         LrFinderResult result =
                 find(
                         Optimizer.sgd()
@@ -56,7 +57,6 @@ class RecommendationTest {
         TrainingPlan plan = TrainingPlan.ofSteps(STEPS);
         PlannedRate planned = result.plannedRate(plan);
         assertEquals(PlannedRate.Branch.SCALED, planned.branch(), planned.toString());
-        double onset = result.analysis().onsetLearningRate();
 
         Recommendation best = result.recommend(plan);
         assertEquals(Method.CONSTANT, best.method(), best.toString());
@@ -71,8 +71,7 @@ class RecommendationTest {
 
         Recommendation wsd = Recommendation.of(result, plan, Method.WSD, true);
         double mean = WarmupCooldownSchedule.wsd(1, STEPS).meanFraction();
-        assertEquals(
-                Math.min(planned.learningRate() / mean, 0.5 * onset), wsd.learningRate(), 1e-12);
+        assertEquals(SchedulePeak.of(planned, mean), wsd.learningRate(), 1e-12);
         Optimizer sgd = wsd.optimizer();
         assertInstanceOf(Sgd.class, sgd);
         assertEquals(0f, rateAt(sgd, 1), 0, "the warm-up starts from 0");
@@ -86,10 +85,8 @@ class RecommendationTest {
 
         Recommendation linear = Recommendation.of(result, plan, Method.LINEAR_TO_ZERO, false);
         assertEquals(
-                Math.min(
-                        planned.learningRate()
-                                / WarmupCooldownSchedule.linearToZero(1, STEPS).meanFraction(),
-                        0.5 * onset),
+                SchedulePeak.of(
+                        planned, WarmupCooldownSchedule.linearToZero(1, STEPS).meanFraction()),
                 linear.learningRate(),
                 1e-12);
         assertEquals(
