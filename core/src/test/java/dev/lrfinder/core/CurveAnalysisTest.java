@@ -161,6 +161,8 @@ class CurveAnalysisTest {
                         + " level",
                 e.getMessage());
         assertThrows(IllegalStateException.class, a::best);
+        assertThrows(IllegalStateException.class, a::turn);
+        assertThrows(IllegalStateException.class, a::reach);
         assertThrows(IllegalStateException.class, a::noise);
         assertThrows(IllegalStateException.class, a::tolerance);
         assertThrows(IllegalStateException.class, a::startLevel);
