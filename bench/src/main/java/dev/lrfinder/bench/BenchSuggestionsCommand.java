@@ -154,6 +154,15 @@ public final class BenchSuggestionsCommand implements Callable<Integer> {
     boolean planSweep;
 
     @Option(
+            names = "--warmup",
+            defaultValue = "0",
+            description =
+                    "with --scenarios: start every constant-rate run (the grid's and the"
+                            + " confirmations') with a linear warm-up from 0 over this fraction of"
+                            + " its steps (default: ${DEFAULT-VALUE}, none)")
+    double warmup;
+
+    @Option(
             names = "--one-cycle-oracle",
             description =
                     "with --scenarios: also train one-cycle runs over the same budget at peaks"
@@ -231,6 +240,7 @@ public final class BenchSuggestionsCommand implements Callable<Integer> {
                             .rangeIterations(rangeIterations)
                             .planSweep(planSweep)
                             .confirmOneCycle(confirmOneCycle)
+                            .warmup(warmup)
                             .run(
                                     Scenarios.of(name, manager, mnist, limit),
                                     grid(),

@@ -8,7 +8,10 @@ import dev.lrfinder.core.Suggestion;
 import dev.lrfinder.core.SuggestionRule;
 import dev.lrfinder.core.SuggestionRules;
 import dev.lrfinder.core.TrainingPlan;
+import dev.lrfinder.core.schedule.Annealing;
+import dev.lrfinder.core.schedule.LrSchedule;
 import dev.lrfinder.core.schedule.OneCycleSchedule;
+import dev.lrfinder.core.schedule.PhasedSchedule;
 import dev.lrfinder.listeners.LrFinder;
 import dev.lrfinder.listeners.LrFinderResult;
 import dev.lrfinder.listeners.OneCycleScheduler;
@@ -44,6 +47,7 @@ public final class ScenarioBench {
     private boolean confirmOneCycle;
     private int rangeIterations;
     private boolean planSweep;
+    private double warmup;
 
     ScenarioBench(Path dir, PrintStream out, int seeds) {
         this.dir = dir;
@@ -122,6 +126,37 @@ public final class ScenarioBench {
     ScenarioBench confirmOneCycle(boolean on) {
         this.confirmOneCycle = on;
         return this;
+    }
+
+    /**
+     * Starts every constant-rate run (the grid's and the confirmations') with a linear warm-up from
+     * 0 over a fraction of its steps: what the constant rate costs a run that starts at it.
+     *
+     * @param fraction the warm-up's fraction of the steps, in [0, 1); 0 for none
+     * @return this
+     */
+    ScenarioBench warmup(double fraction) {
+        if (!(fraction >= 0 && fraction < 1)) {
+            throw new IllegalArgumentException("--warmup must be in [0, 1), got " + fraction);
+        }
+        this.warmup = fraction;
+        return this;
+    }
+
+    /** Trains a constant-rate run, after the warm-up if one was asked for. */
+    private double constantRun(Scenario s, double lr, int seed, List<float[]> weights)
+            throws Exception {
+        if (warmup == 0) {
+            return s.accuracyAt(lr, seed, weights);
+        }
+        int steps = (int) s.steps();
+        LrSchedule schedule =
+                PhasedSchedule.builder()
+                        .setTotalSteps(steps)
+                        .addPhase(warmup * steps, Annealing.LINEAR, 0, lr)
+                        .addPhase(steps, Annealing.LINEAR, lr, lr)
+                        .build();
+        return s.accuracyWith(ScheduleListener.of(schedule), seed, weights);
     }
 
     /**
@@ -211,7 +246,8 @@ public final class ScenarioBench {
             for (int seed = 1; seed <= seeds; seed++) {
                 Optional<Suggestion> sug = rule.suggest(curves.get(seed - 1));
                 double lr = sug.map(Suggestion::learningRate).orElse(Double.NaN);
-                double acc = Double.isNaN(lr) ? 0.1 : s.accuracyAt(lr, seed, weights.get(seed - 1));
+                double acc =
+                        Double.isNaN(lr) ? 0.1 : constantRun(s, lr, seed, weights.get(seed - 1));
                 appendLine(
                         dir.resolve(s.name() + "-confirm.csv"),
                         "rule,seed,learning_rate,accuracy",
@@ -354,7 +390,7 @@ public final class ScenarioBench {
         for (double lr : grid) {
             double mean = 0;
             for (int seed = 1; seed <= seeds; seed++) {
-                double a = s.accuracyAt(lr, seed, weights.get(seed - 1));
+                double a = constantRun(s, lr, seed, weights.get(seed - 1));
                 csv.append(lr).append(',').append(seed).append(',').append(a).append('\n');
                 mean += a / seeds;
             }
