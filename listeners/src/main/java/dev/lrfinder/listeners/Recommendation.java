@@ -49,7 +49,12 @@ public final class Recommendation {
 
     /** How the learning rate moves over the run. */
     public enum Method {
-        /** The planned rate, constant. */
+        /**
+         * The planned rate, held after a linear warm-up from 0 over the first 5 % ({@link
+         * WarmupCooldownSchedule#warmupConstant}): the range test reached the rate only after
+         * hundreds of steps at smaller ones, and a cold start at it can fail where the test did
+         * not.
+         */
         CONSTANT("constant rate"),
         /** Smith's one-cycle (learning rate and momentum), {@link OneCycleScheduler}. */
         ONE_CYCLE("one-cycle"),
@@ -145,6 +150,9 @@ public final class Recommendation {
                 break;
             case LINEAR_TO_ZERO:
                 schedule = WarmupCooldownSchedule.linearToZero(rate, steps);
+                break;
+            case CONSTANT:
+                schedule = WarmupCooldownSchedule.warmupConstant(rate, steps);
                 break;
             default:
                 schedule = null;
@@ -401,7 +409,12 @@ public final class Recommendation {
         StringBuilder sb = new StringBuilder();
         switch (method) {
             case CONSTANT:
-                sb.append(optimizer).append(" at a constant ").append(rate);
+                sb.append(optimizer)
+                        .append(" at a constant ")
+                        .append(rate)
+                        .append(" after a ")
+                        .append(Math.round(WarmupCooldownSchedule.WARMUP_FRACTION * 100))
+                        .append(" % warm-up");
                 break;
             case SCHEDULE_FREE:
                 sb.append(optimizer)

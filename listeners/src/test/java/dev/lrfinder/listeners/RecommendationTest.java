@@ -66,8 +66,15 @@ class RecommendationTest {
 
         Recommendation constant = Recommendation.of(result, plan, Method.CONSTANT, false);
         assertEquals(planned.learningRate(), constant.learningRate(), 0);
-        assertEquals((float) planned.learningRate(), rateAt(constant.optimizer(), 200), 0);
+        assertEquals((float) planned.learningRate(), rateAt(constant.optimizer(), 200), 1e-7f);
+        assertEquals(0f, rateAt(constant.optimizer(), 1), 0, "a 5 % warm-up from 0: 20 steps");
+        assertEquals(
+                (float) planned.learningRate() / 2,
+                rateAt(constant.optimizer(), 11),
+                1e-7f,
+                "halfway up");
         assertEquals(List.of(), constant.listeners());
+        assertTrue(constant.toString().contains("after a 5 % warm-up"), constant.toString());
 
         Recommendation wsd = Recommendation.of(result, plan, Method.WSD, true);
         double mean = WarmupCooldownSchedule.wsd(1, STEPS).meanFraction();

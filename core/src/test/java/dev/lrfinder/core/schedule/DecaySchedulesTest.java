@@ -35,6 +35,17 @@ class DecaySchedulesTest {
     }
 
     @Test
+    void warmupConstantRisesFromZeroOverTheFirstTwentiethThenHolds() {
+        WarmupCooldownSchedule s = WarmupCooldownSchedule.warmupConstant(0.2, 1000);
+        assertEquals(0, s.learningRate(0), 1e-12);
+        assertEquals(0.1, s.learningRate(25), 1e-12);
+        for (int step : new int[] {50, 51, 500, 999}) {
+            assertEquals(0.2, s.learningRate(step), 1e-12);
+        }
+        assertEquals(1 - 0.05 / 2, s.meanFraction(), 0.001);
+    }
+
+    @Test
     void meanFractionIsTheMeanRateOverThePeak() {
         // linear to zero: about half; wsd: warm-up 5 % at half, hold 75 %, 1 - sqrt over 20 % at
         // 1/3
