@@ -8,10 +8,9 @@ import dev.lrfinder.core.Suggestion;
 import dev.lrfinder.core.SuggestionRule;
 import dev.lrfinder.core.SuggestionRules;
 import dev.lrfinder.core.TrainingPlan;
-import dev.lrfinder.core.schedule.Annealing;
 import dev.lrfinder.core.schedule.LrSchedule;
 import dev.lrfinder.core.schedule.OneCycleSchedule;
-import dev.lrfinder.core.schedule.PhasedSchedule;
+import dev.lrfinder.core.schedule.WarmupCooldownSchedule;
 import dev.lrfinder.listeners.LrFinder;
 import dev.lrfinder.listeners.LrFinderResult;
 import dev.lrfinder.listeners.OneCycleScheduler;
@@ -149,12 +148,12 @@ public final class ScenarioBench {
         if (warmup == 0) {
             return s.accuracyAt(lr, seed, weights);
         }
-        int steps = (int) s.steps();
         LrSchedule schedule =
-                PhasedSchedule.builder()
-                        .setTotalSteps(steps)
-                        .addPhase(warmup * steps, Annealing.LINEAR, 0, lr)
-                        .addPhase(steps, Annealing.LINEAR, lr, lr)
+                WarmupCooldownSchedule.builder()
+                        .setLr(lr)
+                        .setTotalSteps((int) s.steps())
+                        .optWarmupFraction(warmup)
+                        .optWarmupDivFactor(Double.POSITIVE_INFINITY)
                         .build();
         return s.accuracyWith(ScheduleListener.of(schedule), seed, weights);
     }
