@@ -308,6 +308,9 @@ public final class ScenarioScore {
     }
 
     private static String summary(Map<String, Map<String, double[]>> stats) {
+        if (stats.isEmpty() || stats.values().iterator().next().isEmpty()) {
+            return ""; // only regressions (or probes): their table comes after
+        }
         StringBuilder sb = new StringBuilder("| rule |");
         List<String> setNames = new ArrayList<>(stats.values().iterator().next().keySet());
         setNames.forEach(s -> sb.append(' ').append(s).append(" |"));
