@@ -94,11 +94,7 @@ public final class WarmupCooldownSchedule implements LrSchedule {
      * @throws IllegalArgumentException if a parameter is out of range, naming it and its value
      */
     public static WarmupCooldownSchedule wsd(double lr, int totalSteps) {
-        return builder()
-                .setLr(lr)
-                .setTotalSteps(totalSteps)
-                .optWarmupFraction(WARMUP_FRACTION)
-                .optWarmupDivFactor(Double.POSITIVE_INFINITY)
+        return warmingUp(lr, totalSteps)
                 .optCooldownFraction(WSD_COOLDOWN_FRACTION)
                 .optCooldownAnnealing(Annealing.SQRT)
                 .build();
@@ -116,12 +112,7 @@ public final class WarmupCooldownSchedule implements LrSchedule {
      * @throws IllegalArgumentException if a parameter is out of range, naming it and its value
      */
     public static WarmupCooldownSchedule warmupConstant(double lr, int totalSteps) {
-        return builder()
-                .setLr(lr)
-                .setTotalSteps(totalSteps)
-                .optWarmupFraction(WARMUP_FRACTION)
-                .optWarmupDivFactor(Double.POSITIVE_INFINITY)
-                .build();
+        return warmingUp(lr, totalSteps).build();
     }
 
     /**
@@ -135,13 +126,16 @@ public final class WarmupCooldownSchedule implements LrSchedule {
      * @throws IllegalArgumentException if a parameter is out of range, naming it and its value
      */
     public static WarmupCooldownSchedule linearToZero(double lr, int totalSteps) {
+        return warmingUp(lr, totalSteps).optCooldownFraction(1 - WARMUP_FRACTION).build();
+    }
+
+    /** A builder for a run at {@code lr} that warms up linearly from 0 over the first 5 %. */
+    private static Builder warmingUp(double lr, int totalSteps) {
         return builder()
                 .setLr(lr)
                 .setTotalSteps(totalSteps)
                 .optWarmupFraction(WARMUP_FRACTION)
-                .optWarmupDivFactor(Double.POSITIVE_INFINITY)
-                .optCooldownFraction(1 - WARMUP_FRACTION)
-                .build();
+                .optWarmupDivFactor(Double.POSITIVE_INFINITY);
     }
 
     /**
