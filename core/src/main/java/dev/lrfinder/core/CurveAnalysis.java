@@ -35,8 +35,12 @@ import java.util.Objects;
  * unstable (Smith's "the loss stops improving or turns worse", arXiv 1506.01186, section 3.3). A
  * rate held for a whole run must stay below the onset (a batch that blew up at a rate will blow up
  * again over thousands of steps at it); a schedule's peak, passed through as the sweep passes its
- * rates, only below the turn. The reach is the first point read whose level lies within {@code tau}
- * of the best: where the loss stops improving.
+ * rates, only below the turn. The reach is where the loss stops improving: where the trend, the
+ * level's running mean over the same {@code 2h + 1} points, first comes within {@code tau} of its
+ * lowest value before the first spike, at the learning rate interpolated in {@code log lr} between
+ * the two points the crossing lies between. The median moves in steps of single batches' losses, so
+ * where the descent flattens out the level's first point within {@code tau} jumps with one batch;
+ * the mean of the medians around it does not.
  *
  * <p>Each constant above is named, and its reason given, where it is defined.
  *
@@ -106,6 +110,7 @@ public final class CurveAnalysis {
     private final int turn;
     private final int onset;
     private final int reach;
+    private final double reachLearningRate;
     private final int spike;
     private final double startLevel;
     private final double noise;
@@ -126,6 +131,7 @@ public final class CurveAnalysis {
             this.turn = -1;
             this.onset = -1;
             this.reach = -1;
+            this.reachLearningRate = Double.NaN;
             this.spike = -1;
             this.startLevel = Double.NaN;
             this.noise = Double.NaN;
@@ -146,11 +152,14 @@ public final class CurveAnalysis {
         this.best = argMin(level, from, Math.max(spike, from + 1));
         this.tolerance = TOLERANCE_SIGMAS * noise / Math.sqrt(2 * h + 1);
         this.startLevel = median(Arrays.copyOfRange(raw, from, Math.min(finite, from + 2 * h + 1)));
+        double[] trend = runningMean(level, h);
+        double threshold = trend[argMin(trend, from, Math.max(spike, from + 1))] + tolerance;
         int first = from;
-        while (level[first] > level[best] + tolerance) {
+        while (trend[first] > threshold) {
             first++;
         }
         this.reach = first;
+        this.reachLearningRate = crossing(first, trend, threshold);
         int last = best;
         for (int k = best; k < finite; k++) {
             if (level[k] <= level[best] + tolerance) {
@@ -347,16 +356,29 @@ public final class CurveAnalysis {
     }
 
     /**
-     * Returns the index where the level first comes within its tolerance of the best level: where
-     * the loss stops improving (Smith's maximum learning rate, read off the level, which does not
-     * lag).
+     * Returns the index where the trend (the level's running mean) first comes within the level's
+     * tolerance of its lowest value before the first spike: where the loss stops improving (Smith's
+     * maximum learning rate, read off a centered trend, which does not lag).
      *
-     * @return the reach's index, at most {@link #best()}
+     * @return the reach's index, before the first spike
      * @throws IllegalStateException if the curve is not {@link #readable()}
      */
     int reach() {
         requireReadable();
         return reach;
+    }
+
+    /**
+     * Returns the learning rate where the loss stops improving: where the trend crosses its
+     * tolerance above its lowest value, interpolated between {@link #reach()} and the point before
+     * it.
+     *
+     * @return the reach's learning rate, from the one before {@link #reach()} to its own
+     * @throws IllegalStateException if the curve is not {@link #readable()}
+     */
+    double reachLearningRate() {
+        requireReadable();
+        return reachLearningRate;
     }
 
     /**
@@ -548,6 +570,20 @@ public final class CurveAnalysis {
         return d;
     }
 
+    /**
+     * Returns the learning rate where a descending series crosses a threshold, interpolated in
+     * {@code log lr} between the first point at or below it and the one before.
+     */
+    private double crossing(int first, double[] series, double threshold) {
+        if (first == from) {
+            return learningRate(first);
+        }
+        double above = series[first - 1];
+        double t = (above - threshold) / (above - series[first]);
+        double lo = Math.log(learningRate(first - 1));
+        return Math.exp(lo + t * (Math.log(learningRate(first)) - lo));
+    }
+
     private static int argMin(double[] v, int from, int to) {
         int best = from;
         for (int i = from + 1; i < to; i++) {
@@ -572,6 +608,27 @@ public final class CurveAnalysis {
                     median(
                             Arrays.copyOfRange(
                                     raw, Math.max(0, i - h), Math.min(raw.length, i + h + 1)));
+        }
+        return m;
+    }
+
+    /**
+     * Returns the centered running mean.
+     *
+     * @param v the values
+     * @param h the half-width
+     * @return the mean of each value's neighbourhood of {@code 2h + 1} (fewer at the ends)
+     */
+    static double[] runningMean(double[] v, int h) {
+        double[] m = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            int lo = Math.max(0, i - h);
+            int hi = Math.min(v.length, i + h + 1);
+            double sum = 0;
+            for (int k = lo; k < hi; k++) {
+                sum += v[k];
+            }
+            m[i] = sum / (hi - lo);
         }
         return m;
     }

@@ -161,9 +161,7 @@ public final class PlannedRate {
                 reach
                         ? Optional.of(
                                 analysis.suggestion(
-                                        "reach",
-                                        analysis.reach(),
-                                        analysis.learningRate(analysis.reach())))
+                                        "reach", analysis.reach(), analysis.reachLearningRate()))
                         : SuggestionRules.guarded().suggest(analysis);
         Branch branch =
                 adaptive

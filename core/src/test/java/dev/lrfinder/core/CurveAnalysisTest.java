@@ -94,6 +94,30 @@ class CurveAnalysisTest {
     }
 
     @Test
+    void theReachIsWhereTheTrendCrossesItsToleranceInterpolatedBetweenPoints() {
+        assertArrayEquals(
+                new double[] {2, 2.5, 3, 3.5, 11 / 3.0},
+                CurveAnalysis.runningMean(new double[] {1, 3, 2, 4, 5}, 2),
+                1e-12,
+                "the mean of the (up to) five values around each");
+        double[] v = vee(40);
+        for (int i = 0; i < v.length; i++) {
+            v[i] += i % 2 == 0 ? 0.01 : -0.01;
+        }
+        CurveAnalysis a = CurveAnalysis.of(raw(v));
+        // the falling side's levels are its own losses (17: 1.29, 18's median of 1.41, 1.29, 1.21,
+        // 1.09, 1.01 is 1.21); 19 to 21 level at 1.09, 22 at 1.21. The trend, the mean of five
+        // levels: 1.138 at 20, the lowest, 1.154 at 19 and 1.218 at 18
+        double tolerance = 5 * (1.4826 * 0.04 / Math.sqrt(6)) / Math.sqrt(5);
+        assertEquals(tolerance, a.tolerance(), 1e-9);
+        double threshold = 1.138 + tolerance;
+        assertEquals(19, a.reach(), "18's trend, 1.218, lies above 1.138 + 0.054; 19's does not");
+        double t = (1.218 - threshold) / (1.218 - 1.154);
+        assertEquals(Math.pow(10, (18 + t) / 10 - 5), a.reachLearningRate(), 1e-12);
+        assertEquals(Math.pow(10, 1.9 - 5), a.learningRate(19), 1e-15, "0.4 of a point lower");
+    }
+
+    @Test
     void noiseToleranceDescentAndOnsetFollowTheirDefinitions() {
         // a straight fall then a straight rise: second differences vanish except at the bottom
         CurveAnalysis a = CurveAnalysis.of(raw(vee(40)));

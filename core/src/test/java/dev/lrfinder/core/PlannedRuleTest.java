@@ -36,8 +36,11 @@ class PlannedRuleTest {
     void onAClearDescentTheReachIsScaledByTheSquareRootOfTheSweepsHorizonOverTheSteps() {
         CurveAnalysis a = CurveAnalysis.of(FRESH);
         assertTrue(a.clearDescent());
-        double reach = a.learningRate(a.reach());
+        double reach = a.reachLearningRate();
         assertTrue(a.reach() < a.onset(), "the loss stops improving before it turns worse");
+        assertTrue(
+                reach > a.learningRate(a.reach() - 1) && reach <= a.learningRate(a.reach()),
+                "the crossing lies between the reach and the point before it");
         assertEquals(99 / 8.0, a.stepsPerDecade(a.reach()), 1e-9, "100 iterations, 8 decades");
         // 100 x the horizon: the square root is 1/10
         long steps = Math.round(100 * horizon(a, a.reach()));
@@ -60,7 +63,7 @@ class PlannedRuleTest {
         CurveAnalysis a = CurveAnalysis.of(slow);
         assertTrue(a.clearDescent());
         assertEquals(399 / 8.0, a.stepsPerDecade(a.reach()), 1e-9, "400 iterations, 8 decades");
-        double reach = a.learningRate(a.reach());
+        double reach = a.reachLearningRate();
         long steps = 5000;
         double lr =
                 SuggestionRules.planned(TrainingPlan.ofSteps(steps), 128)

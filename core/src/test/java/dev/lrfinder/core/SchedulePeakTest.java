@@ -14,9 +14,10 @@ class SchedulePeakTest {
 
     /**
      * At lr 10^(i/10 - 5): a V with its bottom at 20 and +-0.01 of noise, and one batch that blew
-     * up at 17 on the way down. The onset is the spike (17, lr 10^-3.3); the reach and the best
-     * level are the point before it (16, lr 10^-3.4); the level turns worse for good at 26 (lr
-     * 10^-2.4), where the rising side passes the level of 16. Ten points a decade: H = 200 steps.
+     * up at 17 on the way down. The onset is the spike (17, lr 10^-3.3); the best level is the
+     * point before it (16, lr 10^-3.4), and the reach's crossing lies between 15 and 16; the level
+     * turns worse for good at 26 (lr 10^-2.4), where the rising side passes the level of 16. Ten
+     * points a decade: H = 200 steps.
      */
     private static CurveAnalysis spikeBeforeTheTurn() {
         List<CurvePoint> pts = new ArrayList<>();
@@ -41,7 +42,8 @@ class SchedulePeakTest {
     @Test
     void thePeakGivesTheScaledRateAsItsMeanBelowHalfTheTurn() {
         CurveAnalysis a = spikeBeforeTheTurn();
-        double reach = Math.pow(10, -3.4);
+        double reach = a.reachLearningRate();
+        assertTrue(reach > Math.pow(10, -3.5) && reach <= Math.pow(10, -3.4));
         double halfOnset = Math.pow(10, -3.3) / 2;
         double halfTurn = Math.pow(10, -2.4) / 2;
         // 2,000 steps: the reach x sqrt(200 / 2000), under every cap; the peak doubles it
