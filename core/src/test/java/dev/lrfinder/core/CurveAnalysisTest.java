@@ -115,6 +115,15 @@ class CurveAnalysisTest {
         double t = (1.218 - threshold) / (1.218 - 1.154);
         assertEquals(Math.pow(10, (18 + t) / 10 - 5), a.reachLearningRate(), 1e-12);
         assertEquals(Math.pow(10, 1.9 - 5), a.learningRate(19), 1e-15, "0.4 of a point lower");
+        // a loss that only rises: the trend is lowest where the reading starts (40 / 10 = 4), and
+        // the reach is that point itself, with nothing before it to interpolate from
+        double[] rising = new double[40];
+        for (int i = 0; i < rising.length; i++) {
+            rising[i] = 1 + 0.1 * i;
+        }
+        CurveAnalysis r = CurveAnalysis.of(raw(rising));
+        assertEquals(4, r.reach());
+        assertEquals(Math.pow(10, 0.4 - 5), r.reachLearningRate(), 1e-15);
     }
 
     @Test
@@ -187,6 +196,7 @@ class CurveAnalysisTest {
         assertThrows(IllegalStateException.class, a::best);
         assertThrows(IllegalStateException.class, a::turn);
         assertThrows(IllegalStateException.class, a::reach);
+        assertThrows(IllegalStateException.class, a::reachLearningRate);
         assertThrows(IllegalStateException.class, a::noise);
         assertThrows(IllegalStateException.class, a::tolerance);
         assertThrows(IllegalStateException.class, a::startLevel);
