@@ -24,23 +24,29 @@ import java.util.Objects;
  * raw losses from {@code i - h} to {@code i + h}; its reading starts at {@code n / 10}, as the
  * window does; the noise {@code sigma} of a single batch's loss comes from the second differences
  * of the raw losses read, which a smooth trend hardly touches ({@code 1.4826 * median|l[i+1] - 2
- * l[i] + l[i-1]| / sqrt(6)}); the first spike is the first point read whose raw loss lies more than
- * {@link #SPIKE} {@code sigma} above its level (a batch that blew up, which the level's median then
- * hides); the best point is the lowest level from the start of the reading up to the first spike;
- * the level's tolerance {@code tau} is {@code 5 * sigma / sqrt(2h + 1)}, four standard errors of a
- * median of {@code 2h + 1} losses; the descent is the median raw loss of the first {@code 2h + 1}
- * points read minus the best level; the turn is the point after the last one whose level lies
- * within {@code tau} of the best: where the loss turns worse for good; the onset is the turn, or
- * the first spike if that comes sooner: where the loss turns worse for good or training turns
- * unstable (Smith's "the loss stops improving or turns worse", arXiv 1506.01186, section 3.3). A
- * rate held for a whole run must stay below the onset (a batch that blew up at a rate will blow up
- * again over thousands of steps at it); a schedule's peak, passed through as the sweep passes its
- * rates, only below the turn. The reach is where the loss stops improving: where the trend, the
- * level's running mean over the same {@code 2h + 1} points, first comes within {@code tau} of its
- * lowest value before the first spike, at the learning rate interpolated in {@code log lr} between
- * the two points the crossing lies between. The median moves in steps of single batches' losses, so
- * where the descent flattens out the level's first point within {@code tau} jumps with one batch;
- * the mean of the medians around it does not.
+ * l[i] + l[i-1]| / sqrt(6)}); the local noise {@code sigma[i]} is the same estimate over the {@code
+ * 2h} second differences centered within {@code h + 1} points of {@code i} that leave out the three
+ * holding {@code i}'s own loss (a spike must not widen its own yardstick); the first spike is the
+ * first point read whose raw loss lies more than {@link #SPIKE} times the larger of {@code sigma}
+ * and {@code sigma[i]} above its level (a batch that blew up, which the level's median then hides).
+ * The noise of a batch's loss grows with the loss on some curves, so a batch is judged against the
+ * noise around it, not only the curve's, which is measured mostly where the loss is low; the
+ * curve's {@code sigma} is the floor, so that a median of a few quiet second differences does not
+ * make an ordinary batch a spike. The best point is the lowest level from the start of the reading
+ * up to the first spike; the level's tolerance {@code tau} is {@code 5 * sigma / sqrt(2h + 1)},
+ * four standard errors of a median of {@code 2h + 1} losses; the descent is the median raw loss of
+ * the first {@code 2h + 1} points read minus the best level; the turn is the point after the last
+ * one whose level lies within {@code tau} of the best: where the loss turns worse for good; the
+ * onset is the turn, or the first spike if that comes sooner: where the loss turns worse for good
+ * or training turns unstable (Smith's "the loss stops improving or turns worse", arXiv 1506.01186,
+ * section 3.3). A rate held for a whole run must stay below the onset (a batch that blew up at a
+ * rate will blow up again over thousands of steps at it); a schedule's peak, passed through as the
+ * sweep passes its rates, only below the turn. The reach is where the loss stops improving: where
+ * the trend, the level's running mean over the same {@code 2h + 1} points, first comes within
+ * {@code tau} of its lowest value before the first spike, at the learning rate interpolated in
+ * {@code log lr} between the two points the crossing lies between. The median moves in steps of
+ * single batches' losses, so where the descent flattens out the level's first point within {@code
+ * tau} jumps with one batch; the mean of the medians around it does not.
  *
  * <p>Each constant above is named, and its reason given, where it is defined.
  *
@@ -62,8 +68,9 @@ public final class CurveAnalysis {
     public static final int MIN_LEVEL_POINTS = 10;
 
     /**
-     * A single batch's loss this many noise deviations above its level is a spike: the first one
-     * marks where training turns unstable, even when the level recovers after it.
+     * A single batch's loss this many noise deviations (the curve's or the local one, whichever is
+     * larger) above its level is a spike: the first one marks where training turns unstable, even
+     * when the level recovers after it.
      */
     public static final double SPIKE = 6;
 
@@ -145,7 +152,9 @@ public final class CurveAnalysis {
         // a curve without noise (a made-up one: its noise is rounding) has no spikes to tell apart
         boolean noisy = noise > 1e-9 * Math.abs(level[from]);
         int spike = from;
-        while (spike < finite && (!noisy || raw[spike] <= level[spike] + SPIKE * noise)) {
+        double[] local = localNoise(raw, h);
+        while (spike < finite
+                && (!noisy || raw[spike] <= level[spike] + SPIKE * Math.max(noise, local[spike]))) {
             spike++;
         }
         this.spike = spike;
@@ -558,6 +567,41 @@ public final class CurveAnalysis {
             raw[f++] = loss;
         }
         return Arrays.copyOf(raw, f);
+    }
+
+    /**
+     * Returns each point's local noise: the noise of a single batch's loss read, as {@code sigma}
+     * is, from the {@code 2h} second differences centered within {@code h + 1} points of {@code i}
+     * that leave out the three holding {@code i}'s own loss, so that a spike does not widen the
+     * yardstick it is measured with.
+     *
+     * @param raw the raw losses, all finite, at least three
+     * @param h the half-width
+     * @return each point's local {@code sigma}
+     */
+    static double[] localNoise(double[] raw, int h) {
+        int n = raw.length;
+        double[] d = new double[n];
+        for (int k = 1; k < n - 1; k++) {
+            d[k] = Math.abs(raw[k + 1] - 2 * raw[k] + raw[k - 1]);
+        }
+        double[] noise = new double[n];
+        double[] around = new double[2 * h + 2];
+        for (int i = 0; i < n; i++) {
+            int count = 0;
+            for (int j = Math.max(1, i - h - 1); j <= Math.min(n - 2, i + h + 1); j++) {
+                if (Math.abs(j - i) > 1) {
+                    around[count++] = d[j];
+                }
+            }
+            noise[i] =
+                    count == 0
+                            ? 0
+                            : MAD_TO_SIGMA
+                                    * median(Arrays.copyOf(around, count))
+                                    / SECOND_DIFFERENCE_SCALE;
+        }
+        return noise;
     }
 
     private static double[] secondDifferences(double[] raw, int from) {

@@ -94,6 +94,42 @@ class CurveAnalysisTest {
     }
 
     @Test
+    void theLocalNoiseLeavesOutThePointsOwnLoss() {
+        // one batch at 5 among zeros: its second differences are 5, 10 and 5 at 4, 5 and 6
+        double[] local =
+                CurveAnalysis.localNoise(new double[] {0, 0, 0, 0, 0, 5, 0, 0, 0, 0, 0}, 2);
+        assertEquals(0, local[5], 1e-12, "2, 3, 7 and 8 leave out 4, 5 and 6: all zero");
+        assertEquals(
+                1.4826 * 5 / Math.sqrt(6),
+                local[3],
+                1e-12,
+                "1, 5 and 6 (0, 10 and 5) leave out 2, 3 and 4: their median is 5");
+        assertEquals(
+                1.4826 * 2.5 / Math.sqrt(6),
+                local[9],
+                1e-12,
+                "6 and 7 (5 and 0) leave out 8 and 9, the last there is: their median is 2.5");
+    }
+
+    @Test
+    void aBatchIsASpikeAgainstTheNoiseAroundItNotOnlyTheCurves() {
+        // a steady descent, +-0.3 of noise where the loss is high (0 to 29), +-0.01 below, over
+        // 80 points: the curve's sigma is the quiet stretch's (1.4826 * 0.04 / sqrt(6), 6 sigma =
+        // 0.145), the loud stretch's own 1.4826 * 1.2 / sqrt(6) (6 sigma = 4.36)
+        double[] v = new double[80];
+        for (int i = 0; i < v.length; i++) {
+            double noise = i < 30 ? 0.3 : 0.01;
+            v[i] = 3 - 0.02 * i + (i % 2 == 0 ? noise : -noise);
+        }
+        v[15] += 1; // 0.46 above its level: more than 6 sigma, noise in its loud stretch
+        v[45] += 1; // 0.96 above its level in the quiet stretch: a spike
+        CurveAnalysis a = CurveAnalysis.of(raw(v));
+        assertEquals(1.4826 * 0.04 / Math.sqrt(6), a.noise(), 1e-9);
+        assertEquals(45, a.onset(), "the loud start is noise, the quiet stretch's batch a spike");
+        assertTrue(a.best() > 30 && a.best() < 45, "the lowest level before it: " + a.best());
+    }
+
+    @Test
     void theReachIsWhereTheTrendCrossesItsToleranceInterpolatedBetweenPoints() {
         assertArrayEquals(
                 new double[] {2, 2.5, 3, 3.5, 11 / 3.0},
