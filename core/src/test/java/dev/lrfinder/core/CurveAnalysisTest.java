@@ -109,6 +109,11 @@ class CurveAnalysisTest {
                 local[9],
                 1e-12,
                 "6 and 7 (5 and 0) leave out 8 and 9, the last there is: their median is 2.5");
+        assertEquals(
+                1.4826 * 2.5 / Math.sqrt(6),
+                local[1],
+                1e-12,
+                "3 and 4 (0 and 5) leave out 1 and 2, the first there is: their median is 2.5");
     }
 
     @Test
