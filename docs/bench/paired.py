@@ -1,8 +1,9 @@
 """Worst seed paired by seed: each run against its own seed's grid run at the grid's best mean rate.
 
-usage: python3 docs/bench/paired.py NEW_DIR|- BASE_DIR [BASE_DIR ...]
-For every classification cell with a confirmation in a BASE_DIR, the `planned` runs come from
-NEW_DIR where it holds the cell's confirmations (none for -), else from the BASE_DIR; the grid from the BASE_DIR.
+usage: python3 docs/bench/paired.py NEW_DIR[,NEW_DIR...]|- BASE_DIR [BASE_DIR ...]
+For every classification cell with a confirmation in a BASE_DIR, the `planned` runs come from the
+first NEW_DIR that holds the cell's confirmations (none for -), else from the BASE_DIR; the grid
+from the BASE_DIR.
 Prints the cells' worst paired gaps (points), highest first, and their mean.
 """
 import csv, glob, os, sys
@@ -24,9 +25,9 @@ def main(new, bases):
             grid = defaultdict(dict)
             for r in rows(os.path.join(base, cell + '-oracle.csv')):
                 grid[float(r['learning_rate'])][int(r['seed'])] = float(r['accuracy'])
-            src = os.path.join(new, cell + '-confirm.csv')
-            runs = {int(r['seed']): float(r['accuracy'])
-                    for r in rows(src if os.path.exists(src) else f) if r['rule'] == 'planned'}
+            src = next((p for p in (os.path.join(d, cell + '-confirm.csv') for d in new.split(','))
+                        if os.path.exists(p)), f)
+            runs = {int(r['seed']): float(r['accuracy']) for r in rows(src) if r['rule'] == 'planned'}
             best = max(grid, key=lambda lr: sum(grid[lr][s] for s in runs) / len(runs))
             worst.append((max(100 * (grid[best][s] - a) for s, a in runs.items()), cell))
     worst.sort(reverse=True)
