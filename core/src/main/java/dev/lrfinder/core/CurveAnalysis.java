@@ -26,27 +26,31 @@ import java.util.Objects;
  * of the raw losses read, which a smooth trend hardly touches ({@code 1.4826 * median|l[i+1] - 2
  * l[i] + l[i-1]| / sqrt(6)}); the local noise {@code sigma[i]} is the same estimate over the {@code
  * 2h} second differences centered within {@code h + 1} points of {@code i} that leave out the three
- * holding {@code i}'s own loss (a spike must not widen its own yardstick); the first spike is the
- * first point read whose raw loss lies more than {@link #SPIKE} times the larger of {@code sigma}
- * and {@code sigma[i]} above its level (a batch that blew up, which the level's median then hides).
- * The noise of a batch's loss grows with the loss on some curves, so a batch is judged against the
- * noise around it, not only the curve's, which is measured mostly where the loss is low; the
- * curve's {@code sigma} is the floor, so that a median of a few quiet second differences does not
- * make an ordinary batch a spike. The best point is the lowest level from the start of the reading
- * up to the first spike; the level's tolerance {@code tau} is {@code 5 * sigma / sqrt(2h + 1)},
- * four standard errors of a median of {@code 2h + 1} losses; the descent is the median raw loss of
- * the first {@code 2h + 1} points read minus the best level; the turn is the point after the last
- * one whose level lies within {@code tau} of the best: where the loss turns worse for good; the
- * onset is the turn, or the first spike if that comes sooner: where the loss turns worse for good
- * or training turns unstable (Smith's "the loss stops improving or turns worse", arXiv 1506.01186,
- * section 3.3). A rate held for a whole run must stay below the onset (a batch that blew up at a
- * rate will blow up again over thousands of steps at it); a schedule's peak, passed through as the
- * sweep passes its rates, only below the turn. The reach is where the loss stops improving: where
- * the trend, the level's running mean over the same {@code 2h + 1} points, first comes within
- * {@code tau} of its lowest value before the first spike, at the learning rate interpolated in
- * {@code log lr} between the two points the crossing lies between. The median moves in steps of
- * single batches' losses, so where the descent flattens out the level's first point within {@code
- * tau} jumps with one batch; the mean of the medians around it does not.
+ * holding {@code i}'s own loss (a spike must not widen its own yardstick); a spike is a point read
+ * whose raw loss lies more than {@link #SPIKE} times the larger of {@code sigma} and {@code
+ * sigma[i]} above its level (a batch that blew up, which the level's median then hides). The noise
+ * of a batch's loss grows with the loss on some curves, so a batch is judged against the noise
+ * around it, not only the curve's, which is measured mostly where the loss is low; the curve's
+ * {@code sigma} is the floor, so that a median of a few quiet second differences does not make an
+ * ordinary batch a spike. The level's tolerance {@code tau} is {@code 5 * sigma / sqrt(2h + 1)},
+ * four standard errors of a median of {@code 2h + 1} losses. The first spike is the first one the
+ * loss does not recover from: a spike after which the level falls more than {@code tau} below its
+ * lowest value before the spike was a transient, not the limit of the rate (the catapult of a large
+ * rate: the loss jumps, the curvature falls, training goes on lower; Lewkowycz et al. 2020, arXiv
+ * 2003.02218), and the search goes on from that new low. The best point is the lowest level from
+ * the start of the reading up to the first spike; the descent is the median raw loss of the first
+ * {@code 2h + 1} points read minus the best level; the turn is the point after the last one whose
+ * level lies within {@code tau} of the best: where the loss turns worse for good; the onset is the
+ * turn, or the first spike if that comes sooner: where the loss turns worse for good or training
+ * turns unstable (Smith's "the loss stops improving or turns worse", arXiv 1506.01186, section
+ * 3.3). A rate held for a whole run must stay below the onset (a batch that blew up at a rate will
+ * blow up again over thousands of steps at it); a schedule's peak, passed through as the sweep
+ * passes its rates, only below the turn. The reach is where the loss stops improving: where the
+ * trend, the level's running mean over the same {@code 2h + 1} points, first comes within {@code
+ * tau} of its lowest value before the first spike, at the learning rate interpolated in {@code log
+ * lr} between the two points the crossing lies between. The median moves in steps of single
+ * batches' losses, so where the descent flattens out the level's first point within {@code tau}
+ * jumps with one batch; the mean of the medians around it does not.
  *
  * <p>Each constant above is named, and its reason given, where it is defined.
  *
@@ -69,8 +73,8 @@ public final class CurveAnalysis {
 
     /**
      * A single batch's loss this many noise deviations (the curve's or the local one, whichever is
-     * larger) above its level is a spike: the first one marks where training turns unstable, even
-     * when the level recovers after it.
+     * larger) above its level is a spike: the first one the level does not recover from, to a new
+     * low, marks where training turns unstable.
      */
     public static final double SPIKE = 6;
 
@@ -151,15 +155,10 @@ public final class CurveAnalysis {
         this.noise = MAD_TO_SIGMA * median(secondDifferences(raw, from)) / SECOND_DIFFERENCE_SCALE;
         // a curve without noise (a made-up one: its noise is rounding) has no spikes to tell apart
         boolean noisy = noise > 1e-9 * Math.abs(level[from]);
-        int spike = from;
-        double[] local = localNoise(raw, h);
-        while (spike < finite
-                && (!noisy || raw[spike] <= level[spike] + SPIKE * Math.max(noise, local[spike]))) {
-            spike++;
-        }
-        this.spike = spike;
-        this.best = argMin(level, from, Math.max(spike, from + 1));
         this.tolerance = TOLERANCE_SIGMAS * noise / Math.sqrt(2 * h + 1);
+        this.spike =
+                noisy ? firstSpike(raw, level, localNoise(raw, h), noise, tolerance, from) : finite;
+        this.best = argMin(level, from, Math.max(spike, from + 1));
         this.startLevel = median(Arrays.copyOfRange(raw, from, Math.min(finite, from + 2 * h + 1)));
         double[] trend = runningMean(level, h);
         double threshold = trend[argMin(trend, from, Math.max(spike, from + 1))] + tolerance;
@@ -567,6 +566,62 @@ public final class CurveAnalysis {
             raw[f++] = loss;
         }
         return Arrays.copyOf(raw, f);
+    }
+
+    /**
+     * Returns the first spike the loss does not recover from: the first point from {@code from}
+     * whose raw loss lies more than {@link #SPIKE} times the larger of {@code noise} and its local
+     * noise above its level, unless the level later falls more than {@code tolerance} below its
+     * lowest value before that point; then the search goes on from that new low.
+     *
+     * @param raw the raw losses, all finite
+     * @param level the level of the raw losses
+     * @param local each point's local noise
+     * @param noise the curve's noise, the floor of the local one
+     * @param tolerance the level's tolerance
+     * @param from the first point read
+     * @return the first spike's index, or {@code raw.length} when there is none
+     */
+    private static int firstSpike(
+            double[] raw,
+            double[] level,
+            double[] local,
+            double noise,
+            double tolerance,
+            int from) {
+        int spike = nextSpike(raw, level, local, noise, from);
+        while (spike < raw.length) {
+            double before = level[argMin(level, from, Math.max(spike, from + 1))];
+            int low = spike + 1;
+            while (low < raw.length && level[low] >= before - tolerance) {
+                low++;
+            }
+            if (low == raw.length) {
+                return spike;
+            }
+            spike = nextSpike(raw, level, local, noise, low);
+        }
+        return spike;
+    }
+
+    /**
+     * Returns the first point from {@code from} whose raw loss lies more than {@link #SPIKE} times
+     * the larger of {@code noise} and its local noise above its level.
+     *
+     * @param raw the raw losses, all finite
+     * @param level the level of the raw losses
+     * @param local each point's local noise
+     * @param noise the curve's noise, the floor of the local one
+     * @param from the first point to look at
+     * @return the spike's index, or {@code raw.length} when there is none
+     */
+    private static int nextSpike(
+            double[] raw, double[] level, double[] local, double noise, int from) {
+        int i = from;
+        while (i < raw.length && raw[i] <= level[i] + SPIKE * Math.max(noise, local[i])) {
+            i++;
+        }
+        return i;
     }
 
     /**

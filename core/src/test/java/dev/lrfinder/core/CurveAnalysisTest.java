@@ -74,6 +74,25 @@ class CurveAnalysisTest {
 
     @Test
     void aSpikeEndsTheReadingAndTheLevelHidesIt() {
+        // falls by 0.1 a point from 3 to 2 at index 10, then flat; +-0.01 of noise
+        double[] v = new double[40];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = Math.max(2, 3 - 0.1 * i) + (i % 2 == 0 ? 0.01 : -0.01);
+        }
+        v[15] = 5; // one batch blew up on the flat, which the loss does not fall below after it
+        CurveAnalysis a = CurveAnalysis.of(raw(v));
+        assertEquals(1.4826 * 0.04 / Math.sqrt(6), a.noise(), 1e-9);
+        assertEquals(2.01, a.level(15), 1e-9, "the median hides it");
+        assertEquals(10, a.best(), "the lowest level before the spike, 2.01, first at 10");
+        assertEquals(15, a.onset(), "a spike marks where training turns unstable");
+        // the flat's level, 2.01 and 1.99 in turn, never falls 5 sigma / sqrt(5) = 0.054 below
+        // 2.01, and stays within it of the best to the end
+        assertEquals(39, a.turn());
+        assertTrue(a.turnsWorse(), "the spike ends the reading");
+    }
+
+    @Test
+    void aSpikeTheLossFallsFarBelowAfterwardsIsATransient() {
         double[] v = vee(40);
         for (int i = 0; i < v.length; i++) {
             v[i] += i % 2 == 0 ? 0.01 : -0.01; // noise: sigma = 1.4826 * 0.04 / sqrt(6)
@@ -82,11 +101,11 @@ class CurveAnalysisTest {
         CurveAnalysis a = CurveAnalysis.of(raw(v));
         assertEquals(1.4826 * 0.04 / Math.sqrt(6), a.noise(), 1e-9);
         assertTrue(Math.abs(a.level(10) - 2.0) < 0.15, "the median hides it: " + a.level(10));
-        assertEquals(9, a.best(), "the lowest level before the spike");
-        assertEquals(10, a.onset(), "a spike marks where training turns unstable");
-        // the best level is 9's (2.21) and its tolerance 5 sigma / sqrt(5) = 0.054: the rising
-        // side's level stays within it up to 32's (2.2 + 0.01)
-        assertEquals(33, a.turn(), "the level turns worse for good past the spike");
+        // the lowest level before it is 9's, 2.21; 11's, 1.89, lies more than the tolerance (5
+        // sigma / sqrt(5) = 0.054) below it: the loss recovered, and no batch after 11 is a spike
+        assertEquals(19, a.best(), "the bottom's level, 1.09 at 19, 20 and 21: the first");
+        assertEquals(22, a.turn(), "22's level, 1.21, is the first above 1.09 + 0.054");
+        assertEquals(22, a.onset(), "the turn, not the transient");
         assertTrue(a.turnsWorse());
         double[] noiseless = vee(40);
         noiseless[10] = 5;
@@ -118,16 +137,16 @@ class CurveAnalysisTest {
 
     @Test
     void aBatchIsASpikeAgainstTheNoiseAroundItNotOnlyTheCurves() {
-        // a steady descent, +-0.3 of noise where the loss is high (0 to 29), +-0.01 below, over
-        // 80 points: the curve's sigma is the quiet stretch's (1.4826 * 0.04 / sqrt(6), 6 sigma =
-        // 0.145), the loud stretch's own 1.4826 * 1.2 / sqrt(6) (6 sigma = 4.36)
+        // a steady descent to a flat from 40, +-0.3 of noise where the loss is high (0 to 29),
+        // +-0.01 below, over 80 points: the curve's sigma is the quiet stretch's (1.4826 * 0.04 /
+        // sqrt(6), 6 sigma = 0.145), the loud stretch's own 1.4826 * 1.2 / sqrt(6) (6 sigma = 4.36)
         double[] v = new double[80];
         for (int i = 0; i < v.length; i++) {
             double noise = i < 30 ? 0.3 : 0.01;
-            v[i] = 3 - 0.02 * i + (i % 2 == 0 ? noise : -noise);
+            v[i] = 3 - 0.02 * Math.min(i, 40) + (i % 2 == 0 ? noise : -noise);
         }
         v[15] += 1; // 0.46 above its level: more than 6 sigma, noise in its loud stretch
-        v[45] += 1; // 0.96 above its level in the quiet stretch: a spike
+        v[45] += 1; // 1 above its level on the quiet flat, which never falls below it: a spike
         CurveAnalysis a = CurveAnalysis.of(raw(v));
         assertEquals(1.4826 * 0.04 / Math.sqrt(6), a.noise(), 1e-9);
         assertEquals(45, a.onset(), "the loud start is noise, the quiet stretch's batch a spike");
