@@ -43,14 +43,14 @@ import java.util.Objects;
  * level lies within {@code tau} of the best: where the loss turns worse for good; the onset is the
  * turn, or the first spike if that comes sooner: where the loss turns worse for good or training
  * turns unstable (Smith's "the loss stops improving or turns worse", arXiv 1506.01186, section
- * 3.3). A rate held for a whole run must stay below the onset (a batch that blew up at a rate will
- * blow up again over thousands of steps at it); a schedule's peak, passed through as the sweep
- * passes its rates, only below the turn. The reach is where the loss stops improving: where the
- * trend, the level's running mean over the same {@code 2h + 1} points, first comes within {@code
- * tau} of its lowest value before the first spike, at the learning rate interpolated in {@code log
- * lr} between the two points the crossing lies between. The median moves in steps of single
- * batches' losses, so where the descent flattens out the level's first point within {@code tau}
- * jumps with one batch; the mean of the medians around it does not.
+ * 3.3). A rate held for a whole run must stay below the onset (a batch that blew up at a rate the
+ * loss did not recover from will blow up again over thousands of steps at it); a schedule's peak,
+ * passed through as the sweep passes its rates, only below the turn. The reach is where the loss
+ * stops improving: where the trend, the level's running mean over the same {@code 2h + 1} points,
+ * first comes within {@code tau} of its lowest value before the first spike, at the learning rate
+ * interpolated in {@code log lr} between the two points the crossing lies between. The median moves
+ * in steps of single batches' losses, so where the descent flattens out the level's first point
+ * within {@code tau} jumps with one batch; the mean of the medians around it does not.
  *
  * <p>Each constant above is named, and its reason given, where it is defined.
  *
