@@ -61,6 +61,16 @@ public final class PlannedRate {
      */
     public static final double ONSET_CAP = 0.5;
 
+    /**
+     * A reach read more than this factor below the curve's best point is uncertain ({@link
+     * #reachUncertain()}): the loss lies within its noise of its lowest over more than a decade of
+     * rates, and the reach is the lower edge of that band. Of the range tests stored in docs/bench,
+     * every clear descent of a classification with SGD or Nesterov reads its reach within 0.93
+     * decades of its best point; an L2 regression at batch 64 and below, swept 400 iterations,
+     * 1.2-4.2 decades, and 0.4-0.9 swept as long as its run.
+     */
+    public static final double MAX_REACH_SPAN = 10;
+
     /** Which branch produced the rate. */
     public enum Branch {
         /** SGD's: the reach scaled by the plan's steps (and its batch, where it differs). */
@@ -115,6 +125,9 @@ public final class PlannedRate {
     private final int batchSize;
     private final double scaledRate;
     private final double turnRate;
+    private final boolean reachUncertain;
+    private final double reachRate;
+    private final double bestRate;
 
     private PlannedRate(
             Suggestion suggestion,
@@ -129,6 +142,10 @@ public final class PlannedRate {
         this.batchSize = batchSize;
         this.scaledRate = scaledRate;
         this.turnRate = analysis.readable() ? analysis.turnLearningRate() : Double.NaN;
+        boolean reach = branch == Branch.SCALED;
+        this.reachRate = reach ? analysis.reachLearningRate() : Double.NaN;
+        this.bestRate = reach ? analysis.learningRate(analysis.best()) : Double.NaN;
+        this.reachUncertain = reach && bestRate > MAX_REACH_SPAN * reachRate;
     }
 
     /**
@@ -233,6 +250,47 @@ public final class PlannedRate {
      */
     double turnRate() {
         return turnRate;
+    }
+
+    /**
+     * Tells whether the rate was scaled from a reach the curve could not place: the best point lies
+     * more than {@link #MAX_REACH_SPAN} times the reach's rate, so the loss lies within its noise
+     * of its lowest over more than a decade. Where the sweep was shorter than the plan, a sweep as
+     * long as the plan sees the noise the run will see and places it ({@link
+     * RangeTestConfig#forWholePlan()}, which {@code LrFinder} runs); an L2 regression at batch 16
+     * swept 400 iterations for a plan of 2,500 steps trains 352 % above the grid's best test error,
+     * swept 2,500 within 0.1 % (docs/BENCHMARKS.md).
+     *
+     * @return true for a reach more than a decade below the best point, on the {@link
+     *     Branch#SCALED} branch (the only one that reads the reach)
+     */
+    public boolean reachUncertain() {
+        return reachUncertain;
+    }
+
+    /**
+     * Tells why a sweep of this many iterations was too short for the plan: the reach is {@link
+     * #reachUncertain() uncertain} and the sweep had fewer iterations than the plan has steps, so
+     * it saw less of the noise the run will see.
+     *
+     * @param iterations the sweep's iterations
+     * @return the reason, with the band of rates the loss could not tell apart; empty when the
+     *     sweep was long enough or the reach is certain
+     */
+    public Optional<String> sweepTooShort(int iterations) {
+        if (!reachUncertain || iterations >= plan.steps()) {
+            return Optional.empty();
+        }
+        return Optional.of(
+                String.format(
+                        "the sweep was too short to place the rate: the loss lies within its noise"
+                                + " of its lowest from lr %.3g to %.3g, over %.1f decades; a sweep"
+                                + " of %d iterations sees less noise than %d steps will",
+                        reachRate,
+                        bestRate,
+                        Math.log10(bestRate / reachRate),
+                        iterations,
+                        plan.steps()));
     }
 
     /**

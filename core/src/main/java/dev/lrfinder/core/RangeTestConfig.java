@@ -1,6 +1,7 @@
 package dev.lrfinder.core;
 
 import dev.lrfinder.core.internal.Checks;
+import java.util.Optional;
 
 /**
  * The settings of one LR range test, immutable and validated once: the sweep (start and end
@@ -30,6 +31,13 @@ public final class RangeTestConfig {
 
     /** The most iterations a range test given a plan runs unless told otherwise. */
     public static final int PLANNED_MAX_ITERATIONS = 400;
+
+    /**
+     * The most iterations of a sweep as long as the plan ({@link #forWholePlan()}): the longest run
+     * the planned rate was measured for (docs/BENCHMARKS.md), which bounds what a second sweep
+     * costs.
+     */
+    public static final int WHOLE_PLAN_MAX_ITERATIONS = 5_000;
 
     private final LrSweep sweep;
     private final double smoothing;
@@ -79,6 +87,31 @@ public final class RangeTestConfig {
         return new RangeTestConfig(
                 this,
                 LrSweep.of(sweep.shape(), sweep.startLr(), sweep.endLr(), DEFAULT_ITERATIONS));
+    }
+
+    /**
+     * Returns this configuration with a sweep as long as the plan: as many iterations as the plan
+     * has steps, at most {@link #WHOLE_PLAN_MAX_ITERATIONS}, the same rates and reading. A finder
+     * given a plan runs it once more where the first sweep, capped at {@link
+     * #PLANNED_MAX_ITERATIONS}, was too short to place the rate ({@link
+     * PlannedRate#reachUncertain()}): on a noisy loss only a sweep about as long as the run sees
+     * the noise the run will see.
+     *
+     * @return the longer configuration, or empty where the sweep's length was not the plan's to set
+     *     (no plan, or {@code optNumIterations} given) or is already the plan's
+     */
+    public Optional<RangeTestConfig> forWholePlan() {
+        if (!plannedSweep) {
+            return Optional.empty();
+        }
+        int iterations = (int) Math.min(WHOLE_PLAN_MAX_ITERATIONS, plan.steps());
+        if (iterations <= sweep.numIterations()) {
+            return Optional.empty();
+        }
+        return Optional.of(
+                new RangeTestConfig(
+                        this,
+                        LrSweep.of(sweep.shape(), sweep.startLr(), sweep.endLr(), iterations)));
     }
 
     /**
@@ -213,8 +246,8 @@ public final class RangeTestConfig {
      *
      * @return the plan, or empty
      */
-    public java.util.Optional<TrainingPlan> plan() {
-        return java.util.Optional.ofNullable(plan);
+    public Optional<TrainingPlan> plan() {
+        return Optional.ofNullable(plan);
     }
 
     /** {@inheritDoc} */

@@ -33,7 +33,14 @@ public record Verdict(boolean confident, List<Reason> reasons, List<String> deta
          * is one the plan's model does not describe, or the plan's batch differs from the test's,
          * which is unknown ({@link PlannedRate.Branch}); the suggestion is {@code guarded}'s.
          */
-        PLAN_NOT_USED("plan-not-used");
+        PLAN_NOT_USED("plan-not-used"),
+        /**
+         * The test was given a planned run and swept fewer iterations than the plan has steps, and
+         * the planned rate's reach is uncertain ({@link PlannedRate#reachUncertain()}): the loss
+         * lies within its noise of its lowest over more than a decade, and a sweep as long as the
+         * plan would see the noise the run will see.
+         */
+        SWEEP_TOO_SHORT("sweep-too-short");
 
         private final String code;
 

@@ -282,4 +282,54 @@ class PlannedRuleTest {
                                 () -> PlannedRate.of(a, plan, -1, OptimizerFamily.SGD))
                         .getMessage());
     }
+
+    /**
+     * An L2 loss's two phases against log10 lr: a steep fall from 0.8 to 0.6 about lr 10^-3.5, a
+     * slow tail from 0.6 at 10^-3 to 0.45 at 10^-0.7, a rise after 10^-0.5.
+     */
+    static double twoPhases(double x) {
+        double tail = 0.6 - 0.15 * Math.max(0, Math.min(1, (x + 3) / 2.3));
+        double rise = x > -0.5 ? 4 * (x + 0.5) * (x + 0.5) : 0;
+        return 0.1 * (1 - Math.tanh(4 * (x + 3.5))) + tail + rise;
+    }
+
+    @Test
+    void aReachFarBelowTheBestPointIsUncertainAndASweepShorterThanThePlanSaysSo() {
+        TrainingPlan plan = TrainingPlan.ofSteps(2500);
+        CurveAnalysis noisy =
+                CurveAnalysis.of(
+                        CurveVerdictTest.sweep(PlannedRuleTest::twoPhases, 0.2, 20, 1, 400));
+        PlannedRate p = PlannedRate.of(noisy, plan, 32, OptimizerFamily.SGD).orElseThrow();
+        assertEquals(PlannedRate.Branch.SCALED, p.branch());
+        double best = noisy.learningRate(noisy.best());
+        double reach = noisy.reachLearningRate();
+        // the tail's fall, 0.15, lies within the level's tolerance: the reach is the first phase's
+        assertTrue(noisy.tolerance() > 0.15, "tolerance " + noisy.tolerance());
+        assertTrue(reach < 1e-2 && best > 1e-2, "reach " + reach + ", best " + best);
+        assertTrue(p.reachUncertain());
+        String why = p.sweepTooShort(400).orElseThrow();
+        assertTrue(
+                why.contains(String.format("from lr %.3g to %.3g", reach, best))
+                        && why.contains(
+                                String.format("over %.1f decades", Math.log10(best / reach)))
+                        && why.contains("400 iterations")
+                        && why.contains("2500 steps"),
+                why);
+        assertEquals(java.util.Optional.empty(), p.sweepTooShort(2500), "as long as the plan");
+        assertFalse(
+                PlannedRate.of(noisy, plan, 32, OptimizerFamily.ADAPTIVE)
+                        .orElseThrow()
+                        .reachUncertain(),
+                "an adaptive optimizer's rate reads no reach");
+        // the same loss, quiet: the tail lies beyond the tolerance and the reach on it
+        CurveAnalysis quiet =
+                CurveAnalysis.of(
+                        CurveVerdictTest.sweep(PlannedRuleTest::twoPhases, 0.01, 20, 1, 400));
+        PlannedRate q = PlannedRate.of(quiet, plan, 32, OptimizerFamily.SGD).orElseThrow();
+        assertTrue(
+                quiet.learningRate(quiet.best())
+                        < PlannedRate.MAX_REACH_SPAN * quiet.reachLearningRate());
+        assertFalse(q.reachUncertain());
+        assertEquals(java.util.Optional.empty(), q.sweepTooShort(400));
+    }
 }

@@ -206,4 +206,45 @@ class RangeTestTest {
         org.junit.jupiter.api.Assertions.assertSame(
                 given, given.forFamily(OptimizerFamily.UNKNOWN));
     }
+
+    @Test
+    void aSweepAsLongAsThePlanKeepsEverythingButTheIterationsAndStopsAtItsMaximum() {
+        RangeTestConfig planned =
+                RangeTestConfig.builder().optStartLr(1e-6).optPlannedSteps(2500).build();
+        assertEquals(RangeTestConfig.PLANNED_MAX_ITERATIONS, planned.sweep().numIterations());
+        RangeTestConfig whole = planned.forWholePlan().orElseThrow();
+        assertEquals(2500, whole.sweep().numIterations());
+        assertEquals(planned.sweep().startLr(), whole.sweep().startLr(), 0);
+        assertEquals(planned.sweep().endLr(), whole.sweep().endLr(), 0);
+        assertEquals(planned.sweep().shape(), whole.sweep().shape());
+        assertEquals(planned.plan(), whole.plan());
+        assertEquals(planned.smoothing(), whole.smoothing(), 0);
+        assertEquals(planned.divergenceFactor(), whole.divergenceFactor(), 0);
+        assertEquals(planned.rule(), whole.rule());
+        assertEquals(
+                java.util.Optional.empty(), whole.forWholePlan(), "already as long as the plan");
+        assertSame(whole, whole.forFamily(OptimizerFamily.UNKNOWN), "its length is set");
+        assertEquals(
+                RangeTestConfig.WHOLE_PLAN_MAX_ITERATIONS,
+                RangeTestConfig.builder()
+                        .optPlannedSteps(100_000)
+                        .build()
+                        .forWholePlan()
+                        .orElseThrow()
+                        .sweep()
+                        .numIterations());
+        assertEquals(
+                java.util.Optional.empty(),
+                RangeTestConfig.builder().optPlannedSteps(300).build().forWholePlan(),
+                "a plan of 300 steps is swept 300 iterations");
+        assertEquals(
+                java.util.Optional.empty(),
+                RangeTestConfig.builder()
+                        .optNumIterations(200)
+                        .optPlannedSteps(2500)
+                        .build()
+                        .forWholePlan(),
+                "the iterations the user gave");
+        assertEquals(java.util.Optional.empty(), RangeTestConfig.builder().build().forWholePlan());
+    }
 }

@@ -15,6 +15,7 @@ import ai.djl.util.Progress;
 import dev.lrfinder.core.CurvePoint;
 import dev.lrfinder.core.RangeTestConfig;
 import dev.lrfinder.core.RangeTestStatus;
+import dev.lrfinder.core.Verdict;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -22,6 +23,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs an LR range test in one call, like fast.ai's {@code learn.lr_find()}, and returns the
@@ -49,6 +52,14 @@ import java.util.concurrent.ExecutorService;
  * passes. A NaN validation loss (one NaN in the validation set is enough) is a divergence, whose
  * reason says so.
  *
+ * <p>Given a plan ({@code optPlannedSteps}) and no {@code optNumIterations}, the sweep runs as many
+ * iterations as the plan has steps, from 100 to 400 ({@link RangeTestConfig#plannedIterations}).
+ * Where that was shorter than the plan and too short to place the rate (the verdict's {@code
+ * sweep-too-short}: the loss lies within its noise of its lowest over more than a decade, as an L2
+ * loss at a small batch does), the finder restores the trainer and sweeps once more, as long as the
+ * plan ({@link RangeTestConfig#forWholePlan()}, at most 5,000 iterations), and returns that test's
+ * result; its observers see both tests.
+ *
  * <p>Like {@link LrRangeTestListener}, the finder reads each batch's loss one batch late, so that
  * it never waits for the engine; after a divergence it has therefore trained one batch more, which
  * the restore undoes. The data iterators it opens are closed when it returns.
@@ -62,6 +73,8 @@ import java.util.concurrent.ExecutorService;
  * RangeTestInterruptedException}, leaving the interrupt flag set.
  */
 public final class LrFinder {
+
+    private static final Logger logger = LoggerFactory.getLogger(LrFinder.class);
 
     private static final String NAME = "LrFinder";
 
@@ -139,21 +152,49 @@ public final class LrFinder {
         LrFinderResult result;
         // refuses, before anything runs, optimizer state it could not put back
         try (TrainingStateSnapshot snapshot = new TrainingStateSnapshot(trainer, location)) {
-            try (RangeTestSession session = new RangeTestSession(config, observers, NAME);
-                    NDManager dataManager = trainer.getManager().newSubManager()) {
-                session.begin(trainer, location);
-                startProgress(session.sweep().numIterations());
-                run(trainer, session, trainingSet, validationSet, dataManager);
-                result = session.result();
-            } finally {
-                endProgress();
-                snapshot.restore();
+            result = test(config, trainer, location, trainingSet, validationSet, snapshot);
+            Optional<RangeTestConfig> longer =
+                    result.status() != RangeTestStatus.INTERRUPTED
+                                    && result.verdict()
+                                            .reasons()
+                                            .contains(Verdict.Reason.SWEEP_TOO_SHORT)
+                            ? config.forWholePlan()
+                            : Optional.empty();
+            if (longer.isPresent()) {
+                logger.info(
+                        "{}: sweeping again, {} iterations, as long as the plan: {}",
+                        NAME,
+                        longer.get().sweep().numIterations(),
+                        result.verdict().details().get(result.verdict().details().size() - 1));
+                result =
+                        test(longer.get(), trainer, location, trainingSet, validationSet, snapshot);
             }
         }
         if (result.status() == RangeTestStatus.INTERRUPTED) {
             throw new RangeTestInterruptedException(result);
         }
         return result;
+    }
+
+    /** Runs one range test with a configuration, then restores the trainer. */
+    private LrFinderResult test(
+            RangeTestConfig testConfig,
+            Trainer trainer,
+            DjlInternals.Location location,
+            Dataset trainingSet,
+            Dataset validationSet,
+            TrainingStateSnapshot snapshot)
+            throws IOException, TranslateException {
+        try (RangeTestSession session = new RangeTestSession(testConfig, observers, NAME);
+                NDManager dataManager = trainer.getManager().newSubManager()) {
+            session.begin(trainer, location);
+            startProgress(session.sweep().numIterations());
+            run(trainer, session, trainingSet, validationSet, dataManager);
+            return session.result();
+        } finally {
+            endProgress();
+            snapshot.restore();
+        }
     }
 
     /** DJL initializes a block lazily on its first forward, which would escape the snapshot. */

@@ -74,23 +74,36 @@ public final class LrFinderResult {
         if (!suggestions.containsKey(rule.name())) {
             suggestions.put(rule.name(), suggest(rule)); // planned, or a rule of the user's own
         }
-        this.verdict = withPlan(CurveVerdict.assess(analysis, test.sweep().numIterations()));
+        this.verdict =
+                withPlan(
+                        CurveVerdict.assess(analysis, test.sweep().numIterations()),
+                        test.sweep().numIterations());
     }
 
-    /** The curve's verdict, and {@code plan-not-used} when a configured plan did not scale it. */
-    private Verdict withPlan(Verdict curveVerdict) {
+    /**
+     * The curve's verdict, with {@code plan-not-used} when a configured plan did not scale it and
+     * {@code sweep-too-short} when the sweep was shorter than the plan and could not place the
+     * reach.
+     */
+    private Verdict withPlan(Verdict curveVerdict, int iterations) {
         if (plan == null
                 || status == RangeTestStatus.RUNNING
                 || status == RangeTestStatus.INTERRUPTED) {
             return curveVerdict; // no rule reads a partial curve
         }
-        return PlannedRate.of(analysis, plan, batchSize, optimizer.family())
-                .filter(p -> !p.branch().scaled())
-                .map(
-                        p ->
-                                curveVerdict.with(
-                                        Verdict.Reason.PLAN_NOT_USED,
-                                        "the plan was not used: " + p.branch().description()))
+        Optional<PlannedRate> planned =
+                PlannedRate.of(analysis, plan, batchSize, optimizer.family());
+        if (planned.isEmpty()) {
+            return curveVerdict;
+        }
+        PlannedRate p = planned.get();
+        if (!p.branch().scaled()) {
+            return curveVerdict.with(
+                    Verdict.Reason.PLAN_NOT_USED,
+                    "the plan was not used: " + p.branch().description());
+        }
+        return p.sweepTooShort(iterations)
+                .map(detail -> curveVerdict.with(Verdict.Reason.SWEEP_TOO_SHORT, detail))
                 .orElse(curveVerdict);
     }
 
