@@ -1,0 +1,164 @@
+package dev.lrfinder.listeners;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.Trainer;
+import ai.djl.training.dataset.ArrayDataset;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import dev.lrfinder.core.CurvePoint;
+import dev.lrfinder.core.LrSweep;
+import dev.lrfinder.core.TrainingPlan;
+import dev.lrfinder.core.Verdict;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * On a noisy loss a sweep capped below the plan's length cannot place the rate; the finder sweeps
+ * again, as long as the plan, and the trainer is restored after both.
+ */
+class WholePlanSweepTest {
+
+    private static final int FEATURES = 16;
+    private static final TrainingPlan PLAN = TrainingPlan.ofSteps(2500);
+
+    /**
+     * Targets {@code 3 + sin(2 x0) + x1 x2} plus noise of deviation 1.5: the L2 loss falls fast to
+     * the noise and the function's spread (the output learns the offset of 3), then slowly, under
+     * the noise of batches of 16, as the network learns the function.
+     */
+    private static ArrayDataset twoPhases(NDManager manager) {
+        int n = 8192;
+        Random r = new Random(5);
+        float[] x = new float[n * FEATURES];
+        float[] y = new float[n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < FEATURES; j++) {
+                x[i * FEATURES + j] = (float) r.nextGaussian();
+            }
+            float[] u = {x[i * FEATURES], x[i * FEATURES + 1], x[i * FEATURES + 2]};
+            y[i] = (float) (3 + Math.sin(2 * u[0]) + u[1] * u[2] + 1.5 * r.nextGaussian());
+        }
+        return new ArrayDataset.Builder()
+                .setData(manager.create(x, new Shape(n, FEATURES)))
+                .optLabels(manager.create(y, new Shape(n, 1)))
+                .setSampling(16, true)
+                .build();
+    }
+
+    private static Trainer trainer(Model model) {
+        Engine.getInstance().setRandomSeed(42);
+        model.setBlock(
+                new SequentialBlock()
+                        .add(Linear.builder().setUnits(64).build())
+                        .add(Activation::relu)
+                        .add(Linear.builder().setUnits(64).build())
+                        .add(Activation::relu)
+                        .add(Linear.builder().setUnits(1).build()));
+        Optimizer sgd =
+                Optimizer.sgd()
+                        .setLearningRateTracker(Tracker.fixed(0.01f))
+                        .optMomentum(0.9f)
+                        .build();
+        Trainer trainer =
+                model.newTrainer(new DefaultTrainingConfig(Loss.l2Loss()).optOptimizer(sgd));
+        trainer.initialize(new Shape(1, FEATURES));
+        return trainer;
+    }
+
+    /** Records each test's sweep and result. */
+    private static final class Tests implements RangeTestObserver {
+        final List<LrSweep> sweeps = new ArrayList<>();
+        final List<LrFinderResult> results = new ArrayList<>();
+
+        @Override
+        public void onStart(LrSweep sweep) {
+            sweeps.add(sweep);
+        }
+
+        @Override
+        public void onIteration(CurvePoint point) {}
+
+        @Override
+        public void onStop(LrFinderResult result) {
+            results.add(result);
+        }
+    }
+
+    @Test
+    void aSweepTooShortForTheNoiseRunsAgainAsLongAsThePlan() throws Exception {
+        Tests tests = new Tests();
+        try (Model model = Model.newInstance("two-phases");
+                NDManager manager = NDManager.newBaseManager();
+                Trainer trainer = trainer(model)) {
+            Map<String, float[]> before = Fixtures.parameters(trainer);
+            LrFinderResult result =
+                    LrFinder.builder()
+                            .optPlannedSteps(PLAN.steps())
+                            .addObserver(tests)
+                            .build()
+                            .find(trainer, twoPhases(manager));
+            Map<String, float[]> after = Fixtures.parameters(trainer);
+            assertEquals(before.keySet(), after.keySet());
+            for (String name : before.keySet()) {
+                assertArrayEquals(before.get(name), after.get(name), name + " restored");
+            }
+            assertEquals(2, tests.results.size(), "two tests: " + tests.results);
+            assertEquals(400, tests.sweeps.get(0).numIterations());
+            assertEquals(2500, tests.sweeps.get(1).numIterations());
+            LrFinderResult first = tests.results.get(0);
+            assertTrue(
+                    first.verdict().reasons().contains(Verdict.Reason.SWEEP_TOO_SHORT),
+                    first.verdict().toString());
+            assertTrue(first.plannedRate(PLAN).reachUncertain());
+            assertSame(tests.results.get(1), result, "the longer test's result");
+            assertFalse(
+                    result.verdict().reasons().contains(Verdict.Reason.SWEEP_TOO_SHORT),
+                    "a sweep as long as the plan is not too short: " + result.verdict());
+            assertTrue(result.curve().size() > 400, "points: " + result.curve().size());
+            // the longer sweep sees the tail: its reach, and the planned rate, lie higher
+            double shorter = first.plannedRate(PLAN).learningRate();
+            double longer = result.plannedRate(PLAN).learningRate();
+            assertTrue(longer > shorter, longer + " after " + shorter);
+        }
+    }
+
+    @Test
+    void theIterationsAUserGaveAreKeptAndTheVerdictSaysTheSweepWasTooShort() throws Exception {
+        Tests tests = new Tests();
+        try (Model model = Model.newInstance("two-phases");
+                NDManager manager = NDManager.newBaseManager();
+                Trainer trainer = trainer(model)) {
+            LrFinderResult result =
+                    LrFinder.builder()
+                            .optNumIterations(400)
+                            .optPlannedSteps(PLAN.steps())
+                            .addObserver(tests)
+                            .build()
+                            .find(trainer, twoPhases(manager));
+            assertEquals(1, tests.results.size());
+            int reason = result.verdict().reasons().indexOf(Verdict.Reason.SWEEP_TOO_SHORT);
+            assertTrue(reason >= 0, result.verdict().toString());
+            String detail = result.verdict().details().get(reason);
+            assertTrue(
+                    detail.contains("a sweep of 400 iterations sees less noise than 2500 steps"),
+                    detail);
+        }
+    }
+}
