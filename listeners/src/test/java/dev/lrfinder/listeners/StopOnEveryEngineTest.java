@@ -1,6 +1,5 @@
 package dev.lrfinder.listeners;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -79,7 +78,18 @@ class StopOnEveryEngineTest {
             try (Trainer clean = Fixtures.trainer(model, sgd())) {
                 Map<String, float[]> expected = stepOnce(clean, manager);
                 for (String name : expected.keySet()) {
-                    assertArrayEquals(expected.get(name), afterStep.get(name), 1e-6f, name);
+                    float[] want = expected.get(name);
+                    float[] got = afterStep.get(name);
+                    assertEquals(want.length, got.length, name);
+                    // equal to a few units in the last place: after a divergence the weights
+                    // reach about 70, where PyTorch's threads may round one sum differently
+                    for (int i = 0; i < want.length; i++) {
+                        assertEquals(
+                                want[i],
+                                got[i],
+                                1e-6f * Math.max(1, Math.abs(want[i])),
+                                name + "[" + i + "]");
+                    }
                 }
             }
         }
