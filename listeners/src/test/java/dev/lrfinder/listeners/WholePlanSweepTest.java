@@ -101,64 +101,67 @@ class WholePlanSweepTest {
         }
     }
 
-    @Test
-    void aSweepTooShortForTheNoiseRunsAgainAsLongAsThePlan() throws Exception {
+    /** A finder's result on the two-phase regression, its tests, and the weights around it. */
+    private record Run(
+            LrFinderResult result,
+            Tests tests,
+            Map<String, float[]> before,
+            Map<String, float[]> after) {}
+
+    /** Runs a finder given the plan on a fresh trainer. */
+    private static Run run(LrFinder.Builder builder) throws Exception {
         Tests tests = new Tests();
         try (Model model = Model.newInstance("two-phases");
                 NDManager manager = NDManager.newBaseManager();
                 Trainer trainer = trainer(model)) {
             Map<String, float[]> before = Fixtures.parameters(trainer);
             LrFinderResult result =
-                    LrFinder.builder()
-                            .optPlannedSteps(PLAN.steps())
+                    builder.optPlannedSteps(PLAN.steps())
                             .addObserver(tests)
                             .build()
                             .find(trainer, twoPhases(manager));
-            Map<String, float[]> after = Fixtures.parameters(trainer);
-            assertEquals(before.keySet(), after.keySet());
-            for (String name : before.keySet()) {
-                assertArrayEquals(before.get(name), after.get(name), name + " restored");
-            }
-            assertEquals(2, tests.results.size(), "two tests: " + tests.results);
-            assertEquals(400, tests.sweeps.get(0).numIterations());
-            assertEquals(2500, tests.sweeps.get(1).numIterations());
-            LrFinderResult first = tests.results.get(0);
-            assertTrue(
-                    first.verdict().reasons().contains(Verdict.Reason.SWEEP_TOO_SHORT),
-                    first.verdict().toString());
-            assertTrue(first.plannedRate(PLAN).reachUncertain());
-            assertSame(tests.results.get(1), result, "the longer test's result");
-            assertFalse(
-                    result.verdict().reasons().contains(Verdict.Reason.SWEEP_TOO_SHORT),
-                    "a sweep as long as the plan is not too short: " + result.verdict());
-            assertTrue(result.curve().size() > 400, "points: " + result.curve().size());
-            // the longer sweep sees the tail: its reach, and the planned rate, lie higher
-            double shorter = first.plannedRate(PLAN).learningRate();
-            double longer = result.plannedRate(PLAN).learningRate();
-            assertTrue(longer > shorter, longer + " after " + shorter);
+            return new Run(result, tests, before, Fixtures.parameters(trainer));
         }
     }
 
     @Test
-    void theIterationsAUserGaveAreKeptAndTheVerdictSaysTheSweepWasTooShort() throws Exception {
-        Tests tests = new Tests();
-        try (Model model = Model.newInstance("two-phases");
-                NDManager manager = NDManager.newBaseManager();
-                Trainer trainer = trainer(model)) {
-            LrFinderResult result =
-                    LrFinder.builder()
-                            .optNumIterations(400)
-                            .optPlannedSteps(PLAN.steps())
-                            .addObserver(tests)
-                            .build()
-                            .find(trainer, twoPhases(manager));
-            assertEquals(1, tests.results.size());
-            int reason = result.verdict().reasons().indexOf(Verdict.Reason.SWEEP_TOO_SHORT);
-            assertTrue(reason >= 0, result.verdict().toString());
-            String detail = result.verdict().details().get(reason);
-            assertTrue(
-                    detail.contains("a sweep of 400 iterations sees less noise than 2500 steps"),
-                    detail);
+    void aSweepTooShortForTheNoiseRunsAgainAsLongAsThePlan() throws Exception {
+        Run run = run(LrFinder.builder());
+        assertEquals(run.before().keySet(), run.after().keySet());
+        for (String name : run.before().keySet()) {
+            assertArrayEquals(run.before().get(name), run.after().get(name), name + " restored");
         }
+        Tests tests = run.tests();
+        assertEquals(2, tests.results.size(), "two tests: " + tests.results);
+        assertEquals(400, tests.sweeps.get(0).numIterations());
+        assertEquals(2500, tests.sweeps.get(1).numIterations());
+        LrFinderResult first = tests.results.get(0);
+        assertTrue(
+                first.verdict().reasons().contains(Verdict.Reason.SWEEP_TOO_SHORT),
+                first.verdict().toString());
+        assertTrue(first.plannedRate(PLAN).reachUncertain());
+        LrFinderResult result = run.result();
+        assertSame(tests.results.get(1), result, "the longer test's result");
+        assertFalse(
+                result.verdict().reasons().contains(Verdict.Reason.SWEEP_TOO_SHORT),
+                "a sweep as long as the plan is not too short: " + result.verdict());
+        assertTrue(result.curve().size() > 400, "points: " + result.curve().size());
+        // the longer sweep sees the tail: its reach, and the planned rate, lie higher
+        double shorter = first.plannedRate(PLAN).learningRate();
+        double longer = result.plannedRate(PLAN).learningRate();
+        assertTrue(longer > shorter, longer + " after " + shorter);
+    }
+
+    @Test
+    void theIterationsAUserGaveAreKeptAndTheVerdictSaysTheSweepWasTooShort() throws Exception {
+        Run run = run(LrFinder.builder().optNumIterations(400));
+        assertEquals(1, run.tests().results.size());
+        Verdict verdict = run.result().verdict();
+        int reason = verdict.reasons().indexOf(Verdict.Reason.SWEEP_TOO_SHORT);
+        assertTrue(reason >= 0, verdict.toString());
+        String detail = verdict.details().get(reason);
+        assertTrue(
+                detail.contains("a sweep of 400 iterations sees less noise than 2500 steps"),
+                detail);
     }
 }
