@@ -269,28 +269,31 @@ public final class PlannedRate {
     }
 
     /**
-     * Tells why a sweep of this many iterations was too short for the plan: the reach is {@link
-     * #reachUncertain() uncertain} and the sweep had fewer iterations than the plan has steps, so
-     * it saw less of the noise the run will see.
+     * Tells why the planned rate is uncertain, for a sweep of this many iterations: the reach is
+     * {@link #reachUncertain() uncertain}, with the band of rates the loss could not tell apart,
+     * and where the sweep had fewer iterations than the plan has steps, that it saw less of the
+     * noise the run will see.
      *
      * @param iterations the sweep's iterations
-     * @return the reason, with the band of rates the loss could not tell apart; empty when the
-     *     sweep was long enough or the reach is certain
+     * @return the reason; empty where the reach is certain
      */
-    public Optional<String> sweepTooShort(int iterations) {
-        if (!reachUncertain || iterations >= plan.steps()) {
+    public Optional<String> uncertainty(int iterations) {
+        if (!reachUncertain) {
             return Optional.empty();
         }
-        return Optional.of(
+        String band =
                 String.format(
-                        "the sweep was too short to place the rate: the loss lies within its noise"
-                                + " of its lowest from lr %.3g to %.3g, over %.1f decades; a sweep"
-                                + " of %d iterations sees less noise than %d steps will",
-                        reachRate,
-                        bestRate,
-                        Math.log10(bestRate / reachRate),
-                        iterations,
-                        plan.steps()));
+                        "the planned rate is uncertain: the loss lies within its noise of its"
+                                + " lowest from lr %.3g to %.3g, over %.1f decades",
+                        reachRate, bestRate, Math.log10(bestRate / reachRate));
+        return Optional.of(
+                iterations < plan.steps()
+                        ? band
+                                + String.format(
+                                        "; a sweep of %d iterations sees less noise than %d steps"
+                                                + " will",
+                                        iterations, plan.steps())
+                        : band + "; the sweep was as long as the plan");
     }
 
     /**

@@ -35,12 +35,12 @@ public record Verdict(boolean confident, List<Reason> reasons, List<String> deta
          */
         PLAN_NOT_USED("plan-not-used"),
         /**
-         * The test was given a planned run and swept fewer iterations than the plan has steps, and
-         * the planned rate's reach is uncertain ({@link PlannedRate#reachUncertain()}): the loss
-         * lies within its noise of its lowest over more than a decade, and a sweep as long as the
-         * plan would see the noise the run will see.
+         * The test was given a planned run and the planned rate's reach is uncertain ({@link
+         * PlannedRate#reachUncertain()}): the loss lies within its noise of its lowest over more
+         * than a decade. Where the sweep had fewer iterations than the plan has steps, a sweep as
+         * long as the plan sees the noise the run will see ({@code LrFinder} runs it).
          */
-        SWEEP_TOO_SHORT("sweep-too-short");
+        REACH_UNCERTAIN("reach-uncertain");
 
         private final String code;
 

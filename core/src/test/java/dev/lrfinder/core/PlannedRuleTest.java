@@ -294,7 +294,7 @@ class PlannedRuleTest {
     }
 
     @Test
-    void aReachFarBelowTheBestPointIsUncertainAndASweepShorterThanThePlanSaysSo() {
+    void aReachFarBelowTheBestPointIsUncertainAndSaysWhetherTheSweepWasShorterThanThePlan() {
         TrainingPlan plan = TrainingPlan.ofSteps(2500);
         CurveAnalysis noisy =
                 CurveAnalysis.of(
@@ -307,15 +307,16 @@ class PlannedRuleTest {
         assertTrue(noisy.tolerance() > 0.15, "tolerance " + noisy.tolerance());
         assertTrue(reach < 1e-2 && best > 1e-2, "reach " + reach + ", best " + best);
         assertTrue(p.reachUncertain());
-        String why = p.sweepTooShort(400).orElseThrow();
-        assertTrue(
-                why.contains(String.format("from lr %.3g to %.3g", reach, best))
-                        && why.contains(
-                                String.format("over %.1f decades", Math.log10(best / reach)))
-                        && why.contains("400 iterations")
-                        && why.contains("2500 steps"),
-                why);
-        assertEquals(java.util.Optional.empty(), p.sweepTooShort(2500), "as long as the plan");
+        String band =
+                String.format(
+                        "the planned rate is uncertain: the loss lies within its noise of its"
+                                + " lowest from lr %.3g to %.3g, over %.1f decades",
+                        reach, best, Math.log10(best / reach));
+        assertEquals(
+                band + "; a sweep of 400 iterations sees less noise than 2500 steps will",
+                p.uncertainty(400).orElseThrow());
+        assertEquals(
+                band + "; the sweep was as long as the plan", p.uncertainty(2500).orElseThrow());
         assertFalse(
                 PlannedRate.of(noisy, plan, 32, OptimizerFamily.ADAPTIVE)
                         .orElseThrow()
@@ -330,6 +331,6 @@ class PlannedRuleTest {
                 quiet.learningRate(quiet.best())
                         < PlannedRate.MAX_REACH_SPAN * quiet.reachLearningRate());
         assertFalse(q.reachUncertain());
-        assertEquals(java.util.Optional.empty(), q.sweepTooShort(400));
+        assertEquals(java.util.Optional.empty(), q.uncertainty(400));
     }
 }

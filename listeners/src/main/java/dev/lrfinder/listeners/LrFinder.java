@@ -55,7 +55,7 @@ import org.slf4j.LoggerFactory;
  * <p>Given a plan ({@code optPlannedSteps}) and no {@code optNumIterations}, the sweep runs as many
  * iterations as the plan has steps, from 100 to 400 ({@link RangeTestConfig#plannedIterations}).
  * Where that was shorter than the plan and too short to place the rate (the verdict's {@code
- * sweep-too-short}: the loss lies within its noise of its lowest over more than a decade, as an L2
+ * reach-uncertain}: the loss lies within its noise of its lowest over more than a decade, as an L2
  * loss at a small batch does), the finder restores the trainer and sweeps once more, as long as the
  * plan ({@link RangeTestConfig#forWholePlan()}, at most 5,000 iterations), and returns that test's
  * result; its observers see both tests.
@@ -157,7 +157,7 @@ public final class LrFinder {
                     result.status() != RangeTestStatus.INTERRUPTED
                                     && result.verdict()
                                             .reasons()
-                                            .contains(Verdict.Reason.SWEEP_TOO_SHORT)
+                                            .contains(Verdict.Reason.REACH_UNCERTAIN)
                             ? config.forWholePlan()
                             : Optional.empty();
             if (longer.isPresent()) {

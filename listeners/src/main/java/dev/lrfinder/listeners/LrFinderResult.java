@@ -82,8 +82,7 @@ public final class LrFinderResult {
 
     /**
      * The curve's verdict, with {@code plan-not-used} when a configured plan did not scale it and
-     * {@code sweep-too-short} when the sweep was shorter than the plan and could not place the
-     * reach.
+     * {@code reach-uncertain} when the curve could not place the reach the planned rate reads.
      */
     private Verdict withPlan(Verdict curveVerdict, int iterations) {
         if (plan == null
@@ -102,8 +101,8 @@ public final class LrFinderResult {
                     Verdict.Reason.PLAN_NOT_USED,
                     "the plan was not used: " + p.branch().description());
         }
-        return p.sweepTooShort(iterations)
-                .map(detail -> curveVerdict.with(Verdict.Reason.SWEEP_TOO_SHORT, detail))
+        return p.uncertainty(iterations)
+                .map(detail -> curveVerdict.with(Verdict.Reason.REACH_UNCERTAIN, detail))
                 .orElse(curveVerdict);
     }
 
