@@ -378,4 +378,76 @@ class CliJarIT {
         // no shaded jar kept as "original": the shade's input is always the thin jar
         assertFalse(Files.exists(jar.resolveSibling("original-" + jar.getFileName())));
     }
+
+    /** The fenced blocks of a Markdown file that name no language: the outputs README quotes. */
+    private static List<String> outputBlocks(Path markdown) throws IOException {
+        List<String> blocks = new ArrayList<>();
+        StringBuilder block = null;
+        boolean inCode = false;
+        for (String line : Files.readAllLines(markdown, StandardCharsets.UTF_8)) {
+            if (line.startsWith("```")) {
+                if (inCode && block != null) {
+                    blocks.add(block.toString());
+                }
+                block = !inCode && line.equals("```") ? new StringBuilder() : null;
+                inCode = !inCode;
+            } else if (block != null) {
+                block.append(line).append('\n');
+            }
+        }
+        return blocks;
+    }
+
+    @Test
+    @org.junit.jupiter.api.Tag("mnist")
+    void theReadmesOutputsAreWhatItsCommandsPrintOnRealMnist(@TempDir Path dir) throws Exception {
+        List<String> blocks = outputBlocks(Path.of("..", "README.md"));
+        assertEquals(2, blocks.size(), "README quotes two outputs: " + blocks);
+        // README's two runs, as written there, each writing to a folder of its own
+        Run plain = lrfinder("find", "-o", dir.resolve("plain").toString());
+        Run planned =
+                lrfinder("find", "--planned-steps", "938", "-o", dir.resolve("planned").toString());
+        assertEquals(0, plain.code(), plain.toString());
+        assertEquals(0, planned.code(), planned.toString());
+        assertQuoted(blocks.get(0), plain);
+        assertQuoted(blocks.get(1), planned);
+    }
+
+    private static final Pattern NUMBER = Pattern.compile("-?\\d+(\\.\\d+)?([eE][-+]?\\d+)?");
+
+    /**
+     * Asserts that a run printed a quoted block as consecutive lines: the words exactly, each
+     * number to 0.1 % (between two runs of one seed the engine's threads may sum in another order,
+     * which moves the fourth digit of a reading or of the loss where it diverges).
+     */
+    private static void assertQuoted(String block, Run run) {
+        List<String> want = block.lines().toList();
+        List<String> got = run.out().lines().toList();
+        for (int start = 0; start + want.size() <= got.size(); start++) {
+            boolean all = true;
+            for (int k = 0; k < want.size() && all; k++) {
+                all = sameLine(want.get(k), got.get(start + k));
+            }
+            if (all) {
+                return;
+            }
+        }
+        throw new AssertionError("README quotes\n" + block + "not printed by\n" + run);
+    }
+
+    private static boolean sameLine(String want, String got) {
+        if (!NUMBER.matcher(want).replaceAll("#").equals(NUMBER.matcher(got).replaceAll("#"))) {
+            return false;
+        }
+        Matcher a = NUMBER.matcher(want);
+        Matcher b = NUMBER.matcher(got);
+        while (a.find() && b.find()) {
+            double x = Double.parseDouble(a.group());
+            double y = Double.parseDouble(b.group());
+            if (Math.abs(x - y) > 1e-3 * Math.max(Math.abs(x), Math.abs(y))) {
+                return false;
+            }
+        }
+        return true;
+    }
 }
