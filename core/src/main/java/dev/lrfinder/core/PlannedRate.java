@@ -125,8 +125,10 @@ public final class PlannedRate {
     private final int batchSize;
     private final double scaledRate;
     private final double turnRate;
-    private final boolean reachUncertain;
+
+    /** The reach's and the best point's rates where the rate is scaled from the reach, else NaN. */
     private final double reachRate;
+
     private final double bestRate;
 
     private PlannedRate(
@@ -145,7 +147,6 @@ public final class PlannedRate {
         boolean reach = branch == Branch.SCALED;
         this.reachRate = reach ? analysis.reachLearningRate() : Double.NaN;
         this.bestRate = reach ? analysis.learningRate(analysis.best()) : Double.NaN;
-        this.reachUncertain = reach && bestRate > MAX_REACH_SPAN * reachRate;
     }
 
     /**
@@ -265,7 +266,7 @@ public final class PlannedRate {
      *     Branch#SCALED} branch (the only one that reads the reach)
      */
     public boolean reachUncertain() {
-        return reachUncertain;
+        return bestRate > MAX_REACH_SPAN * reachRate; // false on NaN: no reach was read
     }
 
     /**
@@ -278,7 +279,7 @@ public final class PlannedRate {
      * @return the reason; empty where the reach is certain
      */
     public Optional<String> uncertainty(int iterations) {
-        if (!reachUncertain) {
+        if (!reachUncertain()) {
             return Optional.empty();
         }
         String band =

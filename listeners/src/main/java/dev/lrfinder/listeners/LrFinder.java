@@ -153,11 +153,9 @@ public final class LrFinder {
         // refuses, before anything runs, optimizer state it could not put back
         try (TrainingStateSnapshot snapshot = new TrainingStateSnapshot(trainer, location)) {
             result = test(config, trainer, location, trainingSet, validationSet, snapshot);
+            int uncertain = result.verdict().reasons().indexOf(Verdict.Reason.REACH_UNCERTAIN);
             Optional<RangeTestConfig> longer =
-                    result.status() != RangeTestStatus.INTERRUPTED
-                                    && result.verdict()
-                                            .reasons()
-                                            .contains(Verdict.Reason.REACH_UNCERTAIN)
+                    result.status() != RangeTestStatus.INTERRUPTED && uncertain >= 0
                             ? config.forWholePlan()
                             : Optional.empty();
             if (longer.isPresent()) {
@@ -165,7 +163,7 @@ public final class LrFinder {
                         "{}: sweeping again, {} iterations, as long as the plan: {}",
                         NAME,
                         longer.get().sweep().numIterations(),
-                        result.verdict().details().get(result.verdict().details().size() - 1));
+                        result.verdict().details().get(uncertain));
                 result =
                         test(longer.get(), trainer, location, trainingSet, validationSet, snapshot);
             }
