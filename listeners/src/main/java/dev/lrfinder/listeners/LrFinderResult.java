@@ -3,6 +3,7 @@ package dev.lrfinder.listeners;
 import dev.lrfinder.core.CurveAnalysis;
 import dev.lrfinder.core.CurveVerdict;
 import dev.lrfinder.core.LossCurve;
+import dev.lrfinder.core.LrSweep;
 import dev.lrfinder.core.OptimizerFamily;
 import dev.lrfinder.core.PlannedRate;
 import dev.lrfinder.core.RangeTest;
@@ -34,6 +35,7 @@ import java.util.OptionalInt;
 public final class LrFinderResult {
 
     private final LossCurve curve;
+    private final LrSweep sweep;
     private final RangeTestStatus status;
     private final String stopReason;
     private final Integer divergedAt;
@@ -61,6 +63,7 @@ public final class LrFinderResult {
             Optional<TrainingPlan> plan) {
         this.plan = plan.orElse(null);
         this.curve = test.curve();
+        this.sweep = test.sweep();
         this.status = test.status();
         this.stopReason = test.stopReason().orElse(null);
         this.divergedAt = test.divergedAt().orElse(null);
@@ -301,6 +304,16 @@ public final class LrFinderResult {
      */
     public OptimizerFamily optimizerFamily() {
         return optimizer.family();
+    }
+
+    /**
+     * Returns the sweep the test ran: the configured one, or, where {@link LrFinder} swept again as
+     * long as the plan, that one.
+     *
+     * @return the sweep
+     */
+    public LrSweep sweep() {
+        return sweep;
     }
 
     /**

@@ -142,6 +142,8 @@ class WholePlanSweepTest {
         assertTrue(first.plannedRate(PLAN).reachUncertain());
         LrFinderResult result = run.result();
         assertSame(tests.results.get(1), result, "the longer test's result");
+        assertSame(tests.sweeps.get(1), result.sweep());
+        assertSame(tests.sweeps.get(0), first.sweep());
         assertFalse(
                 result.verdict().toString().contains("sees less noise"),
                 "a sweep as long as the plan is not too short: " + result.verdict());

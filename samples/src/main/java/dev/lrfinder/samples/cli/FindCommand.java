@@ -261,13 +261,19 @@ public final class FindCommand implements Callable<Integer> {
                 result = lrFinder.find(trainer, train, validation);
             }
         }
+        if (result.sweep().numIterations() != lrFinder.config().sweep().numIterations()) {
+            out.printf(
+                    "%nswept again as long as the plan, %s: the first sweep could not place the"
+                            + " planned rate%n",
+                    result.sweep());
+        }
         report(out, result);
         Files.createDirectories(output);
         // each through a temporary file: a Ctrl-C now leaves no file cut short
         OutputFiles.replace(output.resolve("curve.csv"), result::writeCsv);
         OutputFiles.replace(
                 output.resolve("curve.json"),
-                f -> CurveJson.write(f, result, settings(source, engineName, lrFinder)));
+                f -> CurveJson.write(f, result, settings(source, engineName, lrFinder, result)));
         OutputFiles.replace(output.resolve("lr-find.png"), result::writePlot);
         out.printf(
                 "wrote %s, %s, %s%n",
@@ -285,7 +291,8 @@ public final class FindCommand implements Callable<Integer> {
     }
 
     /** The settings the test ran with, for curve.json. */
-    private Map<String, Object> settings(MnistSource source, String engineName, LrFinder finder) {
+    private Map<String, Object> settings(
+            MnistSource source, String engineName, LrFinder finder, LrFinderResult result) {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("data", source.describe());
         s.put("engine", engineName);
@@ -297,10 +304,11 @@ public final class FindCommand implements Callable<Integer> {
         s.put("batch_size", batchSize);
         s.put("limit", limit);
         s.put("seed", seed);
-        s.put("sweep", finder.config().sweep().shape().name().toLowerCase());
-        s.put("start_lr", finder.config().sweep().startLr());
-        s.put("end_lr", finder.config().sweep().endLr());
-        s.put("iterations", finder.config().sweep().numIterations());
+        // the sweep the result came from: the configured one, or the finder's second one
+        s.put("sweep", result.sweep().shape().name().toLowerCase());
+        s.put("start_lr", result.sweep().startLr());
+        s.put("end_lr", result.sweep().endLr());
+        s.put("iterations", result.sweep().numIterations());
         s.put("smoothing", finder.config().smoothing());
         s.put("divergence_factor", finder.config().divergenceFactor());
         s.put("validation_batches", validationBatches);
