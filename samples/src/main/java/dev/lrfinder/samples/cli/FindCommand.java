@@ -261,12 +261,7 @@ public final class FindCommand implements Callable<Integer> {
                 result = lrFinder.find(trainer, train, validation);
             }
         }
-        if (result.sweep().numIterations() != lrFinder.config().sweep().numIterations()) {
-            out.printf(
-                    "%nswept again as long as the plan, %s: the first sweep could not place the"
-                            + " planned rate%n",
-                    result.sweep());
-        }
+        reportSweptAgain(out, lrFinder.config().sweep(), result);
         report(out, result);
         Files.createDirectories(output);
         // each through a temporary file: a Ctrl-C now leaves no file cut short
@@ -320,6 +315,18 @@ public final class FindCommand implements Callable<Integer> {
 
     private String optimizerName() {
         return "sgd".equalsIgnoreCase(optimizer) ? "sgd momentum " + momentum : optimizer;
+    }
+
+    /**
+     * Says so when the finder swept again, as long as the plan, instead of the configured sweep.
+     */
+    static void reportSweptAgain(PrintStream out, LrSweep configured, LrFinderResult result) {
+        if (result.sweep().numIterations() != configured.numIterations()) {
+            out.printf(
+                    "%nswept again as long as the plan, %s: the first sweep could not place the"
+                            + " planned rate%n",
+                    result.sweep());
+        }
     }
 
     static void report(PrintStream out, LrFinderResult result) {

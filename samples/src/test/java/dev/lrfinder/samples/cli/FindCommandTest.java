@@ -4,6 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lrfinder.core.LossCurve;
+import dev.lrfinder.core.LrSweep;
+import dev.lrfinder.core.RangeTest;
+import dev.lrfinder.core.RangeTestConfig;
+import dev.lrfinder.core.SuggestionRules;
+import dev.lrfinder.listeners.LrFinderResult;
 import dev.lrfinder.samples.LrFinderCli;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -305,5 +310,24 @@ class FindCommandTest {
         } finally {
             System.setErr(old);
         }
+    }
+
+    @Test
+    void aSecondSweepIsNamedAndTheConfiguredOneIsNot() {
+        RangeTest test = RangeTest.of(RangeTestConfig.builder().optNumIterations(50).build());
+        for (int i = 0; i < 50; i++) {
+            test.record(2.0 - i / 50.0);
+        }
+        LrFinderResult result = LrFinderResult.of(test, SuggestionRules.defaultRule());
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        FindCommand.reportSweptAgain(out, result.sweep(), result);
+        assertEquals("", bytes.toString(StandardCharsets.UTF_8), "the configured sweep");
+        FindCommand.reportSweptAgain(out, LrSweep.exponential(1e-7, 10, 20), result);
+        assertEquals(
+                String.format(
+                        "%nswept again as long as the plan, exponential sweep 1.0E-7 -> 10.0 in 50"
+                                + " iterations: the first sweep could not place the planned rate%n"),
+                bytes.toString(StandardCharsets.UTF_8));
     }
 }
