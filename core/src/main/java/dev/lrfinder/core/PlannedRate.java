@@ -126,9 +126,10 @@ public final class PlannedRate {
     private final double scaledRate;
     private final double turnRate;
 
-    /** The reach's and the best point's rates where the rate is scaled from the reach, else NaN. */
+    /** The reach's rate where the rate is scaled from the reach, else NaN. */
     private final double reachRate;
 
+    /** The best point's rate where the rate is scaled from the reach, else NaN. */
     private final double bestRate;
 
     private PlannedRate(
