@@ -20,8 +20,9 @@ import java.util.Optional;
  *
  * <ul>
  *   <li>for SGD and Nesterov, on a curve that descends clearly, the {@link CurveAnalysis#reach()
- *       reach} times {@code sqrt(H / T)}, times {@code sqrt(B / B_test)} when the plan's batch
- *       differs from the test's (at a fixed number of epochs this is the linear scaling rule);
+ *       reach} (where it is {@link #reachUncertain() uncertain}, a decade below the best point)
+ *       times {@code sqrt(H / T)}, times {@code sqrt(B / B_test)} when the plan's batch differs
+ *       from the test's (at a fixed number of epochs this is the linear scaling rule);
  *   <li>for an adaptive optimizer (Adam, AdamW, RmsProp, ...), {@link SuggestionRules#guarded()}'s
  *       reading times {@code sqrt(H / T)}, whatever the batch: an adaptive step divides the
  *       gradient by its own root mean square, which the noise dominates ({@code ~ sigma /
@@ -64,10 +65,11 @@ public final class PlannedRate {
     /**
      * A reach read more than this factor below the curve's best point is uncertain ({@link
      * #reachUncertain()}): the loss lies within its noise of its lowest over more than a decade of
-     * rates, and the reach is the lower edge of that band. Of the range tests stored in docs/bench,
-     * every clear descent of a classification with SGD or Nesterov reads its reach within 0.93
-     * decades of its best point; an L2 regression at batch 64 and below, swept 400 iterations,
-     * 1.2-4.2 decades, and 0.4-0.9 swept as long as its run.
+     * rates, the reach is the lower edge of that band, and the rate is scaled from this factor
+     * below the best point instead. Of the range tests stored in docs/bench, every clear descent of
+     * a classification with SGD or Nesterov reads its reach within 0.93 decades of its best point;
+     * an L2 regression at batch 64 and below, swept 400 iterations, 1.2-4.2 decades, and 0.4-0.9
+     * swept as long as its run.
      */
     public static final double MAX_REACH_SPAN = 10;
 
@@ -178,9 +180,7 @@ public final class PlannedRate {
         boolean reach = !adaptive && analysis.clearDescent();
         Optional<Suggestion> anchor =
                 reach
-                        ? Optional.of(
-                                analysis.suggestion(
-                                        "reach", analysis.reach(), analysis.reachLearningRate()))
+                        ? Optional.of(reachAnchor(analysis))
                         : SuggestionRules.guarded().suggest(analysis);
         Branch branch =
                 adaptive
@@ -198,6 +198,23 @@ public final class PlannedRate {
                     Suggestion s = analysis.suggestion("planned", analysis.nearestIndex(lr), lr);
                     return new PlannedRate(s, branch, plan, batch, x, analysis);
                 });
+    }
+
+    /**
+     * The reach, where the curve places it; where it is {@link #reachUncertain() uncertain}, the
+     * rate {@link #MAX_REACH_SPAN} below the best point. Every clear descent that places its reach
+     * reads it within that factor of its best point, so a reach the loss's noise pushed further
+     * down lies at least there: the nearest rate the curve allows, and the same as the reach where
+     * the band is exactly that wide.
+     */
+    private static Suggestion reachAnchor(CurveAnalysis analysis) {
+        double reach = analysis.reachLearningRate();
+        double best = analysis.learningRate(analysis.best());
+        if (!uncertain(reach, best)) {
+            return analysis.suggestion("reach", analysis.reach(), reach);
+        }
+        double floor = best / MAX_REACH_SPAN;
+        return analysis.suggestion("reach", analysis.nearestIndex(floor), floor);
     }
 
     /** guarded's rate, as the planned rate of a branch the plan could not scale. */
@@ -255,19 +272,24 @@ public final class PlannedRate {
     }
 
     /**
-     * Tells whether the rate was scaled from a reach the curve could not place: the best point lies
-     * more than {@link #MAX_REACH_SPAN} times the reach's rate, so the loss lies within its noise
-     * of its lowest over more than a decade. Where the sweep was shorter than the plan, a sweep as
-     * long as the plan sees the noise the run will see and places it ({@link
-     * RangeTestConfig#forWholePlan()}, which {@code LrFinder} runs); an L2 regression at batch 16
-     * swept 400 iterations for a plan of 2,500 steps trains 352 % above the grid's best test error,
-     * swept 2,500 within 0.1 % (docs/BENCHMARKS.md).
+     * Tells whether the curve could not place the reach: the best point lies more than {@link
+     * #MAX_REACH_SPAN} times the reach's rate, so the loss lies within its noise of its lowest over
+     * more than a decade, and the rate was scaled from a decade below the best point. Where the
+     * sweep was shorter than the plan, a sweep as long as the plan sees the noise the run will see
+     * and places it ({@link RangeTestConfig#forWholePlan()}, which {@code LrFinder} runs); an L2
+     * regression at batch 16 swept 400 iterations for a plan of 2,500 steps trains 352 % above the
+     * grid's best test error, swept 2,500 within 0.1 % (docs/BENCHMARKS.md).
      *
      * @return true for a reach more than a decade below the best point, on the {@link
      *     Branch#SCALED} branch (the only one that reads the reach)
      */
     public boolean reachUncertain() {
-        return bestRate > MAX_REACH_SPAN * reachRate; // false on NaN: no reach was read
+        return uncertain(reachRate, bestRate);
+    }
+
+    /** The one test of an uncertain reach: false on NaN, where no reach was read. */
+    private static boolean uncertain(double reachRate, double bestRate) {
+        return bestRate > MAX_REACH_SPAN * reachRate;
     }
 
     /**
@@ -286,8 +308,12 @@ public final class PlannedRate {
         String band =
                 String.format(
                         "the planned rate is uncertain: the loss lies within its noise of its"
-                                + " lowest from lr %.3g to %.3g, over %.1f decades",
-                        reachRate, bestRate, Math.log10(bestRate / reachRate));
+                                + " lowest from lr %.3g to %.3g, over %.1f decades, and the rate"
+                                + " is scaled from a decade below the best point, %.3g",
+                        reachRate,
+                        bestRate,
+                        Math.log10(bestRate / reachRate),
+                        bestRate / MAX_REACH_SPAN);
         return Optional.of(
                 iterations < plan.steps()
                         ? band

@@ -307,11 +307,15 @@ class PlannedRuleTest {
         assertTrue(noisy.tolerance() > 0.15, "tolerance " + noisy.tolerance());
         assertTrue(reach < 1e-2 && best > 1e-2, "reach " + reach + ", best " + best);
         assertTrue(p.reachUncertain());
+        // the rate is scaled from a decade below the best point, not from the band's lower edge
+        double floor = best / PlannedRate.MAX_REACH_SPAN;
+        assertEquals(floor * horizonFactor(noisy, floor, plan), p.scaledRate(), 1e-9 * floor);
         String band =
                 String.format(
                         "the planned rate is uncertain: the loss lies within its noise of its"
-                                + " lowest from lr %.3g to %.3g, over %.1f decades",
-                        reach, best, Math.log10(best / reach));
+                                + " lowest from lr %.3g to %.3g, over %.1f decades, and the"
+                                + " rate is scaled from a decade below the best point, %.3g",
+                        reach, best, Math.log10(best / reach), floor);
         assertEquals(
                 band + "; a sweep of 400 iterations sees less noise than 2500 steps will",
                 p.uncertainty(400).orElseThrow());
@@ -332,5 +336,14 @@ class PlannedRuleTest {
                         < PlannedRate.MAX_REACH_SPAN * quiet.reachLearningRate());
         assertFalse(q.reachUncertain());
         assertEquals(java.util.Optional.empty(), q.uncertainty(400));
+        double r = quiet.reachLearningRate();
+        assertEquals(r * horizonFactor(quiet, r, plan), q.scaledRate(), 1e-9 * r);
+    }
+
+    /** {@code sqrt(H / T)}: the sweep's horizon at a rate over the plan's steps. */
+    private static double horizonFactor(CurveAnalysis a, double learningRate, TrainingPlan plan) {
+        double horizon =
+                PlannedRate.HORIZON_DECADES * a.stepsPerDecade(a.nearestIndex(learningRate));
+        return Math.sqrt(horizon / plan.steps());
     }
 }

@@ -27,6 +27,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -148,10 +150,23 @@ class WholePlanSweepTest {
                 result.verdict().toString().contains("sees less noise"),
                 "a sweep as long as the plan is not too short: " + result.verdict());
         assertTrue(result.curve().size() > 400, "points: " + result.curve().size());
-        // the longer sweep sees the tail: its reach, and the planned rate, lie higher
-        double shorter = first.plannedRate(PLAN).learningRate();
-        double longer = result.plannedRate(PLAN).learningRate();
-        assertTrue(longer > shorter, longer + " after " + shorter);
+        // the longer sweep sees the tail under the noise: the band it cannot tell apart narrows
+        double shorter = bandDecades(first);
+        double longer = bandDecades(result);
+        assertTrue(longer < shorter, longer + " decades after " + shorter);
+    }
+
+    /** The decades of rates the verdict says the loss cannot tell apart, 0 where it is certain. */
+    private static double bandDecades(LrFinderResult result) {
+        Verdict verdict = result.verdict();
+        int reason = verdict.reasons().indexOf(Verdict.Reason.REACH_UNCERTAIN);
+        if (reason < 0) {
+            return 0;
+        }
+        Matcher m =
+                Pattern.compile("over ([0-9.]+) decades").matcher(verdict.details().get(reason));
+        assertTrue(m.find(), verdict.details().get(reason));
+        return Double.parseDouble(m.group(1));
     }
 
     @Test
