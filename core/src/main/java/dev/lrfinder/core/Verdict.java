@@ -36,9 +36,11 @@ public record Verdict(boolean confident, List<Reason> reasons, List<String> deta
         PLAN_NOT_USED("plan-not-used"),
         /**
          * The test was given a planned run and the planned rate's reach is uncertain ({@link
-         * PlannedRate#reachUncertain()}): the loss lies within its noise of its lowest over more
-         * than a decade. Where the sweep had fewer iterations than the plan has steps, a sweep as
-         * long as the plan sees the noise the run will see ({@code LrFinder} runs it).
+         * PlannedRate#uncertainty(int)}): the loss lies within its noise of its lowest over more
+         * than a decade ({@link PlannedRate#reachUncertain()}), or, on a sweep shorter than the
+         * plan, it descends within its noise by more than a sweep as long as the plan would call
+         * noise. Where the sweep had fewer iterations than the plan has steps, a sweep as long as
+         * the plan sees the noise the run will see ({@code LrFinder} runs it).
          */
         REACH_UNCERTAIN("reach-uncertain");
 

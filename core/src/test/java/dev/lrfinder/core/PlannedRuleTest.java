@@ -340,6 +340,56 @@ class PlannedRuleTest {
         assertEquals(r * horizonFactor(quiet, r, plan), q.scaledRate(), 1e-9 * r);
     }
 
+    /** A gentle L2 descent against log10 lr: 0.75 to 0.55 from 10^-5 to 10^-1, a rise after. */
+    static double gentle(double x) {
+        double rise = x > -0.5 ? 4 * (x + 0.5) * (x + 0.5) : 0;
+        return 0.75 - 0.2 * Math.max(0, Math.min(1, (x + 5) / 4)) + rise;
+    }
+
+    @Test
+    void aDescentWithinTheNoiseOfAShortSweepButBeyondALongOnesIsUncertain() {
+        CurveAnalysis noisy =
+                CurveAnalysis.of(CurveVerdictTest.sweep(PlannedRuleTest::gentle, 0.3, 20, 3, 400));
+        TrainingPlan plan = TrainingPlan.ofSteps(2500);
+        PlannedRate p = PlannedRate.of(noisy, plan, 16, OptimizerFamily.SGD).orElseThrow();
+        assertEquals(PlannedRate.Branch.SCALED_FROM_GUARDED, p.branch());
+        double descent = noisy.descent();
+        double tolerance = noisy.tolerance();
+        assertFalse(noisy.descends(), descent + " within " + tolerance);
+        double longer = tolerance * Math.sqrt(400.0 / 2500);
+        assertTrue(descent > longer, descent + " beyond " + longer);
+        assertEquals(
+                String.format(
+                        "the planned rate is uncertain: the loss descends by %.3g, within its"
+                                + " noise on a sweep of 400 iterations (%.3g) but beyond it on one"
+                                + " as long as the plan's 2500 steps (%.3g)",
+                        descent, tolerance, longer),
+                p.uncertainty(400).orElseThrow());
+        assertFalse(p.reachUncertain(), "no reach was read");
+        assertEquals(java.util.Optional.empty(), p.uncertainty(2500), "as long as the plan");
+        // a plan hardly longer than the sweep: its tolerance would hardly be smaller
+        PlannedRate shortPlan =
+                PlannedRate.of(noisy, TrainingPlan.ofSteps(440), 16, OptimizerFamily.SGD)
+                        .orElseThrow();
+        assertEquals(
+                descent > tolerance * Math.sqrt(400.0 / 440),
+                shortPlan.uncertainty(400).isPresent());
+        assertTrue(descent < tolerance * Math.sqrt(400.0 / 440), "fixture: " + descent);
+        // the same loss, quiet: it descends beyond its noise, not clearly (0.2 of 0.75)
+        CurveAnalysis quiet =
+                CurveAnalysis.of(CurveVerdictTest.sweep(PlannedRuleTest::gentle, 0.01, 20, 3, 400));
+        PlannedRate q = PlannedRate.of(quiet, plan, 16, OptimizerFamily.SGD).orElseThrow();
+        assertEquals(PlannedRate.Branch.SCALED_FROM_GUARDED, q.branch());
+        assertTrue(quiet.descends());
+        assertEquals(java.util.Optional.empty(), q.uncertainty(400));
+        // an adaptive optimizer keeps its sweep
+        assertEquals(
+                java.util.Optional.empty(),
+                PlannedRate.of(noisy, plan, 16, OptimizerFamily.ADAPTIVE)
+                        .orElseThrow()
+                        .uncertainty(400));
+    }
+
     /** {@code sqrt(H / T)}: the sweep's horizon at a rate over the plan's steps. */
     private static double horizonFactor(CurveAnalysis a, double learningRate, TrainingPlan plan) {
         double horizon =

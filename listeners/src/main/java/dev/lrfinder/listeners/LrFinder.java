@@ -56,8 +56,9 @@ import org.slf4j.LoggerFactory;
  * iterations as the plan has steps, from 100 to 400 ({@link RangeTestConfig#plannedIterations}).
  * Where that was shorter than the plan and too short to place the rate (the verdict's {@code
  * reach-uncertain}: the loss lies within its noise of its lowest over more than a decade, as an L2
- * loss at a small batch does), the finder restores the trainer and sweeps once more, as long as the
- * plan ({@link RangeTestConfig#forWholePlan()}, at most 5,000 iterations), and returns that test's
+ * loss at a small batch does, or it descends within its noise by more than the noise of a sweep as
+ * long as the plan), the finder restores the trainer and sweeps once more, as long as the plan
+ * ({@link RangeTestConfig#forWholePlan()}, at most 5,000 iterations), and returns that test's
  * result; its observers see both tests.
  *
  * <p>Like {@link LrRangeTestListener}, the finder reads each batch's loss one batch late, so that
