@@ -160,10 +160,7 @@ public final class PlannedRate {
         this.reachRate = reach ? analysis.reachLearningRate() : Double.NaN;
         this.bestRate = reach ? analysis.learningRate(analysis.best()) : Double.NaN;
         boolean hidden =
-                branch == Branch.SCALED_FROM_GUARDED
-                        && analysis.readable()
-                        && !analysis.descends()
-                        && analysis.descent() > 0;
+                branch == Branch.SCALED_FROM_GUARDED && analysis.readable() && !analysis.descends();
         this.hiddenDescent = hidden ? analysis.descent() : Double.NaN;
         this.tolerance = hidden ? analysis.tolerance() : Double.NaN;
     }
@@ -325,8 +322,9 @@ public final class PlannedRate {
      *     read no reach
      */
     public Optional<String> uncertainty(int iterations) {
+        // false on NaN, and from the plan's length on, where the longer tolerance is this one
         double longer = tolerance * Math.sqrt((double) iterations / plan.steps());
-        if (iterations < plan.steps() && hiddenDescent > longer) { // false on NaN
+        if (hiddenDescent > longer) {
             return Optional.of(
                     String.format(
                             "the planned rate is uncertain: the loss descends by %.3g, within"
