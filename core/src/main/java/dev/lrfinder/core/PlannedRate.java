@@ -311,11 +311,12 @@ public final class PlannedRate {
      * and where the sweep had fewer iterations than the plan has steps, that it saw less of the
      * noise the run will see; or, on a curve whose descent lies within its noise (no reach to
      * read), that a sweep as long as the plan would tell that descent from the noise. The level's
-     * tolerance is a standard error of a median over a twentieth of the curve's points each side,
-     * so a sweep of {@code T} iterations has {@code sqrt(iterations / T)} of this one's: a descent
-     * beyond that may be real, and only a longer sweep shows it (an L2 regression at batch 16 swept
-     * 383 iterations descends 0.20 under a tolerance of 0.25; swept 2,500 it descends clearly and
-     * its planned rate trains 2 % below the grid's best test error, docs/BENCHMARKS.md).
+     * tolerance is four standard errors of a median over a twentieth of the curve's points each
+     * side, so a sweep of {@code T} iterations has {@code sqrt(iterations / T)} of this one's: a
+     * descent beyond that may be real, and only a longer sweep shows it (an L2 regression at batch
+     * 16 swept 383 iterations descends 0.20 under a tolerance of 0.25; swept 2,500 it descends
+     * clearly and its planned rate trains 2 % below the grid's best test error,
+     * docs/BENCHMARKS.md).
      *
      * @param iterations the sweep's iterations
      * @return the reason; empty where the rate is certain or the sweep was as long as the plan and
